@@ -1,0 +1,241 @@
+//! `fox`: the command-line front end. It reads files, runs the VM, renders
+//! diagnostics and errors, and decides exit codes (0 success, 1 Morph error
+//! or invalid program, 2 usage error, the program's own `keluar(n)` status,
+//! 101 internal error). It holds no language logic.
+
+mod host;
+mod render;
+mod repl;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use fox_vm::{Config, Vm, VmError};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fox",
+    version,
+    about = "Fox VM: the runtime for the Morph language",
+    long_about = "Fox VM runs Morph programs (.fox) on a fast register-bytecode interpreter.\n\
+                  `fox FILE [ARGS]` is short for `fox run FILE [ARGS]`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Tier {
+    /// The bytecode interpreter (sfox).
+    Interp,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct Limits {
+    /// Maximum call depth (frames); deeper calls raise a catchable error.
+    #[arg(long, default_value_t = 100_000)]
+    max_depth: usize,
+    /// Instruction budget, counted at loop back-edges and calls (default: unlimited).
+    #[arg(long)]
+    max_instructions: Option<u64>,
+    /// Maximum number of live heap objects (default: unlimited).
+    #[arg(long)]
+    max_heap_objects: Option<usize>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a Morph program.
+    Run {
+        /// Execution tier.
+        #[arg(long, value_enum, default_value_t = Tier::Interp)]
+        tier: Tier,
+        #[command(flatten)]
+        limits: Limits,
+        /// The program (.fox).
+        file: String,
+        /// Arguments passed to the program (`argumen_sistem`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Parse and compile files, reporting every diagnostic; runs nothing.
+    Check {
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Print the bytecode listing of a program.
+    Disasm { file: String },
+    /// Interactive read-eval-print loop.
+    Repl {
+        #[command(flatten)]
+        limits: Limits,
+    },
+}
+
+const SUBCOMMANDS: &[&str] = &["run", "check", "disasm", "repl", "help"];
+
+/// `fox FILE [ARGS…]` means `fox run FILE [ARGS…]`.
+fn normalize_args(mut args: Vec<String>) -> Vec<String> {
+    if let Some(first) = args.get(1) {
+        if !first.starts_with('-') && !SUBCOMMANDS.contains(&first.as_str()) {
+            args.insert(1, "run".to_string());
+        }
+    }
+    args
+}
+
+/// Read a source file: missing files and invalid UTF-8 are clear errors.
+fn read_source(path: &str) -> Result<String, (String, u8)> {
+    let bytes = std::fs::read(path).map_err(|e| (format!("fox: tidak bisa membaca '{path}': {e}"), 2))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let index = morph_syntax::LineIndex::new(&prefix);
+        let (line, col) = index.line_col(&prefix, valid as u32);
+        (
+            format!("{path}:{line}:{col}: error[E0104]: berkas bukan UTF-8 yang sah (byte {valid})"),
+            1,
+        )
+    })
+}
+
+fn config(limits: &Limits, argv: Vec<String>) -> Config {
+    Config {
+        max_depth: limits.max_depth.max(1),
+        max_instructions: limits.max_instructions,
+        max_heap_objects: limits.max_heap_objects.unwrap_or(0),
+        argv,
+    }
+}
+
+/// Report how a run ended; returns the exit status.
+fn finish(err: Option<VmError>) -> u8 {
+    match err {
+        None => 0,
+        Some(VmError::Exit(n)) => (n & 0xff) as u8,
+        Some(VmError::Uncaught(u)) => {
+            eprint!("{}", render::uncaught(&u));
+            1
+        }
+        Some(VmError::Compile {
+            file,
+            source,
+            diagnostics,
+        }) => {
+            eprint!("{}", render::diagnostics(&file, &source, &diagnostics));
+            1
+        }
+        Some(VmError::Io(m)) => {
+            eprintln!("fox: {m}");
+            2
+        }
+        Some(VmError::Budget(n)) => {
+            eprintln!("fox: batas instruksi ({n}) terlampaui; program dihentikan");
+            1
+        }
+        Some(VmError::Internal(m)) => {
+            eprintln!("fox: kesalahan internal (bug Fox VM): {m}");
+            101
+        }
+    }
+}
+
+fn run(file: &str, args: &[String], limits: &Limits) -> u8 {
+    let source = match read_source(file) {
+        Ok(s) => s,
+        Err((msg, code)) => {
+            eprintln!("{msg}");
+            return code;
+        }
+    };
+    let mut argv = vec![file.to_string()];
+    argv.extend(args.iter().cloned());
+    let mut vm = Vm::new(config(limits, argv), Box::new(host::StdHost::new(false)));
+    let result = vm.run_main(file, &source);
+    vm.flush();
+    finish(result.err())
+}
+
+fn check(files: &[String]) -> u8 {
+    let mut status = 0;
+    for file in files {
+        let source = match read_source(file) {
+            Ok(s) => s,
+            Err((msg, code)) => {
+                eprintln!("{msg}");
+                status = status.max(code);
+                continue;
+            }
+        };
+        let parsed = morph_syntax::parse(&source);
+        let mut diags = parsed.diagnostics.clone();
+        if !parsed.has_errors() {
+            let mut globals = fox_compiler::Globals::default();
+            let mut interner = fox_bytecode::Interner::new();
+            if let Err(d) =
+                fox_compiler::compile_module(&parsed.program, file, &source, &mut globals, &mut interner)
+            {
+                diags.extend(d);
+            }
+        }
+        if diags.is_empty() {
+            println!("{file}: ok");
+        } else {
+            eprint!("{}", render::diagnostics(file, &source, &diags));
+            if diags.iter().any(|d| d.is_error()) {
+                status = status.max(1);
+            }
+        }
+    }
+    status
+}
+
+fn disasm(file: &str) -> u8 {
+    let source = match read_source(file) {
+        Ok(s) => s,
+        Err((msg, code)) => {
+            eprintln!("{msg}");
+            return code;
+        }
+    };
+    let parsed = morph_syntax::parse(&source);
+    if parsed.has_errors() {
+        eprint!("{}", render::diagnostics(file, &source, &parsed.diagnostics));
+        return 1;
+    }
+    let mut globals = fox_compiler::Globals::default();
+    let mut interner = fox_bytecode::Interner::new();
+    match fox_compiler::compile_module(&parsed.program, file, &source, &mut globals, &mut interner) {
+        Ok(m) => {
+            print!("{}", fox_bytecode::disasm::disassemble(&m, &interner));
+            0
+        }
+        Err(d) => {
+            eprint!("{}", render::diagnostics(file, &source, &d));
+            1
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = normalize_args(std::env::args().collect());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let code = match &cli.command {
+        Command::Run {
+            tier: _,
+            limits,
+            file,
+            args,
+        } => run(file, args, limits),
+        Command::Check { files } => check(files),
+        Command::Disasm { file } => disasm(file),
+        Command::Repl { limits } => repl::repl(config(limits, vec!["<repl>".to_string()])),
+    };
+    ExitCode::from(code)
+}

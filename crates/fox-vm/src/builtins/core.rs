@@ -1,0 +1,444 @@
+//! Core builtins: printing and input, length and type, conversions
+//! (`teks`, `int`, `float`, `chr`, `ord`), list and dict helpers, time and
+//! exit.
+
+use super::arg;
+use crate::error::{RtError, RtResult};
+use crate::index::norm_index;
+use crate::object::Object;
+use crate::value::Value;
+use crate::vm::Vm;
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+
+fn join_str(vm: &Vm, args: &[Value]) -> String {
+    let mut s = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        vm.write_str(*a, &mut s);
+    }
+    s
+}
+
+pub fn tulis(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let mut s = join_str(vm, args);
+    s.push('\n');
+    vm.host.write_out(s.as_bytes());
+    Ok(Value::Nil)
+}
+
+pub fn cetak(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let s = join_str(vm, args);
+    vm.host.write_out(s.as_bytes());
+    vm.host.flush_out();
+    Ok(Value::Nil)
+}
+
+pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    if let Some(p) = args.first() {
+        if !p.is_nil() {
+            let s = vm.str_of(*p);
+            vm.host.write_out(s.as_bytes());
+        }
+    }
+    vm.host.flush_out();
+    match vm.host.read_line() {
+        Some(line) => Ok(vm.new_string(line)),
+        None => Err(RtError::msg("EOF when reading a line")),
+    }
+}
+
+pub fn length_of(vm: &Vm, v: Value) -> usize {
+    match v {
+        Value::Obj(g) => match vm.heap.get(g) {
+            Object::Str(s) => {
+                if s.is_ascii() {
+                    s.len()
+                } else {
+                    s.chars().count()
+                }
+            }
+            Object::List(l) => l.len(),
+            Object::Dict(d) => d.len(),
+            Object::Module(m) => vm.modules.get(*m as usize).map(|m| m.globals.len()).unwrap_or(0),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+pub fn panjang(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    if args.is_empty() {
+        return Err(RtError::msg("panjang() membutuhkan 1 argumen"));
+    }
+    Ok(Value::Int(length_of(vm, args[0]) as i64))
+}
+
+pub fn tipe(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let t = vm.morph_type(arg(args, 0));
+    Ok(vm.new_str(t))
+}
+
+pub fn chr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let n = match arg(args, 0) {
+        Value::Int(i) => i,
+        Value::Bool(b) => b as i64,
+        v => {
+            return Err(RtError::Msg(format!(
+                "an integer is required (got type {})",
+                vm.type_name(v)
+            )))
+        }
+    };
+    match u32::try_from(n).ok().and_then(char::from_u32) {
+        Some(c) => Ok(vm.new_string(c.to_string())),
+        None => Err(RtError::msg("chr() arg not in range(0x110000)")),
+    }
+}
+
+pub fn ord(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    let Some(s) = vm.str_ref(v) else {
+        return Err(RtError::Msg(format!(
+            "ord() expected string of length 1, but {} found",
+            vm.type_name(v)
+        )));
+    };
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) => Ok(Value::Int(c as i64)),
+        _ => Err(RtError::Msg(format!(
+            "ord() expected a character, but string of length {} found",
+            s.chars().count()
+        ))),
+    }
+}
+
+pub fn waktu(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
+    Ok(Value::Float(vm.host.now()))
+}
+
+pub fn tidur(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let secs = match arg(args, 0) {
+        Value::Int(i) => i as f64,
+        Value::Float(f) => f,
+        _ => 0.0,
+    };
+    vm.host.sleep(secs);
+    Ok(Value::Nil)
+}
+
+pub fn platform(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
+    Ok(vm.new_str(std::env::consts::OS))
+}
+
+pub fn keluar(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    vm.host.flush_out();
+    let code = match arg(args, 0) {
+        Value::Nil => 0,
+        Value::Int(i) => i.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+        Value::Bool(b) => b as i32,
+        _ => 1,
+    };
+    Err(RtError::Exit(code))
+}
+
+pub fn teks(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    if vm.str_ref(v).is_some() {
+        return Ok(v);
+    }
+    let s = vm.str_of(v);
+    Ok(vm.new_string(s))
+}
+
+pub fn repr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let s = vm.repr_of(arg(args, 0));
+    Ok(vm.new_string(s))
+}
+
+fn list_mut<'a>(vm: &'a mut Vm, v: Value, who: &str) -> RtResult<&'a mut Vec<Value>> {
+    let tn = vm.type_name(v);
+    if let Value::Obj(g) = v {
+        if let Object::List(l) = vm.heap.get_mut(g) {
+            return Ok(l);
+        }
+    }
+    Err(RtError::Msg(format!("{who}() membutuhkan daftar, bukan {tn}")))
+}
+
+pub fn tambah(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let x = arg(args, 1);
+    list_mut(vm, arg(args, 0), "tambah")?.push(x);
+    Ok(Value::Nil)
+}
+
+pub fn pop(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let idx = arg(args, 1);
+    let l = match list_mut(vm, arg(args, 0), "pop") {
+        Ok(l) => l,
+        Err(_) => return Ok(Value::Nil),
+    };
+    if l.is_empty() {
+        return Ok(Value::Nil);
+    }
+    match idx {
+        Value::Nil => Ok(l.pop().unwrap_or(Value::Nil)),
+        Value::Int(i) => match norm_index(i, l.len()) {
+            Some(j) => Ok(l.remove(j)),
+            None => Ok(Value::Nil),
+        },
+        _ => Ok(Value::Nil),
+    }
+}
+
+pub fn gabung(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let sep = match arg(args, 1) {
+        Value::Nil => String::new(),
+        v => vm.str_of(v),
+    };
+    let items = match vm.list_ref(arg(args, 0)) {
+        Some(l) => l.clone(),
+        None => {
+            return Err(RtError::Msg(format!(
+                "gabung() membutuhkan daftar, bukan {}",
+                vm.type_name(arg(args, 0))
+            )))
+        }
+    };
+    let mut out = String::new();
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&sep);
+        }
+        vm.write_str(*x, &mut out);
+    }
+    Ok(vm.new_string(out))
+}
+
+/// Python `int()` of a text.
+pub fn parse_int_text(s: &str, base: u32) -> Option<BigInt> {
+    let t = s.trim();
+    let (neg, digits) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let digits = if base == 16 {
+        digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")).unwrap_or(digits)
+    } else {
+        digits
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+        || !digits.chars().all(|c| c == '_' || c.is_digit(base))
+    {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let v = BigInt::parse_bytes(clean.as_bytes(), base)?;
+    Some(if neg { -v } else { v })
+}
+
+pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    match v {
+        Value::Int(_) => Ok(v),
+        Value::Bool(b) => Ok(Value::Int(b as i64)),
+        Value::Nil if args.is_empty() => Ok(Value::Int(0)),
+        Value::Float(f) => {
+            if f.is_nan() {
+                return Err(RtError::msg("cannot convert float NaN to integer"));
+            }
+            if f.is_infinite() {
+                return Err(RtError::msg("cannot convert float infinity to integer"));
+            }
+            let t = f.trunc();
+            if t.abs() < 9.0e18 {
+                Ok(Value::Int(t as i64))
+            } else {
+                Ok(vm.int_from_big(big_from_float(t)))
+            }
+        }
+        _ => {
+            if let Some(s) = vm.str_ref(v) {
+                let base = match arg(args, 1) {
+                    Value::Int(b) if (2..=36).contains(&b) => b as u32,
+                    _ => 10,
+                };
+                let s = s.to_string();
+                return match parse_int_text(&s, base) {
+                    Some(b) => Ok(vm.int_from_big(b)),
+                    None => Err(RtError::Msg(format!(
+                        "invalid literal for int() with base {base}: {}",
+                        vm.repr_of(v)
+                    ))),
+                };
+            }
+            if let Value::Obj(g) = v {
+                if let Object::BigInt(_) = vm.heap.get(g) {
+                    return Ok(v);
+                }
+            }
+            Err(RtError::Msg(format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                vm.type_name(v)
+            )))
+        }
+    }
+}
+
+pub fn big_from_float(f: f64) -> BigInt {
+    let bits = f.to_bits();
+    let sign = if (bits >> 63) != 0 { -1 } else { 1 };
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
+    let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let m = BigInt::from(mant);
+    let v = if exp >= 0 { m << exp as u64 } else { m >> (-exp) as u64 };
+    v * sign
+}
+
+pub fn parse_float_text(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let body = lower.trim_start_matches(['+', '-']);
+    if matches!(body, "inf" | "infinity" | "nan") {
+        return lower.parse::<f64>().ok().or(Some(if lower.starts_with('-') {
+            f64::NEG_INFINITY
+        } else if body == "nan" {
+            f64::NAN
+        } else {
+            f64::INFINITY
+        }));
+    }
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)) {
+        return None;
+    }
+    t.replace('_', "").parse::<f64>().ok()
+}
+
+pub fn float(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    match v {
+        Value::Int(i) => Ok(Value::Float(i as f64)),
+        Value::Bool(b) => Ok(Value::Float(b as i64 as f64)),
+        Value::Float(_) => Ok(v),
+        Value::Nil if args.is_empty() => Ok(Value::Float(0.0)),
+        _ => {
+            if let Some(s) = vm.str_ref(v) {
+                return match parse_float_text(s) {
+                    Some(f) => Ok(Value::Float(f)),
+                    None => Err(RtError::Msg(format!(
+                        "could not convert string to float: {}",
+                        vm.repr_of(v)
+                    ))),
+                };
+            }
+            if let Value::Obj(g) = v {
+                if let Object::BigInt(b) = vm.heap.get(g) {
+                    return match b.to_f64() {
+                        Some(f) if f.is_finite() => Ok(Value::Float(f)),
+                        _ => Err(RtError::msg("int too large to convert to float")),
+                    };
+                }
+            }
+            Err(RtError::Msg(format!(
+                "float() argument must be a string or a real number, not '{}'",
+                vm.type_name(v)
+            )))
+        }
+    }
+}
+
+fn dict_of(vm: &Vm, v: Value, who: &str) -> RtResult<crate::value::Gc> {
+    if let Value::Obj(g) = v {
+        if let Object::Dict(_) = vm.heap.get(g) {
+            return Ok(g);
+        }
+    }
+    Err(RtError::Msg(format!(
+        "{who}() membutuhkan kamus, bukan {}",
+        vm.type_name(v)
+    )))
+}
+
+pub fn kunci(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let g = dict_of(vm, arg(args, 0), "kunci")?;
+    let keys: Vec<Value> = match vm.heap.get(g) {
+        Object::Dict(d) => d.keys().collect(),
+        _ => Vec::new(),
+    };
+    Ok(vm.new_list(keys))
+}
+
+pub fn nilai_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let g = dict_of(vm, arg(args, 0), "nilai_kamus")?;
+    let vals: Vec<Value> = match vm.heap.get(g) {
+        Object::Dict(d) => d.values().collect(),
+        _ => Vec::new(),
+    };
+    Ok(vm.new_list(vals))
+}
+
+pub fn salin_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let g = dict_of(vm, arg(args, 0), "salin_kamus")?;
+    let copy = match vm.heap.get(g) {
+        Object::Dict(d) => d.clone_entries(),
+        _ => crate::dict::Dict::new(),
+    };
+    Ok(vm.alloc(Object::Dict(Box::new(copy))))
+}
+
+fn text_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
+    vm.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
+        RtError::Msg(format!("{who}() membutuhkan teks, bukan {}", vm.type_name(v)))
+    })
+}
+
+pub fn str_kecil(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let s = text_arg(vm, arg(args, 0), "kecil")?;
+    Ok(vm.new_string(s.to_lowercase()))
+}
+
+pub fn str_besar(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let s = text_arg(vm, arg(args, 0), "besar")?;
+    Ok(vm.new_string(s.to_uppercase()))
+}
+
+pub fn str_temukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let h = text_arg(vm, arg(args, 0), "temukan")?;
+    let n = text_arg(vm, arg(args, 1), "temukan")?;
+    Ok(Value::Int(super::methods::find_chars(&h, &n, 0)))
+}
+
+pub fn str_ganti(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let h = text_arg(vm, arg(args, 0), "ganti")?;
+    let a = text_arg(vm, arg(args, 1), "ganti")?;
+    let b = text_arg(vm, arg(args, 2), "ganti")?;
+    Ok(vm.new_string(super::methods::replace_all(&h, &a, &b)))
+}
+
+pub fn teks_ke_byte(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let s = text_arg(vm, arg(args, 0), "_teks_ke_byte")?;
+    let items: Vec<Value> = s.bytes().map(|b| Value::Int(b as i64)).collect();
+    Ok(vm.new_list(items))
+}
+
+pub fn byte_ke_teks(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    let Some(items) = vm.list_ref(v) else {
+        return Err(RtError::msg("_byte_ke_teks() membutuhkan daftar angka"));
+    };
+    let mut bytes = Vec::with_capacity(items.len());
+    for x in items {
+        match x {
+            Value::Int(b) if (0..=255).contains(b) => bytes.push(*b as u8),
+            _ => return Err(RtError::msg("byte harus berupa angka 0..255")),
+        }
+    }
+    let s = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(vm.new_string(s))
+}

@@ -1,0 +1,130 @@
+//! File helpers behind `io/berkas` (`_io_*`). Failures raise a Morph error
+//! with the operating system's message; the Morph module turns them into
+//! `Gagal(pesan)` values.
+
+use super::arg;
+use crate::error::{RtError, RtResult};
+use crate::value::Value;
+use crate::vm::Vm;
+use std::path::Path;
+
+fn path_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
+    vm.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
+        RtError::Msg(format!("{who}(): path harus berupa teks, bukan {}", vm.type_name(v)))
+    })
+}
+
+fn io_err(what: &str, p: &str, e: std::io::Error) -> RtError {
+    let detail = match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
+        _ => e.to_string(),
+    };
+    RtError::Msg(format!("{what} '{p}': {detail}"))
+}
+
+pub fn baca_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = path_arg(vm, arg(args, 0), "_io_baca_file")?;
+    let bytes = std::fs::read(&p).map_err(|e| io_err("Gagal membaca", &p, e))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| RtError::Msg(format!("Gagal membaca '{p}': bukan UTF-8 yang sah")))?;
+    Ok(vm.new_string(text))
+}
+
+pub fn tulis_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = path_arg(vm, arg(args, 0), "_io_tulis_file")?;
+    let content = vm.str_of(arg(args, 1));
+    std::fs::write(&p, content.as_bytes()).map_err(|e| io_err("Gagal menulis", &p, e))?;
+    Ok(Value::Bool(true))
+}
+
+pub fn tambah_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    use std::io::Write;
+    let p = path_arg(vm, arg(args, 0), "_io_tambah_file")?;
+    let content = vm.str_of(arg(args, 1));
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&p)
+        .map_err(|e| io_err("Gagal membuka", &p, e))?;
+    f.write_all(content.as_bytes())
+        .map_err(|e| io_err("Gagal menulis", &p, e))?;
+    Ok(Value::Bool(true))
+}
+
+pub fn ada_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = path_arg(vm, arg(args, 0), "_io_ada_file")?;
+    Ok(Value::Bool(Path::new(&p).exists()))
+}
+
+pub fn ada_direktori(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = path_arg(vm, arg(args, 0), "_io_ada_direktori")?;
+    Ok(Value::Bool(Path::new(&p).is_dir()))
+}
+
+pub fn hapus_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = path_arg(vm, arg(args, 0), "_io_hapus_file")?;
+    let path = Path::new(&p);
+    let r = if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    r.map_err(|e| io_err("Gagal menghapus", &p, e))?;
+    Ok(Value::Bool(true))
+}
+
+pub fn buat_direktori(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = path_arg(vm, arg(args, 0), "_io_buat_direktori")?;
+    std::fs::create_dir_all(&p).map_err(|e| io_err("Gagal membuat direktori", &p, e))?;
+    Ok(Value::Bool(true))
+}
+
+pub fn daftar_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = match arg(args, 0) {
+        Value::Nil => ".".to_string(),
+        v => path_arg(vm, v, "_io_daftar_file")?,
+    };
+    let rd = std::fs::read_dir(&p).map_err(|e| io_err("Gagal membaca direktori", &p, e))?;
+    let mut names: Vec<String> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let items: Vec<Value> = names.into_iter().map(|n| vm.new_string(n)).collect();
+    Ok(vm.new_list(items))
+}
+
+pub fn salin_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let a = path_arg(vm, arg(args, 0), "_io_salin_file")?;
+    let b = path_arg(vm, arg(args, 1), "_io_salin_file")?;
+    std::fs::copy(&a, &b).map_err(|e| io_err("Gagal menyalin", &a, e))?;
+    Ok(Value::Bool(true))
+}
+
+pub fn pindah_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let a = path_arg(vm, arg(args, 0), "_io_pindah_file")?;
+    let b = path_arg(vm, arg(args, 1), "_io_pindah_file")?;
+    std::fs::rename(&a, &b).map_err(|e| io_err("Gagal memindah", &a, e))?;
+    Ok(Value::Bool(true))
+}
+
+pub fn path_absolut(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = path_arg(vm, arg(args, 0), "_io_path_absolut")?;
+    let abs = std::path::absolute(&p).map_err(|e| io_err("Gagal", &p, e))?;
+    Ok(vm.new_string(abs.to_string_lossy().into_owned()))
+}
+
+pub fn gabung_path(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let mut out = std::path::PathBuf::new();
+    for a in args {
+        out.push(path_arg(vm, *a, "_io_gabung_path")?);
+    }
+    Ok(vm.new_string(out.to_string_lossy().into_owned()))
+}
+
+pub fn ukuran_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let p = path_arg(vm, arg(args, 0), "_io_ukuran_file")?;
+    let m = std::fs::metadata(&p).map_err(|e| io_err("Gagal membaca", &p, e))?;
+    Ok(Value::Int(m.len() as i64))
+}

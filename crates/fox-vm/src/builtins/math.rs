@@ -1,0 +1,282 @@
+//! Numeric builtins of `matematika/dasar` and the helpers behind
+//! `matematika/trigonometri`: `absolut`, `min`, `max`, `lantai`, `atap`,
+//! `faktorial`, `pangkat`, `akar`, `bulat`, trigonometry, logarithms.
+
+use super::arg;
+use super::core::big_from_float;
+use crate::error::{RtError, RtResult};
+use crate::object::Object;
+use crate::ops::Cmp;
+use crate::value::Value;
+use crate::vm::Vm;
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+fn float_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
+    match v {
+        Value::Int(i) => Ok(i as f64),
+        Value::Bool(b) => Ok(b as i64 as f64),
+        Value::Float(f) => Ok(f),
+        Value::Obj(g) => match vm.heap.get(g) {
+            Object::BigInt(b) => Ok(b.to_f64().unwrap_or(f64::INFINITY)),
+            _ => Err(RtError::Msg(format!(
+                "{who}(): must be real number, not {}",
+                vm.type_name(v)
+            ))),
+        },
+        _ => Err(RtError::Msg(format!(
+            "{who}(): must be real number, not {}",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+fn big_of(vm: &Vm, v: Value) -> Option<BigInt> {
+    match v {
+        Value::Int(i) => Some(BigInt::from(i)),
+        Value::Bool(b) => Some(BigInt::from(b as i64)),
+        Value::Obj(g) => match vm.heap.get(g) {
+            Object::BigInt(b) => Some((**b).clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn absolut(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    match v {
+        Value::Int(i) => match i.checked_abs() {
+            Some(a) => Ok(Value::Int(a)),
+            None => Ok(vm.int_from_big(BigInt::from(i).abs())),
+        },
+        Value::Bool(b) => Ok(Value::Int(b as i64)),
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        _ => match big_of(vm, v) {
+            Some(b) => Ok(vm.int_from_big(b.abs())),
+            None => Err(RtError::Msg(format!(
+                "bad operand type for abs(): '{}'",
+                vm.type_name(v)
+            ))),
+        },
+    }
+}
+
+fn extreme(vm: &mut Vm, args: &[Value], want: Cmp, who: &str) -> RtResult<Value> {
+    let items: Vec<Value> = if args.len() == 1 {
+        match vm.list_ref(args[0]) {
+            Some(l) => l.clone(),
+            None => vm.sequence_items(args[0])?,
+        }
+    } else {
+        args.to_vec()
+    };
+    let mut it = items.into_iter();
+    let Some(mut best) = it.next() else {
+        return Err(RtError::Msg(format!("{who}() arg is an empty sequence")));
+    };
+    for x in it {
+        if vm.compare(want, x, best)? {
+            best = x;
+        }
+    }
+    Ok(best)
+}
+
+pub fn min(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    extreme(vm, args, Cmp::Lt, "min")
+}
+
+pub fn max(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    extreme(vm, args, Cmp::Gt, "max")
+}
+
+fn float_to_int(vm: &mut Vm, f: f64) -> RtResult<Value> {
+    if f.is_nan() {
+        return Err(RtError::msg("cannot convert float NaN to integer"));
+    }
+    if f.is_infinite() {
+        return Err(RtError::msg("cannot convert float infinity to integer"));
+    }
+    if f.abs() < 9.0e18 {
+        Ok(Value::Int(f as i64))
+    } else {
+        Ok(vm.int_from_big(big_from_float(f)))
+    }
+}
+
+pub fn lantai(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    match v {
+        Value::Int(_) => Ok(v),
+        Value::Bool(b) => Ok(Value::Int(b as i64)),
+        Value::Float(f) => float_to_int(vm, f.floor()),
+        _ if big_of(vm, v).is_some() => Ok(v),
+        _ => Err(RtError::Msg(format!(
+            "must be real number, not {}",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+pub fn atap(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    match v {
+        Value::Int(_) => Ok(v),
+        Value::Bool(b) => Ok(Value::Int(b as i64)),
+        Value::Float(f) => float_to_int(vm, f.ceil()),
+        _ if big_of(vm, v).is_some() => Ok(v),
+        _ => Err(RtError::Msg(format!(
+            "must be real number, not {}",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+/// Python's `round(x[, n])` (banker's rounding for ties).
+pub fn bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    let digits = match arg(args, 1) {
+        Value::Nil => None,
+        Value::Int(n) => Some(n),
+        o => {
+            return Err(RtError::Msg(format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(o)
+            )))
+        }
+    };
+    match (v, digits) {
+        (Value::Int(_), _) | (Value::Bool(_), None) => Ok(v),
+        (Value::Float(f), None) => float_to_int(vm, round_half_even(f)),
+        (Value::Float(f), Some(n)) => {
+            if !f.is_finite() {
+                return Ok(v);
+            }
+            // Round via the shortest decimal text, as Python does exactly.
+            let text = format!("{:.*}", n.clamp(0, 300) as usize, f);
+            if n >= 0 {
+                Ok(Value::Float(text.parse::<f64>().unwrap_or(f)))
+            } else {
+                let p = 10f64.powi((-n).min(300) as i32);
+                Ok(Value::Float(round_half_even(f / p) * p))
+            }
+        }
+        _ => Err(RtError::Msg(format!(
+            "type {} doesn't define __round__ method",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+fn round_half_even(f: f64) -> f64 {
+    let r = f.round();
+    if (f - f.trunc()).abs() == 0.5 {
+        2.0 * (f / 2.0).round()
+    } else {
+        r
+    }
+}
+
+pub fn faktorial(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let v = arg(args, 0);
+    let n = match v {
+        Value::Int(n) => n,
+        Value::Bool(b) => b as i64,
+        Value::Float(f) if f.fract() == 0.0 => f as i64,
+        _ => {
+            return Err(RtError::msg(
+                "factorial() only accepts integral values",
+            ))
+        }
+    };
+    if n < 0 {
+        return Err(RtError::msg("factorial() not defined for negative values"));
+    }
+    if n > 100_000 {
+        return Err(RtError::msg("MemoryError: faktorial terlalu besar"));
+    }
+    let mut acc = BigInt::from(1);
+    for i in 2..=n {
+        acc *= i;
+    }
+    Ok(vm.int_from_big(acc))
+}
+
+pub fn pangkat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let (a, b) = (arg(args, 0), arg(args, 1));
+    if let (Some(x), Some(y)) = (big_of(vm, a), big_of(vm, b)) {
+        if !y.is_negative() {
+            let e = y.to_u32().ok_or_else(|| RtError::msg("MemoryError: pangkat terlalu besar"))?;
+            if x.bits() as u64 * e as u64 > 64 * 1024 * 1024 {
+                return Err(RtError::msg("MemoryError: pangkat terlalu besar"));
+            }
+            return Ok(vm.int_from_big(num_traits::pow::Pow::pow(x, e)));
+        }
+        if x.is_zero() {
+            return Err(RtError::msg("0.0 cannot be raised to a negative power"));
+        }
+    }
+    let x = float_of(vm, a, "pangkat")?;
+    let y = float_of(vm, b, "pangkat")?;
+    if x == 0.0 && y < 0.0 {
+        return Err(RtError::msg("0.0 cannot be raised to a negative power"));
+    }
+    let r = x.powf(y);
+    if r.is_nan() && !x.is_nan() && !y.is_nan() {
+        return Err(RtError::msg("math domain error"));
+    }
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return Err(RtError::msg("(34, 'Numerical result out of range')"));
+    }
+    Ok(Value::Float(r))
+}
+
+pub fn akar(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let x = float_of(vm, arg(args, 0), "akar")?;
+    if x < 0.0 {
+        return Err(RtError::msg("math domain error"));
+    }
+    Ok(Value::Float(x.sqrt()))
+}
+
+macro_rules! unary_float {
+    ($name:ident, $who:literal, $f:expr) => {
+        pub fn $name(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+            let x = float_of(vm, arg(args, 0), $who)?;
+            let r: f64 = $f(x);
+            if r.is_nan() && !x.is_nan() {
+                return Err(RtError::msg("math domain error"));
+            }
+            Ok(Value::Float(r))
+        }
+    };
+}
+
+unary_float!(sin, "sin", f64::sin);
+unary_float!(cos, "cos", f64::cos);
+unary_float!(tan, "tan", f64::tan);
+unary_float!(asin, "asin", f64::asin);
+unary_float!(acos, "acos", f64::acos);
+unary_float!(atan, "atan", f64::atan);
+unary_float!(exp, "exp", f64::exp);
+
+pub fn log(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let x = float_of(vm, arg(args, 0), "log")?;
+    if x <= 0.0 {
+        return Err(RtError::msg("math domain error"));
+    }
+    match arg(args, 1) {
+        Value::Nil => Ok(Value::Float(x.ln())),
+        b => {
+            let base = float_of(vm, b, "log")?;
+            Ok(Value::Float(x.ln() / base.ln()))
+        }
+    }
+}
+
+pub fn atan2(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let y = float_of(vm, arg(args, 0), "atan2")?;
+    let x = float_of(vm, arg(args, 1), "atan2")?;
+    Ok(Value::Float(y.atan2(x)))
+}

@@ -1,0 +1,586 @@
+//! Methods of builtin values (§11.2): the Morph names and the Python names
+//! real programs use, on texts, lists and dicts, plus `punya` on instances,
+//! classes and modules.
+
+use super::arg;
+use crate::dict::HashKey;
+use crate::error::{RtError, RtResult};
+use crate::object::Object;
+use crate::ops::Cmp;
+use crate::value::{Gc, Value};
+use crate::vm::Vm;
+use fox_bytecode::Sym;
+
+const STR_METHODS: &[&str] = &[
+    "kecil", "besar", "bersihkan", "ganti", "temukan", "pisah", "awalan", "akhiran", "lower",
+    "upper", "strip", "lstrip", "rstrip", "replace", "find", "rfind", "index", "split", "join",
+    "startswith", "endswith", "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower",
+    "count", "title", "capitalize", "center", "ljust", "rjust", "zfill", "splitlines", "panjang",
+];
+const LIST_METHODS: &[&str] = &[
+    "append", "pop", "insert", "index", "sort", "reverse", "count", "remove", "extend", "clear",
+    "copy", "tambah", "panjang",
+];
+const DICT_METHODS: &[&str] = &[
+    "punya", "keys", "values", "items", "get", "pop", "hapus", "clear", "copy", "update",
+    "setdefault", "kunci", "nilai", "panjang",
+];
+
+pub fn is_str_method(n: &str) -> bool {
+    STR_METHODS.contains(&n)
+}
+pub fn is_list_method(n: &str) -> bool {
+    LIST_METHODS.contains(&n)
+}
+pub fn is_dict_method(n: &str) -> bool {
+    DICT_METHODS.contains(&n)
+}
+
+/// Index of the first occurrence of `needle` in `hay` at or after char
+/// position `start`, in characters; -1 when absent.
+pub fn find_chars(hay: &str, needle: &str, start: usize) -> i64 {
+    let byte_start = hay.char_indices().nth(start).map(|(b, _)| b).unwrap_or(hay.len());
+    if start > 0 && byte_start >= hay.len() && !needle.is_empty() {
+        return -1;
+    }
+    match hay[byte_start..].find(needle) {
+        Some(b) => (hay[..byte_start + b].chars().count()) as i64,
+        None => -1,
+    }
+}
+
+pub fn replace_all(h: &str, a: &str, b: &str) -> String {
+    h.replace(a, b)
+}
+
+fn py_split_whitespace(s: &str, max: Option<usize>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    while !rest.is_empty() {
+        if max.is_some_and(|m| out.len() >= m) {
+            out.push(rest.to_string());
+            return out;
+        }
+        match rest.find(char::is_whitespace) {
+            Some(i) => {
+                out.push(rest[..i].to_string());
+                rest = rest[i..].trim_start();
+            }
+            None => {
+                out.push(rest.to_string());
+                break;
+            }
+        }
+    }
+    out
+}
+
+impl Vm {
+    fn strs(&mut self, items: Vec<String>) -> Value {
+        let vals: Vec<Value> = items.into_iter().map(|s| self.new_string(s)).collect();
+        self.new_list(vals)
+    }
+
+    fn text_arg(&self, v: Value, method: &str) -> RtResult<String> {
+        self.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
+            RtError::Msg(format!(
+                "{method}() argument must be str, not {}",
+                self.type_name(v)
+            ))
+        })
+    }
+
+    /// Call builtin method `sym` of `recv` with `argc` arguments at `start`.
+    pub fn call_builtin_method(&mut self, recv: Value, sym: Sym, start: usize, argc: usize) -> RtResult<Value> {
+        let args: Vec<Value> = self.stack[start..start + argc].to_vec();
+        let name = self.interner.name_rc(sym);
+        let Value::Obj(g) = recv else {
+            return Err(self.no_attr(recv, sym));
+        };
+        match self.heap.get(g) {
+            Object::Str(s) => {
+                let s = s.clone();
+                self.str_method(&s, &name, &args, recv, sym)
+            }
+            Object::List(_) => self.list_method(g, &name, &args, recv, sym),
+            Object::Dict(_) => self.dict_method(g, &name, &args, recv, sym),
+            Object::Instance(inst) => {
+                if sym == self.syms.punya {
+                    let key = self.str_of(arg(&args, 0));
+                    let ksym = self.interner.intern(&key);
+                    let has = match self.heap.get(g) {
+                        Object::Instance(i) => {
+                            i.get(ksym).is_some()
+                                || matches!(self.heap.get(i.class), Object::Class(c) if c.methods.contains_key(&ksym))
+                        }
+                        _ => false,
+                    };
+                    let _ = inst;
+                    return Ok(Value::Bool(has));
+                }
+                Err(self.no_attr(recv, sym))
+            }
+            Object::Class(c) => {
+                if sym == self.syms.punya {
+                    let key = self.str_of(arg(&args, 0));
+                    let ksym = self.interner.lookup(&key);
+                    return Ok(Value::Bool(ksym.is_some_and(|k| c.methods.contains_key(&k))));
+                }
+                Err(self.no_attr(recv, sym))
+            }
+            Object::Module(id) => {
+                let id = *id;
+                if sym == self.syms.punya {
+                    let key = self.str_of(arg(&args, 0));
+                    return Ok(Value::Bool(self.module_get(id, &key).is_some()));
+                }
+                Err(self.no_attr(recv, sym))
+            }
+            _ => Err(self.no_attr(recv, sym)),
+        }
+    }
+
+    fn str_method(&mut self, s: &str, name: &str, args: &[Value], recv: Value, sym: Sym) -> RtResult<Value> {
+        let a0 = arg(args, 0);
+        Ok(match name {
+            "kecil" | "lower" => self.new_string(s.to_lowercase()),
+            "besar" | "upper" => self.new_string(s.to_uppercase()),
+            "bersihkan" | "strip" => match a0 {
+                Value::Nil => self.new_str(s.trim()),
+                v => {
+                    let chars = self.text_arg(v, name)?;
+                    self.new_str(s.trim_matches(|c| chars.contains(c)))
+                }
+            },
+            "lstrip" => match a0 {
+                Value::Nil => self.new_str(s.trim_start()),
+                v => {
+                    let chars = self.text_arg(v, name)?;
+                    self.new_str(s.trim_start_matches(|c| chars.contains(c)))
+                }
+            },
+            "rstrip" => match a0 {
+                Value::Nil => self.new_str(s.trim_end()),
+                v => {
+                    let chars = self.text_arg(v, name)?;
+                    self.new_str(s.trim_end_matches(|c| chars.contains(c)))
+                }
+            },
+            "ganti" | "replace" => {
+                let a = self.text_arg(a0, name)?;
+                let b = self.text_arg(arg(args, 1), name)?;
+                match arg(args, 2) {
+                    Value::Int(n) if n >= 0 => self.new_string(s.replacen(&a, &b, n as usize)),
+                    _ => self.new_string(replace_all(s, &a, &b)),
+                }
+            }
+            "temukan" | "find" | "index" => {
+                let n = self.text_arg(a0, name)?;
+                let start = match arg(args, 1) {
+                    Value::Int(i) if i >= 0 => i as usize,
+                    Value::Int(i) => {
+                        let len = s.chars().count() as i64;
+                        (len + i).max(0) as usize
+                    }
+                    _ => 0,
+                };
+                let r = find_chars(s, &n, start);
+                if name == "index" && r < 0 {
+                    return Err(RtError::msg("substring not found"));
+                }
+                Value::Int(r)
+            }
+            "rfind" => {
+                let n = self.text_arg(a0, name)?;
+                match s.rfind(&n) {
+                    Some(b) => Value::Int(s[..b].chars().count() as i64),
+                    None => Value::Int(-1),
+                }
+            }
+            "pisah" | "split" => {
+                let max = match arg(args, 1) {
+                    Value::Int(m) if m >= 0 => Some(m as usize),
+                    _ => None,
+                };
+                match a0 {
+                    Value::Nil => {
+                        let parts = py_split_whitespace(s, max);
+                        self.strs(parts)
+                    }
+                    v => {
+                        let sep = self.text_arg(v, name)?;
+                        if sep.is_empty() {
+                            return Err(RtError::msg("empty separator"));
+                        }
+                        let parts: Vec<String> = match max {
+                            Some(m) => s.splitn(m + 1, sep.as_str()).map(String::from).collect(),
+                            None => s.split(sep.as_str()).map(String::from).collect(),
+                        };
+                        self.strs(parts)
+                    }
+                }
+            }
+            "splitlines" => {
+                let parts: Vec<String> = s.lines().map(String::from).collect();
+                self.strs(parts)
+            }
+            "join" => {
+                let items = match self.list_ref(a0) {
+                    Some(l) => l.clone(),
+                    None => self.sequence_items(a0)?,
+                };
+                let mut out = String::new();
+                for (i, x) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(s);
+                    }
+                    match self.str_ref(*x) {
+                        Some(t) => out.push_str(t),
+                        None => {
+                            return Err(RtError::Msg(format!(
+                                "sequence item {i}: expected str instance, {} found",
+                                self.type_name(*x)
+                            )))
+                        }
+                    }
+                }
+                self.new_string(out)
+            }
+            "awalan" | "startswith" => {
+                let p = self.text_arg(a0, name)?;
+                Value::Bool(s.starts_with(p.as_str()))
+            }
+            "akhiran" | "endswith" => {
+                let p = self.text_arg(a0, name)?;
+                Value::Bool(s.ends_with(p.as_str()))
+            }
+            "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
+            "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic)),
+            "isalnum" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
+            "isspace" => Value::Bool(!s.is_empty() && s.chars().all(char::is_whitespace)),
+            "isupper" => Value::Bool(
+                s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase),
+            ),
+            "islower" => Value::Bool(
+                s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_uppercase),
+            ),
+            "count" => {
+                let n = self.text_arg(a0, name)?;
+                if n.is_empty() {
+                    Value::Int(s.chars().count() as i64 + 1)
+                } else {
+                    Value::Int(s.matches(n.as_str()).count() as i64)
+                }
+            }
+            "title" => {
+                let mut out = String::new();
+                let mut prev_alpha = false;
+                for c in s.chars() {
+                    if c.is_alphabetic() {
+                        if prev_alpha {
+                            out.extend(c.to_lowercase());
+                        } else {
+                            out.extend(c.to_uppercase());
+                        }
+                        prev_alpha = true;
+                    } else {
+                        out.push(c);
+                        prev_alpha = false;
+                    }
+                }
+                self.new_string(out)
+            }
+            "capitalize" => {
+                let mut it = s.chars();
+                let out: String = match it.next() {
+                    Some(f) => f.to_uppercase().chain(it.flat_map(|c| c.to_lowercase())).collect(),
+                    None => String::new(),
+                };
+                self.new_string(out)
+            }
+            "center" | "ljust" | "rjust" | "zfill" => {
+                let width = match a0 {
+                    Value::Int(w) => w.max(0) as usize,
+                    _ => 0,
+                };
+                let fill = match arg(args, 1) {
+                    Value::Nil => ' ',
+                    v => self.text_arg(v, name)?.chars().next().unwrap_or(' '),
+                };
+                let len = s.chars().count();
+                if len >= width {
+                    self.new_str(s)
+                } else {
+                    let pad = width - len;
+                    let out = match name {
+                        "ljust" => format!("{s}{}", fill.to_string().repeat(pad)),
+                        "rjust" => format!("{}{s}", fill.to_string().repeat(pad)),
+                        "zfill" => {
+                            let (sign, digits) = match s.strip_prefix(['-', '+']) {
+                                Some(rest) => (&s[..1], rest),
+                                None => ("", s),
+                            };
+                            format!("{sign}{}{digits}", "0".repeat(pad))
+                        }
+                        _ => {
+                            let left = pad / 2 + (pad & width & 1);
+                            let right = pad - left;
+                            format!(
+                                "{}{s}{}",
+                                fill.to_string().repeat(left),
+                                fill.to_string().repeat(right)
+                            )
+                        }
+                    };
+                    self.new_string(out)
+                }
+            }
+            "panjang" => Value::Int(s.chars().count() as i64),
+            _ => return Err(self.no_attr(recv, sym)),
+        })
+    }
+
+    fn take_list(&mut self, g: Gc) -> Vec<Value> {
+        match self.heap.get_mut(g) {
+            Object::List(l) => std::mem::take(l),
+            _ => Vec::new(),
+        }
+    }
+
+    fn put_list(&mut self, g: Gc, items: Vec<Value>) {
+        if let Object::List(l) = self.heap.get_mut(g) {
+            *l = items;
+        }
+    }
+
+    fn list_method(&mut self, g: Gc, name: &str, args: &[Value], recv: Value, sym: Sym) -> RtResult<Value> {
+        let a0 = arg(args, 0);
+        let len = self.list_ref(recv).map(|l| l.len()).unwrap_or(0);
+        Ok(match name {
+            "append" | "tambah" => {
+                if let Object::List(l) = self.heap.get_mut(g) {
+                    l.push(a0);
+                }
+                Value::Nil
+            }
+            "pop" => {
+                if len == 0 {
+                    return Err(RtError::msg("pop from empty list"));
+                }
+                let i = match a0 {
+                    Value::Nil => len - 1,
+                    Value::Int(i) => crate::index::norm_index(i, len)
+                        .ok_or_else(|| RtError::msg("pop index out of range"))?,
+                    _ => return Err(RtError::msg("list indices must be integers")),
+                };
+                match self.heap.get_mut(g) {
+                    Object::List(l) => l.remove(i),
+                    _ => Value::Nil,
+                }
+            }
+            "insert" => {
+                let i = match a0 {
+                    Value::Int(i) => {
+                        if i < 0 {
+                            (i + len as i64).max(0) as usize
+                        } else {
+                            (i as usize).min(len)
+                        }
+                    }
+                    _ => return Err(RtError::msg("list indices must be integers")),
+                };
+                let x = arg(args, 1);
+                if let Object::List(l) = self.heap.get_mut(g) {
+                    l.insert(i, x);
+                }
+                Value::Nil
+            }
+            "index" | "count" | "remove" => {
+                let items = self.list_ref(recv).cloned().unwrap_or_default();
+                let positions: Vec<usize> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| self.values_equal(**x, a0))
+                    .map(|(i, _)| i)
+                    .collect();
+                match name {
+                    "count" => Value::Int(positions.len() as i64),
+                    "index" => match positions.first() {
+                        Some(i) => Value::Int(*i as i64),
+                        None => {
+                            return Err(RtError::Msg(format!(
+                                "{} is not in list",
+                                self.repr_of(a0)
+                            )))
+                        }
+                    },
+                    _ => match positions.first() {
+                        Some(i) => {
+                            if let Object::List(l) = self.heap.get_mut(g) {
+                                l.remove(*i);
+                            }
+                            Value::Nil
+                        }
+                        None => return Err(RtError::msg("list.remove(x): x not in list")),
+                    },
+                }
+            }
+            "sort" => {
+                let mut items = self.take_list(g);
+                let mut err = None;
+                items.sort_by(|a, b| {
+                    if err.is_some() {
+                        return std::cmp::Ordering::Equal;
+                    }
+                    match self.compare(Cmp::Lt, *a, *b) {
+                        Ok(true) => std::cmp::Ordering::Less,
+                        Ok(false) => match self.compare(Cmp::Lt, *b, *a) {
+                            Ok(true) => std::cmp::Ordering::Greater,
+                            Ok(false) => std::cmp::Ordering::Equal,
+                            Err(e) => {
+                                err = Some(e);
+                                std::cmp::Ordering::Equal
+                            }
+                        },
+                        Err(e) => {
+                            err = Some(e);
+                            std::cmp::Ordering::Equal
+                        }
+                    }
+                });
+                if self.truthy(arg(args, 1)) || matches!(a0, Value::Bool(true)) {
+                    items.reverse();
+                }
+                self.put_list(g, items);
+                if let Some(e) = err {
+                    return Err(e);
+                }
+                Value::Nil
+            }
+            "reverse" => {
+                if let Object::List(l) = self.heap.get_mut(g) {
+                    l.reverse();
+                }
+                Value::Nil
+            }
+            "extend" => {
+                let more = match self.list_ref(a0) {
+                    Some(l) => l.clone(),
+                    None => self.sequence_items(a0)?,
+                };
+                if let Object::List(l) = self.heap.get_mut(g) {
+                    l.extend(more);
+                }
+                Value::Nil
+            }
+            "clear" => {
+                if let Object::List(l) = self.heap.get_mut(g) {
+                    l.clear();
+                }
+                Value::Nil
+            }
+            "copy" => {
+                let items = self.list_ref(recv).cloned().unwrap_or_default();
+                self.new_list(items)
+            }
+            "panjang" => Value::Int(len as i64),
+            _ => return Err(self.no_attr(recv, sym)),
+        })
+    }
+
+    fn dict_method(&mut self, g: Gc, name: &str, args: &[Value], recv: Value, sym: Sym) -> RtResult<Value> {
+        let a0 = arg(args, 0);
+        let get = |vm: &Vm, k: &HashKey| match vm.heap.get(g) {
+            Object::Dict(d) => d.get(k),
+            _ => None,
+        };
+        Ok(match name {
+            "punya" => {
+                let k = self.hash_key(a0);
+                match k {
+                    Ok(k) => Value::Bool(get(self, &k).is_some()),
+                    Err(_) => Value::Bool(false),
+                }
+            }
+            "keys" | "kunci" | "values" | "nilai" | "items" => {
+                let entries: Vec<(Value, Value)> = match self.heap.get(g) {
+                    Object::Dict(d) => d.entries().collect(),
+                    _ => Vec::new(),
+                };
+                let items: Vec<Value> = match name {
+                    "keys" | "kunci" => entries.iter().map(|e| e.0).collect(),
+                    "values" | "nilai" => entries.iter().map(|e| e.1).collect(),
+                    _ => entries
+                        .iter()
+                        .map(|(k, v)| self.new_list(vec![*k, *v]))
+                        .collect(),
+                };
+                self.new_list(items)
+            }
+            "get" => {
+                let k = self.hash_key(a0)?;
+                get(self, &k).unwrap_or(arg(args, 1))
+            }
+            "setdefault" => {
+                let k = self.hash_key(a0)?;
+                match get(self, &k) {
+                    Some(v) => v,
+                    None => {
+                        let d = arg(args, 1);
+                        if let Object::Dict(dict) = self.heap.get_mut(g) {
+                            dict.insert(k, a0, d);
+                        }
+                        d
+                    }
+                }
+            }
+            "pop" | "hapus" => {
+                let k = self.hash_key(a0)?;
+                let removed = match self.heap.get_mut(g) {
+                    Object::Dict(d) => d.remove(&k),
+                    _ => None,
+                };
+                match removed {
+                    Some(v) => v,
+                    None if args.len() > 1 => arg(args, 1),
+                    None if name == "hapus" => Value::Nil,
+                    None => return Err(RtError::Msg(self.repr_of(a0))),
+                }
+            }
+            "clear" => {
+                if let Object::Dict(d) = self.heap.get_mut(g) {
+                    d.clear();
+                }
+                Value::Nil
+            }
+            "copy" => {
+                let copy = match self.heap.get(g) {
+                    Object::Dict(d) => d.clone_entries(),
+                    _ => crate::dict::Dict::new(),
+                };
+                self.alloc(Object::Dict(Box::new(copy)))
+            }
+            "update" => {
+                let entries: Vec<(Value, Value)> = match a0 {
+                    Value::Obj(o) => match self.heap.get(o) {
+                        Object::Dict(d) => d.entries().collect(),
+                        _ => return Err(RtError::msg("update() membutuhkan kamus")),
+                    },
+                    _ => return Err(RtError::msg("update() membutuhkan kamus")),
+                };
+                for (k, v) in entries {
+                    let hk = self.hash_key(k)?;
+                    if let Object::Dict(d) = self.heap.get_mut(g) {
+                        d.insert(hk, k, v);
+                    }
+                }
+                Value::Nil
+            }
+            "panjang" => Value::Int(match self.heap.get(g) {
+                Object::Dict(d) => d.len() as i64,
+                _ => 0,
+            }),
+            _ => return Err(self.no_attr(recv, sym)),
+        })
+    }
+}

@@ -1,0 +1,263 @@
+//! Calls without Rust recursion: calling a closure pushes a frame over the
+//! caller's argument registers (nothing is copied); constructors, bound
+//! methods and method calls shift arguments by one slot to make room for
+//! `ini`. Builtins run to completion immediately.
+
+use crate::builtins::NATIVES;
+use crate::error::{RtError, RtResult};
+use crate::object::{BoundTarget, FuncInfo, Generator, GenState, Instance, Object, Variant};
+use crate::value::{Gc, Value};
+use crate::vm::{Frame, FrameKind, Vm};
+use fox_bytecode::Sym;
+use std::rc::Rc;
+
+impl Vm {
+    fn arity_error(&self, name: &str, params: usize, argc: usize) -> RtError {
+        RtError::Msg(format!(
+            "Panggilan fungsi '{name}' salah: mengharapkan paling banyak {params} argumen, tetapi mendapat {argc}."
+        ))
+    }
+
+    /// Push a frame for `closure` whose arguments already sit at
+    /// `base..base+argc`. Returns `Some(v)` when the call completed at once
+    /// (calling a generator function creates the generator).
+    pub fn push_closure_frame(
+        &mut self,
+        closure: Gc,
+        func: Rc<FuncInfo>,
+        base: usize,
+        argc: usize,
+        ret: usize,
+        kind: FrameKind,
+    ) -> RtResult<Option<Value>> {
+        let p = &func.proto;
+        let params = p.params as usize;
+        if argc > params {
+            let (shown_params, shown_argc) = (params, argc);
+            return Err(self.arity_error(&p.name, shown_params, shown_argc));
+        }
+        if self.frames.len() >= self.config.max_depth {
+            return Err(RtError::Msg(format!(
+                "Kedalaman panggilan melebihi batas ({} bingkai)",
+                self.config.max_depth
+            )));
+        }
+        let regs = p.regs as usize;
+        self.ensure_stack(base + regs + 2);
+        for v in &mut self.stack[base + argc..base + regs] {
+            *v = Value::Nil;
+        }
+        if p.is_generator {
+            let regs_vec = self.stack[base..base + regs].to_vec();
+            let g = self.alloc(Object::Generator(Box::new(Generator {
+                closure,
+                regs: regs_vec,
+                pc: 0,
+                state: GenState::Fresh,
+                handlers: Vec::new(),
+            })));
+            return Ok(Some(g));
+        }
+        self.frames.push(Frame {
+            func,
+            closure: Some(closure),
+            pc: 0,
+            base: base as u32,
+            ret: ret as u32,
+            kind,
+            handler_base: self.handlers.len() as u32,
+        });
+        Ok(None)
+    }
+
+    /// Call the value in `stack[fbase]` with `argc` arguments after it.
+    /// `Ok(None)`: a frame was pushed; `Ok(Some(v))`: finished with `v`.
+    pub fn call_value(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
+        let callee = self.stack[fbase];
+        match callee {
+            Value::Native(id) => self.call_native(id, fbase + 1, argc).map(Some),
+            Value::Obj(g) => match self.heap.get(g) {
+                Object::Closure(c) => {
+                    let func = c.func.clone();
+                    self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal)
+                }
+                Object::Class(_) => self.construct(g, fbase, argc),
+                Object::BoundMethod(b) => {
+                    let (recv, target) = (b.recv, b.target);
+                    match target {
+                        BoundTarget::Func(f) => {
+                            self.shift_args_right(fbase, argc);
+                            self.stack[fbase + 1] = recv;
+                            self.stack[fbase] = f;
+                            self.call_with_self(fbase, argc + 1)
+                        }
+                        BoundTarget::Builtin(sym) => {
+                            self.call_builtin_method(recv, sym, fbase + 1, argc).map(Some)
+                        }
+                    }
+                }
+                Object::VariantCtor { name, arity } => {
+                    let (name, arity) = (*name, *arity as usize);
+                    if argc > arity {
+                        let n = self.interner.name(name).to_string();
+                        return Err(self.arity_error(&n, arity, argc));
+                    }
+                    let mut fields = self.stack[fbase + 1..fbase + 1 + argc].to_vec();
+                    fields.resize(arity, Value::Nil);
+                    Ok(Some(self.alloc(Object::Variant(Box::new(Variant { name, fields })))))
+                }
+                _ => Err(self.not_callable(callee)),
+            },
+            _ => Err(self.not_callable(callee)),
+        }
+    }
+
+    /// Call `stack[fbase]`, a method closure, whose `ini` is already in
+    /// `stack[fbase+1]` (counted in `argc`).
+    fn call_with_self(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
+        let f = self.stack[fbase];
+        if let Value::Obj(g) = f {
+            if let Object::Closure(c) = self.heap.get(g) {
+                let func = c.func.clone();
+                if func.proto.is_method {
+                    return self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal);
+                }
+                // A plain function stored as a method: no `ini`.
+                self.shift_args_left(fbase, argc - 1);
+                return self.push_closure_frame(g, func, fbase + 1, argc - 1, fbase, FrameKind::Normal);
+            }
+        }
+        self.shift_args_left(fbase, argc - 1);
+        self.call_value(fbase, argc - 1)
+    }
+
+    pub fn not_callable(&self, v: Value) -> RtError {
+        RtError::Msg(format!(
+            "Cannot call object of type <class '{}'>",
+            self.type_name(v)
+        ))
+    }
+
+    /// Move `argc` arguments at `fbase+1..` one slot up (to `fbase+2..`).
+    pub fn shift_args_right(&mut self, fbase: usize, argc: usize) {
+        self.ensure_stack(fbase + argc + 3);
+        self.stack.copy_within(fbase + 1..fbase + 1 + argc, fbase + 2);
+    }
+
+    /// Move `argc` arguments at `fbase+2..` one slot down (to `fbase+1..`).
+    pub fn shift_args_left(&mut self, fbase: usize, argc: usize) {
+        self.stack.copy_within(fbase + 2..fbase + 2 + argc, fbase + 1);
+    }
+
+    fn construct(&mut self, class: Gc, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
+        let init = match self.heap.get(class) {
+            Object::Class(c) => c.methods.get(&self.syms.inisiasi).copied(),
+            _ => None,
+        };
+        let inst = self.alloc(Object::Instance(Instance {
+            class,
+            fields: Vec::new(),
+        }));
+        let Some(init) = init else {
+            return Ok(Some(inst));
+        };
+        self.shift_args_right(fbase, argc);
+        self.stack[fbase + 1] = inst;
+        if let Value::Obj(g) = init {
+            if let Object::Closure(c) = self.heap.get(g) {
+                let func = c.func.clone();
+                return self.push_closure_frame(g, func, fbase + 1, argc + 1, fbase, FrameKind::Constructor);
+            }
+        }
+        Err(self.not_callable(init))
+    }
+
+    pub fn call_native(&mut self, id: u32, start: usize, argc: usize) -> RtResult<Value> {
+        let Some(def) = NATIVES.get(id as usize) else {
+            return Err(RtError::Internal(format!("unknown builtin {id}")));
+        };
+        let mut buf = [Value::Nil; 8];
+        if argc <= buf.len() {
+            buf[..argc].copy_from_slice(&self.stack[start..start + argc]);
+            (def.func)(self, &buf[..argc])
+        } else {
+            let args = self.stack[start..start + argc].to_vec();
+            (def.func)(self, &args)
+        }
+    }
+
+    /// `recv.name(args…)` with the receiver in `stack[fbase+1]` and the
+    /// arguments after it.
+    pub fn call_method(&mut self, fbase: usize, argc: usize, sym: Sym) -> RtResult<Option<Value>> {
+        let recv = self.stack[fbase + 1];
+        let Value::Obj(g) = recv else {
+            return self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some);
+        };
+        match self.heap.get(g) {
+            Object::Instance(inst) => {
+                if let Some(v) = inst.get(sym) {
+                    self.stack[fbase] = v;
+                    self.shift_args_left(fbase, argc);
+                    return self.call_value(fbase, argc);
+                }
+                let class = inst.class;
+                let method = match self.heap.get(class) {
+                    Object::Class(c) => c.methods.get(&sym).copied(),
+                    _ => None,
+                };
+                match method {
+                    Some(m) => {
+                        self.stack[fbase] = m;
+                        self.call_with_self(fbase, argc + 1)
+                    }
+                    None => self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some),
+                }
+            }
+            Object::Class(c) => match c.methods.get(&sym).copied() {
+                Some(m) => {
+                    self.stack[fbase] = m;
+                    self.shift_args_left(fbase, argc);
+                    self.call_plain(fbase, argc)
+                }
+                None => self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some),
+            },
+            Object::Module(id) => {
+                let id = *id;
+                let name = self.interner.name_rc(sym);
+                match self.module_get(id, &name) {
+                    Some(v) => {
+                        self.stack[fbase] = v;
+                        self.shift_args_left(fbase, argc);
+                        self.call_value(fbase, argc)
+                    }
+                    None => Err(RtError::Msg(format!("Dictionary has no key '{name}'"))),
+                }
+            }
+            Object::Dict(d) => {
+                let name = self.interner.name_rc(sym);
+                if !crate::builtins::methods::is_dict_method(&name) {
+                    if let Some(v) = d.get(&crate::dict::HashKey::Str(name.clone())) {
+                        self.stack[fbase] = v;
+                        self.shift_args_left(fbase, argc);
+                        return self.call_value(fbase, argc);
+                    }
+                }
+                self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some)
+            }
+            _ => self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some),
+        }
+    }
+
+    /// Call a function value that is not bound (`Kelas.m(obj, x)` passes
+    /// `ini` explicitly as the first argument).
+    fn call_plain(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
+        let f = self.stack[fbase];
+        if let Value::Obj(g) = f {
+            if let Object::Closure(c) = self.heap.get(g) {
+                let func = c.func.clone();
+                return self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal);
+            }
+        }
+        self.call_value(fbase, argc)
+    }
+}

@@ -1,0 +1,107 @@
+//! Insertion-ordered dictionaries keyed like Python's: numerically equal
+//! keys (`1`, `1.0`, `benar`) are the same key, strings by content, instances
+//! and other objects by identity. Lists, dicts and variants are unhashable.
+
+use crate::value::Value;
+use indexmap::IndexMap;
+use num_bigint::BigInt;
+use rustc_hash::FxBuildHasher;
+use std::rc::Rc;
+
+/// The hashable identity of a key value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HashKey {
+    Nil,
+    Int(i64),
+    /// A non-integral float, by bits (NaN by identity of bits).
+    Float(u64),
+    Big(Box<BigInt>),
+    Str(Rc<str>),
+    /// Identity-hashed heap object or builtin function.
+    Obj(u32),
+    Native(u32),
+}
+
+#[derive(Debug, Default)]
+pub struct Dict {
+    map: IndexMap<HashKey, (Value, Value), FxBuildHasher>,
+}
+
+impl Dict {
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+
+    pub fn with_capacity(n: usize) -> Dict {
+        Dict {
+            map: IndexMap::with_capacity_and_hasher(n, FxBuildHasher),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    #[inline]
+    pub fn get(&self, k: &HashKey) -> Option<Value> {
+        self.map.get(k).map(|(_, v)| *v)
+    }
+
+    pub fn contains(&self, k: &HashKey) -> bool {
+        self.map.contains_key(k)
+    }
+
+    /// Insert or overwrite; an existing entry keeps its original key value
+    /// and position (as in Python).
+    #[inline]
+    pub fn insert(&mut self, k: HashKey, key: Value, value: Value) {
+        match self.map.get_mut(&k) {
+            Some(slot) => slot.1 = value,
+            None => {
+                self.map.insert(k, (key, value));
+            }
+        }
+    }
+
+    /// Remove a key, keeping the order of the others.
+    pub fn remove(&mut self, k: &HashKey) -> Option<Value> {
+        self.map.shift_remove(k).map(|(_, v)| v)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = Value> + '_ {
+        self.map.values().map(|(k, _)| *k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.map.values().map(|(_, v)| *v)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
+        self.map.values().copied()
+    }
+
+    pub fn get_index(&self, i: usize) -> Option<(Value, Value)> {
+        self.map.get_index(i).map(|(_, e)| *e)
+    }
+
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+
+    pub fn for_each_value(&self, f: &mut impl FnMut(Value)) {
+        for (k, v) in self.map.values() {
+            f(*k);
+            f(*v);
+        }
+    }
+
+    pub fn clone_entries(&self) -> Dict {
+        Dict {
+            map: self.map.clone(),
+        }
+    }
+}

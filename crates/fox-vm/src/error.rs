@@ -1,0 +1,91 @@
+//! Errors. `RtError` is what VM operations and builtins raise internally (a
+//! Morph error still to be turned into an error value, an already-thrown
+//! value, or `keluar`). `VmError` is what the embedding API returns: the VM
+//! never prints or exits, the CLI renders these.
+
+use crate::value::Value;
+use std::fmt;
+
+/// Error kinds (`jenis`) the VM raises itself.
+pub const ERROR_SISTEM: &str = "ErrorSistem";
+pub const ERROR_MANUAL: &str = "ErrorManual";
+
+/// An error raised while executing an instruction or a builtin.
+#[derive(Debug, Clone)]
+pub enum RtError {
+    /// A VM/builtin error: becomes `{pesan, jenis: "ErrorSistem", …}`.
+    Msg(String),
+    /// An error with an explicit `jenis`.
+    Typed { jenis: String, pesan: String },
+    /// A Morph value being thrown (already an error dict).
+    Thrown(Value),
+    /// `keluar(n)`: not catchable.
+    Exit(i32),
+    /// The instruction budget ran out: not catchable.
+    Budget,
+    /// A VM invariant broke (a bug): not catchable.
+    Internal(String),
+}
+
+impl RtError {
+    pub fn msg(s: impl Into<String>) -> RtError {
+        RtError::Msg(s.into())
+    }
+}
+
+pub type RtResult<T> = Result<T, RtError>;
+
+/// One frame of a Morph traceback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceEntry {
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// An uncaught Morph error, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncaught {
+    pub jenis: String,
+    pub pesan: String,
+    /// Innermost frame last.
+    pub traceback: Vec<TraceEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub enum VmError {
+    /// A Morph error nobody caught.
+    Uncaught(Uncaught),
+    /// The program asked to exit with this status.
+    Exit(i32),
+    /// The main program failed to parse or compile.
+    Compile {
+        file: String,
+        source: String,
+        diagnostics: Vec<morph_syntax::Diagnostic>,
+    },
+    /// A file could not be read.
+    Io(String),
+    /// The instruction budget ran out.
+    Budget(u64),
+    /// A bug in the VM.
+    Internal(String),
+}
+
+impl fmt::Display for VmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VmError::Uncaught(u) => write!(f, "{}: {}", u.jenis, u.pesan),
+            VmError::Exit(n) => write!(f, "exit {n}"),
+            VmError::Compile { file, diagnostics, .. } => {
+                write!(f, "{file}: {} diagnostic(s)", diagnostics.len())
+            }
+            VmError::Io(m) => write!(f, "{m}"),
+            VmError::Budget(n) => write!(f, "batas instruksi ({n}) terlampaui"),
+            VmError::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for VmError {}

@@ -1,0 +1,200 @@
+//! Indexing and slicing of texts, lists, dicts and modules, with Python's
+//! negative indices, clamped slices and error messages.
+
+use crate::error::{RtError, RtResult};
+use crate::object::Object;
+use crate::value::Value;
+use crate::vm::Vm;
+
+/// Resolve a Python index against a length.
+#[inline]
+pub fn norm_index(i: i64, len: usize) -> Option<usize> {
+    let len = len as i64;
+    let j = if i < 0 { i + len } else { i };
+    if j < 0 || j >= len {
+        None
+    } else {
+        Some(j as usize)
+    }
+}
+
+/// Python's slice bound clamping (step 1).
+pub fn slice_bounds(lo: Option<i64>, hi: Option<i64>, len: usize) -> (usize, usize) {
+    let len = len as i64;
+    let clamp = |x: i64| -> i64 {
+        if x < 0 {
+            (x + len).max(0)
+        } else {
+            x.min(len)
+        }
+    };
+    let a = lo.map(clamp).unwrap_or(0);
+    let b = hi.map(clamp).unwrap_or(len);
+    if b <= a {
+        (a as usize, a as usize)
+    } else {
+        (a as usize, b as usize)
+    }
+}
+
+impl Vm {
+    fn index_int(&self, k: Value, what: &str) -> RtResult<i64> {
+        match k {
+            Value::Int(i) => Ok(i),
+            Value::Bool(b) => Ok(b as i64),
+            Value::Obj(g) if matches!(self.heap.get(g), Object::BigInt(_)) => Ok(i64::MAX),
+            _ => Err(RtError::Msg(format!(
+                "{what} indices must be integers or slices, not {}",
+                self.type_name(k)
+            ))),
+        }
+    }
+
+    /// Character `i` of a text, as a new one-character text.
+    pub fn str_char_at(&mut self, s: &str, i: i64) -> RtResult<Value> {
+        if s.is_ascii() {
+            return match norm_index(i, s.len()) {
+                Some(j) => Ok(self.new_str(&s[j..j + 1])),
+                None => Err(RtError::msg("string index out of range")),
+            };
+        }
+        let n = s.chars().count();
+        match norm_index(i, n).and_then(|j| s.chars().nth(j)) {
+            Some(c) => {
+                let mut b = [0u8; 4];
+                Ok(self.new_str(c.encode_utf8(&mut b)))
+            }
+            None => Err(RtError::msg("string index out of range")),
+        }
+    }
+
+    pub fn get_index(&mut self, obj: Value, key: Value) -> RtResult<Value> {
+        let Value::Obj(g) = obj else {
+            return Err(RtError::Msg(format!(
+                "'{}' object is not subscriptable",
+                self.type_name(obj)
+            )));
+        };
+        match self.heap.get(g) {
+            Object::List(l) => {
+                let i = self.index_int(key, "list")?;
+                match norm_index(i, l.len()) {
+                    Some(j) => Ok(l[j]),
+                    None => Err(RtError::msg("list index out of range")),
+                }
+            }
+            Object::Str(s) => {
+                let s = s.clone();
+                let i = match key {
+                    Value::Int(i) => i,
+                    Value::Bool(b) => b as i64,
+                    _ => {
+                        return Err(RtError::Msg(format!(
+                            "string indices must be integers, not '{}'",
+                            self.type_name(key)
+                        )))
+                    }
+                };
+                self.str_char_at(&s, i)
+            }
+            Object::Dict(d) => {
+                let hk = self.hash_key(key)?;
+                match d.get(&hk) {
+                    Some(v) => Ok(v),
+                    None => Err(RtError::Msg(self.repr_of(key))),
+                }
+            }
+            Object::Module(id) => {
+                let id = *id;
+                let name = self.str_of(key);
+                self.module_get(id, &name)
+                    .ok_or_else(|| RtError::Msg(self.repr_of(key)))
+            }
+            _ => Err(RtError::Msg(format!(
+                "'{}' object is not subscriptable",
+                self.type_name(obj)
+            ))),
+        }
+    }
+
+    pub fn set_index(&mut self, obj: Value, key: Value, v: Value) -> RtResult<()> {
+        let Value::Obj(g) = obj else {
+            return Err(RtError::Msg(format!(
+                "'{}' object does not support item assignment",
+                self.type_name(obj)
+            )));
+        };
+        match self.heap.get(g) {
+            Object::List(_) => {
+                let i = self.index_int(key, "list")?;
+                if let Object::List(l) = self.heap.get_mut(g) {
+                    match norm_index(i, l.len()) {
+                        Some(j) => {
+                            l[j] = v;
+                            return Ok(());
+                        }
+                        None => return Err(RtError::msg("list assignment index out of range")),
+                    }
+                }
+                Ok(())
+            }
+            Object::Dict(_) => {
+                let hk = self.hash_key(key)?;
+                if let Object::Dict(d) = self.heap.get_mut(g) {
+                    d.insert(hk, key, v);
+                }
+                Ok(())
+            }
+            Object::Module(id) => {
+                let id = *id;
+                let name = self.str_of(key);
+                self.module_set(id, &name, v);
+                Ok(())
+            }
+            _ => Err(RtError::Msg(format!(
+                "'{}' object does not support item assignment",
+                self.type_name(obj)
+            ))),
+        }
+    }
+
+    fn slice_bound(&self, v: Value) -> RtResult<Option<i64>> {
+        match v {
+            Value::Nil => Ok(None),
+            Value::Int(i) => Ok(Some(i)),
+            Value::Bool(b) => Ok(Some(b as i64)),
+            _ => Err(RtError::msg(
+                "slice indices must be integers or None or have an __index__ method",
+            )),
+        }
+    }
+
+    pub fn slice(&mut self, obj: Value, lo: Value, hi: Value) -> RtResult<Value> {
+        let (lo, hi) = (self.slice_bound(lo)?, self.slice_bound(hi)?);
+        if let Value::Obj(g) = obj {
+            match self.heap.get(g) {
+                Object::List(l) => {
+                    let (a, b) = slice_bounds(lo, hi, l.len());
+                    let items = l[a..b].to_vec();
+                    return Ok(self.new_list(items));
+                }
+                Object::Str(s) => {
+                    if s.is_ascii() {
+                        let (a, b) = slice_bounds(lo, hi, s.len());
+                        let sub = s[a..b].to_string();
+                        return Ok(self.new_string(sub));
+                    }
+                    let chars: Vec<char> = s.chars().collect();
+                    let (a, b) = slice_bounds(lo, hi, chars.len());
+                    let sub: String = chars[a..b].iter().collect();
+                    return Ok(self.new_string(sub));
+                }
+                _ => {}
+            }
+        }
+        Err(RtError::Msg(format!(
+            "Objek tipe '{}' tidak mendukung slicing/iris.",
+            self.type_name(obj)
+        )))
+    }
+}

@@ -1,0 +1,821 @@
+//! The interpreter loop (`sfox`). A `match` over 8-byte instructions in a
+//! loop over an explicit frame stack: Morph calls push a `Frame` and
+//! continue the outer loop, they never recurse on the Rust stack. Integer and
+//! float fast paths are inline; everything else goes to the slow paths in
+//! `ops`, `call`, `attr` and `index`. Garbage collection and the
+//! instruction budget are checked only at safe points (loop back-edges and
+//! calls), where every live value is rooted in a register.
+
+use crate::error::{RtError, RtResult, VmError};
+use crate::object::{Closure, Object, SavedHandler, Variant};
+use crate::ops::{int_mod, Arith, Cmp};
+use crate::value::Value;
+use crate::vm::{FrameKind, Handler, Vm};
+use fox_bytecode::{Capture, Op, NO_REG};
+
+impl Vm {
+    /// Run until the frame stack drops back to `stop` frames, routing
+    /// errors to handlers. Returns the value of the frame that returned.
+    pub fn execute(&mut self, stop: usize) -> Result<Value, VmError> {
+        loop {
+            match self.run(stop) {
+                Ok(v) => return Ok(v),
+                Err(e) => self.handle_error(e, stop)?,
+            }
+        }
+    }
+
+    /// Pop the returning frame and deliver its result. `Some` when the
+    /// frame stack reached `stop`.
+    fn do_return(&mut self, v: Value, stop: usize) -> RtResult<Option<Value>> {
+        let Some(f) = self.frames.pop() else {
+            return Err(RtError::Internal("return without a frame".into()));
+        };
+        self.handlers.truncate(f.handler_base as usize);
+        let result = match f.kind {
+            FrameKind::Normal => v,
+            FrameKind::Constructor => self.stack[f.base as usize],
+            FrameKind::Module(id) => {
+                let m = &mut self.modules[id as usize];
+                m.state = crate::vm::ModuleState::Loaded;
+                m.obj
+            }
+            FrameKind::Generator(g) => {
+                if let Object::Generator(gen) = self.heap.get_mut(g) {
+                    gen.state = crate::object::GenState::Done;
+                    gen.regs = Vec::new();
+                    gen.handlers.clear();
+                }
+                v
+            }
+        };
+        if self.frames.len() <= stop {
+            return Ok(Some(result));
+        }
+        self.stack[f.ret as usize] = result;
+        Ok(None)
+    }
+
+    /// Safe point: charge the budget, collect garbage if due.
+    #[inline]
+    fn safe_point(&mut self) -> RtResult<()> {
+        if self.budget != u64::MAX {
+            if self.budget == 0 {
+                return Err(RtError::Budget);
+            }
+            self.budget -= 1;
+        }
+        if self.heap.wants_gc() {
+            self.collect_garbage();
+            if self.heap.over_limit() {
+                return Err(RtError::msg(
+                    "MemoryError: batas jumlah objek heap terlampaui",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, stop: usize) -> RtResult<Value> {
+        'frame: loop {
+            let Some(fi) = self.frames.len().checked_sub(1) else {
+                return Err(RtError::Internal("no frame to run".into()));
+            };
+            let frame = &self.frames[fi];
+            let func = frame.func.clone();
+            let closure = frame.closure;
+            let base = frame.base as usize;
+            let mut pc = frame.pc as usize;
+            let code = &func.proto.code[..];
+            let consts = &func.consts[..];
+            let names = &func.proto.names[..];
+            let module = func.module as usize;
+
+            macro_rules! reg {
+                ($r:expr) => {
+                    self.stack[base + $r as usize]
+                };
+            }
+            macro_rules! bail {
+                ($e:expr) => {{
+                    self.frames[fi].pc = pc as u32;
+                    return Err($e);
+                }};
+            }
+            macro_rules! tr {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => bail!(e),
+                    }
+                };
+            }
+            macro_rules! konst {
+                ($k:expr) => {
+                    match consts.get($k as usize) {
+                        Some(v) => *v,
+                        None => bail!(RtError::Internal("constant out of range".into())),
+                    }
+                };
+            }
+            macro_rules! name {
+                ($n:expr) => {
+                    match names.get($n as usize) {
+                        Some(s) => *s,
+                        None => bail!(RtError::Internal("name out of range".into())),
+                    }
+                };
+            }
+            macro_rules! arith {
+                ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $float:expr) => {{
+                    let (x, y) = (reg!($a), reg!($b));
+                    let v = match (x, y) {
+                        (Value::Int(i), Value::Int(j)) => match $int(i, j) {
+                            Some(r) => Value::Int(r),
+                            None => tr!(self.arith($op, x, y)),
+                        },
+                        (Value::Float(p), Value::Float(q)) => match $float(p, q) {
+                            Some(r) => Value::Float(r),
+                            None => tr!(self.arith($op, x, y)),
+                        },
+                        _ => tr!(self.arith($op, x, y)),
+                    };
+                    reg!($dst) = v;
+                }};
+            }
+            macro_rules! arith_imm {
+                ($dst:expr, $a:expr, $imm:expr, $op:expr, $int:expr, $float:expr) => {{
+                    let x = reg!($a);
+                    let j = $imm as i64;
+                    let v = match x {
+                        Value::Int(i) => match $int(i, j) {
+                            Some(r) => Value::Int(r),
+                            None => tr!(self.arith($op, x, Value::Int(j))),
+                        },
+                        Value::Float(p) => match $float(p, j as f64) {
+                            Some(r) => Value::Float(r),
+                            None => tr!(self.arith($op, x, Value::Int(j))),
+                        },
+                        _ => tr!(self.arith($op, x, Value::Int(j))),
+                    };
+                    reg!($dst) = v;
+                }};
+            }
+            macro_rules! compare {
+                ($a:expr, $b:expr, $cmp:expr, $op:tt) => {{
+                    let (x, y) = (reg!($a), reg!($b));
+                    match (x, y) {
+                        (Value::Int(i), Value::Int(j)) => i $op j,
+                        (Value::Float(p), Value::Float(q)) => p $op q,
+                        _ => tr!(self.compare($cmp, x, y)),
+                    }
+                }};
+            }
+            macro_rules! equal {
+                ($a:expr, $b:expr) => {{
+                    let (x, y) = (reg!($a), reg!($b));
+                    match (x, y) {
+                        (Value::Int(i), Value::Int(j)) => i == j,
+                        _ => self.values_equal(x, y),
+                    }
+                }};
+            }
+
+            loop {
+                let Some(&op) = code.get(pc) else {
+                    bail!(RtError::Internal("pc past the end of code".into()));
+                };
+                pc += 1;
+                match op {
+                    Op::Nop => {}
+                    Op::LoadNil { dst } => reg!(dst) = Value::Nil,
+                    Op::LoadBool { dst, value } => reg!(dst) = Value::Bool(value),
+                    Op::LoadInt { dst, value } => reg!(dst) = Value::Int(value as i64),
+                    Op::LoadConst { dst, k } => reg!(dst) = konst!(k),
+                    Op::Move { dst, src } => reg!(dst) = reg!(src),
+                    Op::GetGlobal { dst, slot } => {
+                        let v = self.modules[module]
+                            .globals
+                            .get(slot as usize)
+                            .copied()
+                            .unwrap_or(Value::Undef);
+                        if let Value::Undef = v {
+                            let name = self.modules[module]
+                                .names
+                                .get(slot as usize)
+                                .map(|n| n.to_string())
+                                .unwrap_or_default();
+                            bail!(RtError::Msg(format!("Global '{name}' not found.")));
+                        }
+                        reg!(dst) = v;
+                    }
+                    Op::SetGlobal { src, slot } => {
+                        let v = reg!(src);
+                        match self.modules[module].globals.get_mut(slot as usize) {
+                            Some(s) => *s = v,
+                            None => bail!(RtError::Internal("global slot out of range".into())),
+                        }
+                    }
+                    Op::MakeCell { reg: r } => {
+                        let v = reg!(r);
+                        reg!(r) = self.alloc(Object::Cell(v));
+                    }
+                    Op::GetCell { dst, cell } => {
+                        let v = match reg!(cell) {
+                            Value::Obj(g) => match self.heap.get(g) {
+                                Object::Cell(v) => *v,
+                                _ => bail!(RtError::Internal("register is not a cell".into())),
+                            },
+                            _ => bail!(RtError::Internal("register is not a cell".into())),
+                        };
+                        reg!(dst) = v;
+                    }
+                    Op::SetCell { cell, src } => {
+                        let v = reg!(src);
+                        if let Value::Obj(g) = reg!(cell) {
+                            if let Object::Cell(slot) = self.heap.get_mut(g) {
+                                *slot = v;
+                                continue;
+                            }
+                        }
+                        bail!(RtError::Internal("register is not a cell".into()));
+                    }
+                    Op::GetUpval { dst, idx } => {
+                        let cell = closure.and_then(|c| match self.heap.get(c) {
+                            Object::Closure(cl) => cl.captures.get(idx as usize).copied(),
+                            _ => None,
+                        });
+                        match cell.map(|g| self.heap.get(g)) {
+                            Some(Object::Cell(v)) => reg!(dst) = *v,
+                            _ => bail!(RtError::Internal("bad upvalue".into())),
+                        }
+                    }
+                    Op::SetUpval { idx, src } => {
+                        let v = reg!(src);
+                        let cell = closure.and_then(|c| match self.heap.get(c) {
+                            Object::Closure(cl) => cl.captures.get(idx as usize).copied(),
+                            _ => None,
+                        });
+                        match cell.map(|g| self.heap.get_mut(g)) {
+                            Some(Object::Cell(slot)) => *slot = v,
+                            _ => bail!(RtError::Internal("bad upvalue".into())),
+                        }
+                    }
+                    Op::Closure { dst, proto } => {
+                        let Some(child) = func.children.get(proto as usize).cloned() else {
+                            bail!(RtError::Internal("prototype out of range".into()));
+                        };
+                        let mut caps = Vec::with_capacity(child.proto.captures.len());
+                        for c in &child.proto.captures {
+                            let g = match *c {
+                                Capture::Local(r) => reg!(r).as_obj(),
+                                Capture::Upval(i) => closure.and_then(|c| match self.heap.get(c) {
+                                    Object::Closure(cl) => cl.captures.get(i as usize).copied(),
+                                    _ => None,
+                                }),
+                            };
+                            match g {
+                                Some(g) => caps.push(g),
+                                None => bail!(RtError::Internal("bad capture".into())),
+                            }
+                        }
+                        reg!(dst) = self.alloc(Object::Closure(Box::new(Closure {
+                            func: child,
+                            captures: caps.into_boxed_slice(),
+                            home_class: None,
+                        })));
+                    }
+
+                    Op::Add { dst, a, b } => arith!(dst, a, b, Arith::Add, i64::checked_add, |p: f64, q: f64| Some(p + q)),
+                    Op::Sub { dst, a, b } => arith!(dst, a, b, Arith::Sub, i64::checked_sub, |p: f64, q: f64| Some(p - q)),
+                    Op::Mul { dst, a, b } => arith!(dst, a, b, Arith::Mul, i64::checked_mul, |p: f64, q: f64| Some(p * q)),
+                    Op::Div { dst, a, b } => {
+                        let (x, y) = (reg!(a), reg!(b));
+                        let v = match (x, y) {
+                            (Value::Float(p), Value::Float(q)) if q != 0.0 => Value::Float(p / q),
+                            (Value::Int(i), Value::Int(j))
+                                if j != 0 && i.unsigned_abs() < (1 << 53) && j.unsigned_abs() < (1 << 53) =>
+                            {
+                                Value::Float(i as f64 / j as f64)
+                            }
+                            (Value::Float(p), Value::Int(j)) if j != 0 && j.unsigned_abs() < (1 << 53) => {
+                                Value::Float(p / j as f64)
+                            }
+                            (Value::Int(i), Value::Float(q)) if q != 0.0 && i.unsigned_abs() < (1 << 53) => {
+                                Value::Float(i as f64 / q)
+                            }
+                            _ => tr!(self.arith(Arith::Div, x, y)),
+                        };
+                        reg!(dst) = v;
+                    }
+                    Op::Mod { dst, a, b } => arith!(dst, a, b, Arith::Mod, |i, j| if j == 0 { None } else { int_mod(i, j) }, |_p: f64, _q: f64| None),
+                    Op::AddI { dst, a, imm } => arith_imm!(dst, a, imm, Arith::Add, i64::checked_add, |p: f64, q: f64| Some(p + q)),
+                    Op::SubI { dst, a, imm } => arith_imm!(dst, a, imm, Arith::Sub, i64::checked_sub, |p: f64, q: f64| Some(p - q)),
+                    Op::MulI { dst, a, imm } => arith_imm!(dst, a, imm, Arith::Mul, i64::checked_mul, |p: f64, q: f64| Some(p * q)),
+                    Op::ModI { dst, a, imm } => arith_imm!(dst, a, imm, Arith::Mod, |i, j| if j == 0 { None } else { int_mod(i, j) }, |_p: f64, _q: f64| None),
+                    Op::BitAnd { dst, a, b } => arith!(dst, a, b, Arith::And, |i: i64, j: i64| Some(i & j), |_p: f64, _q: f64| None),
+                    Op::BitOr { dst, a, b } => arith!(dst, a, b, Arith::Or, |i: i64, j: i64| Some(i | j), |_p: f64, _q: f64| None),
+                    Op::BitXor { dst, a, b } => arith!(dst, a, b, Arith::Xor, |i: i64, j: i64| Some(i ^ j), |_p: f64, _q: f64| None),
+                    Op::Shl { dst, a, b } => {
+                        let (x, y) = (reg!(a), reg!(b));
+                        reg!(dst) = tr!(self.arith(Arith::Shl, x, y));
+                    }
+                    Op::Shr { dst, a, b } => {
+                        let (x, y) = (reg!(a), reg!(b));
+                        reg!(dst) = tr!(self.arith(Arith::Shr, x, y));
+                    }
+                    Op::Neg { dst, src } => {
+                        let x = reg!(src);
+                        reg!(dst) = match x {
+                            Value::Int(i) if i != i64::MIN => Value::Int(-i),
+                            Value::Float(f) => Value::Float(-f),
+                            _ => tr!(self.negate(x)),
+                        };
+                    }
+                    Op::Not { dst, src } => {
+                        let x = reg!(src);
+                        reg!(dst) = Value::Bool(!self.truthy(x));
+                    }
+                    Op::BitNot { dst, src } => {
+                        let x = reg!(src);
+                        reg!(dst) = tr!(self.bit_not(x));
+                    }
+                    Op::Eq { dst, a, b } => reg!(dst) = Value::Bool(equal!(a, b)),
+                    Op::Ne { dst, a, b } => reg!(dst) = Value::Bool(!equal!(a, b)),
+                    Op::Lt { dst, a, b } => reg!(dst) = Value::Bool(compare!(a, b, Cmp::Lt, <)),
+                    Op::Le { dst, a, b } => reg!(dst) = Value::Bool(compare!(a, b, Cmp::Le, <=)),
+                    Op::Gt { dst, a, b } => reg!(dst) = Value::Bool(compare!(a, b, Cmp::Gt, >)),
+                    Op::Ge { dst, a, b } => reg!(dst) = Value::Bool(compare!(a, b, Cmp::Ge, >=)),
+                    Op::JumpIfNotLt { a, b, target } => {
+                        if !compare!(a, b, Cmp::Lt, <) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotLe { a, b, target } => {
+                        if !compare!(a, b, Cmp::Le, <=) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotGt { a, b, target } => {
+                        if !compare!(a, b, Cmp::Gt, >) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotGe { a, b, target } => {
+                        if !compare!(a, b, Cmp::Ge, >=) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotEq { a, b, target } => {
+                        if !equal!(a, b) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotNe { a, b, target } => {
+                        if equal!(a, b) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::Jump { target } => pc = target as usize,
+                    Op::Loop { target } => {
+                        pc = target as usize;
+                        if self.budget != u64::MAX || self.heap.wants_gc() {
+                            self.frames[fi].pc = pc as u32;
+                            tr!(self.safe_point());
+                        }
+                    }
+                    Op::JumpIfFalse { cond, target } => {
+                        let c = match reg!(cond) {
+                            Value::Bool(b) => b,
+                            v => self.truthy(v),
+                        };
+                        if !c {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfTrue { cond, target } => {
+                        let c = match reg!(cond) {
+                            Value::Bool(b) => b,
+                            v => self.truthy(v),
+                        };
+                        if c {
+                            pc = target as usize;
+                        }
+                    }
+
+                    Op::Call { base: b, argc } => {
+                        self.frames[fi].pc = pc as u32;
+                        if self.budget != u64::MAX || self.heap.wants_gc() {
+                            tr!(self.safe_point());
+                        }
+                        match tr!(self.call_value(base + b as usize, argc as usize)) {
+                            None => continue 'frame,
+                            Some(v) => reg!(b) = v,
+                        }
+                    }
+                    Op::CallMethod { base: b, argc, name } => {
+                        let sym = name!(name);
+                        self.frames[fi].pc = pc as u32;
+                        if self.budget != u64::MAX || self.heap.wants_gc() {
+                            tr!(self.safe_point());
+                        }
+                        match tr!(self.call_method(base + b as usize, argc as usize, sym)) {
+                            None => continue 'frame,
+                            Some(v) => reg!(b) = v,
+                        }
+                    }
+                    Op::Return { src } => {
+                        let v = reg!(src);
+                        self.frames[fi].pc = pc as u32;
+                        match self.do_return(v, stop)? {
+                            Some(v) => return Ok(v),
+                            None => continue 'frame,
+                        }
+                    }
+                    Op::ReturnNil => {
+                        self.frames[fi].pc = pc as u32;
+                        match self.do_return(Value::Nil, stop)? {
+                            Some(v) => return Ok(v),
+                            None => continue 'frame,
+                        }
+                    }
+
+                    Op::GetAttr { dst, obj, name } => {
+                        let sym = name!(name);
+                        let o = reg!(obj);
+                        if let Value::Obj(g) = o {
+                            if let Object::Instance(inst) = self.heap.get(g) {
+                                if let Some(v) = inst.get(sym) {
+                                    reg!(dst) = v;
+                                    continue;
+                                }
+                            }
+                        }
+                        reg!(dst) = tr!(self.get_attr(o, sym));
+                    }
+                    Op::SetAttr { obj, name, src } => {
+                        let sym = name!(name);
+                        let (o, v) = (reg!(obj), reg!(src));
+                        if let Value::Obj(g) = o {
+                            if let Object::Instance(inst) = self.heap.get_mut(g) {
+                                inst.set(sym, v);
+                                continue;
+                            }
+                        }
+                        tr!(self.set_attr(o, sym, v));
+                    }
+                    Op::GetSuper { dst, name } => {
+                        let sym = name!(name);
+                        let home = closure.and_then(|c| match self.heap.get(c) {
+                            Object::Closure(cl) => cl.home_class,
+                            _ => None,
+                        });
+                        let this = reg!(0);
+                        reg!(dst) = tr!(self.get_super(home, this, sym));
+                    }
+                    Op::GetIndex { dst, obj, key } => {
+                        let (o, k) = (reg!(obj), reg!(key));
+                        if let (Value::Obj(g), Value::Int(i)) = (o, k) {
+                            if let Object::List(l) = self.heap.get(g) {
+                                if i >= 0 && (i as usize) < l.len() {
+                                    reg!(dst) = l[i as usize];
+                                    continue;
+                                }
+                            }
+                        }
+                        reg!(dst) = tr!(self.get_index(o, k));
+                    }
+                    Op::SetIndex { obj, key, src } => {
+                        let (o, k, v) = (reg!(obj), reg!(key), reg!(src));
+                        if let (Value::Obj(g), Value::Int(i)) = (o, k) {
+                            if let Object::List(l) = self.heap.get_mut(g) {
+                                if i >= 0 && (i as usize) < l.len() {
+                                    l[i as usize] = v;
+                                    continue;
+                                }
+                            }
+                        }
+                        tr!(self.set_index(o, k, v));
+                    }
+                    Op::Slice { dst, obj, lo } => {
+                        let (o, l, h) = (reg!(obj), reg!(lo), reg!(lo + 1));
+                        reg!(dst) = tr!(self.slice(o, l, h));
+                    }
+                    Op::NewList { dst, start, count } => {
+                        let s = base + start as usize;
+                        let items = self.stack[s..s + count as usize].to_vec();
+                        reg!(dst) = self.alloc(Object::List(items));
+                    }
+                    Op::NewDict { dst, start, count } => {
+                        let mut d = crate::dict::Dict::with_capacity(count as usize);
+                        for i in 0..count as usize {
+                            let k = self.stack[base + start as usize + 2 * i];
+                            let v = self.stack[base + start as usize + 2 * i + 1];
+                            let hk = tr!(self.hash_key(k));
+                            d.insert(hk, k, v);
+                        }
+                        reg!(dst) = self.alloc(Object::Dict(Box::new(d)));
+                    }
+                    Op::Interp { dst, start, count } => {
+                        let mut s = String::new();
+                        for i in 0..count as usize {
+                            let v = self.stack[base + start as usize + i];
+                            self.write_str(v, &mut s);
+                        }
+                        reg!(dst) = self.new_string(s);
+                    }
+                    Op::Print { start, count } => {
+                        let mut s = String::new();
+                        for i in 0..count as usize {
+                            if i > 0 {
+                                s.push(' ');
+                            }
+                            let v = self.stack[base + start as usize + i];
+                            self.write_str(v, &mut s);
+                        }
+                        s.push('\n');
+                        self.host.write_out(s.as_bytes());
+                    }
+                    Op::WriteStr { src } => {
+                        let v = reg!(src);
+                        let mut s = String::new();
+                        self.write_str(v, &mut s);
+                        self.host.write_out(s.as_bytes());
+                    }
+                    Op::Unpack { dst, src, count } => {
+                        let v = reg!(src);
+                        let items = tr!(self.sequence_items(v));
+                        if items.len() < count as usize {
+                            bail!(RtError::Msg(format!(
+                                "Tidak cukup nilai untuk unpack (diharapkan {}, dapat {})",
+                                count,
+                                items.len()
+                            )));
+                        }
+                        for (i, x) in items.into_iter().take(count as usize).enumerate() {
+                            self.stack[base + dst as usize + i] = x;
+                        }
+                    }
+
+                    Op::Class { dst, name, parent } => {
+                        let name_v = konst!(name);
+                        let cname: std::rc::Rc<str> = match self.str_ref(name_v) {
+                            Some(s) => std::rc::Rc::from(s),
+                            None => std::rc::Rc::from("?"),
+                        };
+                        let parent_g = if parent == NO_REG {
+                            None
+                        } else {
+                            let p = reg!(parent);
+                            match p {
+                                Value::Obj(g) if matches!(self.heap.get(g), Object::Class(_)) => Some(g),
+                                _ => bail!(RtError::Msg(format!(
+                                    "Kelas '{}' hanya bisa mewarisi kelas, bukan {}",
+                                    cname,
+                                    self.repr_of(p)
+                                ))),
+                            }
+                        };
+                        let methods = match parent_g.map(|g| self.heap.get(g)) {
+                            Some(Object::Class(c)) => c.methods.clone(),
+                            _ => Default::default(),
+                        };
+                        reg!(dst) = self.alloc(Object::Class(Box::new(crate::object::Class {
+                            name: cname,
+                            parent: parent_g,
+                            methods,
+                        })));
+                    }
+                    Op::Method { class, name, func: f } => {
+                        let sym = name!(name);
+                        let (c, fv) = (reg!(class), reg!(f));
+                        let Value::Obj(cg) = c else {
+                            bail!(RtError::Internal("method target is not a class".into()));
+                        };
+                        if let Value::Obj(fg) = fv {
+                            if let Object::Closure(cl) = self.heap.get_mut(fg) {
+                                cl.home_class = Some(cg);
+                            }
+                        }
+                        if let Object::Class(cls) = self.heap.get_mut(cg) {
+                            cls.methods.insert(sym, fv);
+                        }
+                    }
+                    Op::VariantCtor { dst, name, arity } => {
+                        let name_v = konst!(name);
+                        let text = self.str_ref(name_v).unwrap_or("?").to_string();
+                        let sym = self.interner.intern(&text);
+                        reg!(dst) = self.alloc(Object::VariantCtor { name: sym, arity });
+                    }
+                    Op::IsVariant { dst, src, name, arity } => {
+                        let sym = name!(name);
+                        let ok = match reg!(src) {
+                            Value::Obj(g) => match self.heap.get(g) {
+                                Object::Variant(v) => {
+                                    v.name == sym && (arity == u8::MAX || v.fields.len() == arity as usize)
+                                }
+                                _ => false,
+                            },
+                            _ => false,
+                        };
+                        reg!(dst) = Value::Bool(ok);
+                    }
+                    Op::VariantField { dst, src, idx } => {
+                        let v = match reg!(src) {
+                            Value::Obj(g) => match self.heap.get(g) {
+                                Object::Variant(v) => v.fields.get(idx as usize).copied(),
+                                Object::List(l) => l.get(idx as usize).copied(),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        reg!(dst) = v.unwrap_or(Value::Nil);
+                    }
+                    Op::IsListLen { dst, src, len, at_least } => {
+                        let ok = match self.list_ref(reg!(src)) {
+                            Some(l) => {
+                                if at_least {
+                                    l.len() >= len as usize
+                                } else {
+                                    l.len() == len as usize
+                                }
+                            }
+                            None => false,
+                        };
+                        reg!(dst) = Value::Bool(ok);
+                    }
+                    Op::ListTail { dst, src, from } => {
+                        let items = self
+                            .list_ref(reg!(src))
+                            .map(|l| l.get(from as usize..).map(|s| s.to_vec()).unwrap_or_default())
+                            .unwrap_or_default();
+                        reg!(dst) = self.new_list(items);
+                    }
+
+                    Op::PushHandler { target, reg } => {
+                        self.handlers.push(Handler {
+                            frame: fi as u32,
+                            target,
+                            reg,
+                        });
+                    }
+                    Op::PopHandler => {
+                        if self.handlers.last().is_some_and(|h| h.frame as usize == fi) {
+                            self.handlers.pop();
+                        }
+                    }
+                    Op::Throw { value, kind } => {
+                        let v = reg!(value);
+                        let k = if kind == NO_REG { None } else { Some(reg!(kind)) };
+                        self.frames[fi].pc = pc as u32;
+                        let e = self.throw_value(v, k);
+                        bail!(RtError::Thrown(e));
+                    }
+                    Op::Rethrow { value } => {
+                        let v = reg!(value);
+                        bail!(RtError::Thrown(v));
+                    }
+                    Op::Yield { src } => {
+                        let v = reg!(src);
+                        self.frames[fi].pc = pc as u32;
+                        match self.yield_generator(v, stop)? {
+                            Some(v) => return Ok(v),
+                            None => continue 'frame,
+                        }
+                    }
+                    Op::Resume { dst, gen } => {
+                        let g = reg!(gen);
+                        self.frames[fi].pc = pc as u32;
+                        match tr!(self.resume_generator(g, base + dst as usize)) {
+                            None => continue 'frame,
+                            Some(v) => reg!(dst) = v,
+                        }
+                    }
+                    Op::Import { dst, path } => {
+                        let p = konst!(path);
+                        let path_text = self.str_ref(p).unwrap_or("").to_string();
+                        self.frames[fi].pc = pc as u32;
+                        match tr!(self.import(&path_text, base + dst as usize)) {
+                            None => continue 'frame,
+                            Some(v) => reg!(dst) = v,
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Items of a list or the characters of a text (destructuring).
+    pub fn sequence_items(&mut self, v: Value) -> RtResult<Vec<Value>> {
+        if let Some(l) = self.list_ref(v) {
+            return Ok(l.clone());
+        }
+        if let Some(s) = self.str_ref(v) {
+            let chars: Vec<String> = s.chars().map(|c| c.to_string()).collect();
+            return Ok(chars.into_iter().map(|c| self.new_string(c)).collect());
+        }
+        Err(RtError::Msg(format!(
+            "Objek tipe '{}' tidak bisa di-unpack",
+            self.type_name(v)
+        )))
+    }
+
+    /// `bekukan(v)` in the running generator frame.
+    fn yield_generator(&mut self, v: Value, stop: usize) -> RtResult<Option<Value>> {
+        let Some(f) = self.frames.last().cloned() else {
+            return Err(RtError::Internal("yield without a frame".into()));
+        };
+        let FrameKind::Generator(g) = f.kind else {
+            return Err(RtError::msg("'bekukan' dipanggil di luar generator yang dilanjutkan"));
+        };
+        let regs = f.func.proto.regs as usize;
+        let base = f.base as usize;
+        let saved: Vec<Value> = self.stack[base..base + regs].to_vec();
+        let handlers: Vec<SavedHandler> = self.handlers[f.handler_base as usize..]
+            .iter()
+            .map(|h| SavedHandler {
+                target: h.target,
+                reg: h.reg,
+            })
+            .collect();
+        self.handlers.truncate(f.handler_base as usize);
+        if let Object::Generator(gen) = self.heap.get_mut(g) {
+            gen.regs = saved;
+            gen.pc = f.pc;
+            gen.handlers = handlers;
+            gen.state = crate::object::GenState::Suspended;
+        }
+        self.frames.pop();
+        let momen = self.syms.momen;
+        let result = self.alloc(Object::Variant(Box::new(Variant {
+            name: momen,
+            fields: vec![v, Value::Obj(g)],
+        })));
+        if self.frames.len() <= stop {
+            return Ok(Some(result));
+        }
+        self.stack[f.ret as usize] = result;
+        Ok(None)
+    }
+
+    /// `lanjut(g)`: push the generator's frame (or return nil when done).
+    fn resume_generator(&mut self, g: Value, ret: usize) -> RtResult<Option<Value>> {
+        use crate::object::GenState;
+        let gg = match g {
+            Value::Obj(gg) if matches!(self.heap.get(gg), Object::Generator(_)) => gg,
+            _ => {
+                return Err(RtError::Msg(format!(
+                    "lanjut() membutuhkan generator, bukan {}",
+                    self.type_name(g)
+                )))
+            }
+        };
+        let (closure, regs, pc, handlers) = match self.heap.get_mut(gg) {
+            Object::Generator(gen) => match gen.state {
+                GenState::Done => return Ok(Some(Value::Nil)),
+                GenState::Running => return Err(RtError::msg("Generator sedang berjalan")),
+                GenState::Fresh | GenState::Suspended => {
+                    gen.state = GenState::Running;
+                    (
+                        gen.closure,
+                        std::mem::take(&mut gen.regs),
+                        gen.pc,
+                        std::mem::take(&mut gen.handlers),
+                    )
+                }
+            },
+            _ => return Err(RtError::Internal("not a generator".into())),
+        };
+        let func = match self.heap.get(closure) {
+            Object::Closure(c) => c.func.clone(),
+            _ => return Err(RtError::Internal("generator without closure".into())),
+        };
+        if self.frames.len() >= self.config.max_depth {
+            return Err(RtError::Msg(format!(
+                "Kedalaman panggilan melebihi batas ({} bingkai)",
+                self.config.max_depth
+            )));
+        }
+        let base = self.entry_base();
+        self.ensure_stack(base + regs.len().max(func.proto.regs as usize) + 2);
+        self.stack[base..base + regs.len()].copy_from_slice(&regs);
+        let frame_index = self.frames.len() as u32;
+        self.frames.push(crate::vm::Frame {
+            func,
+            closure: Some(closure),
+            pc,
+            base: base as u32,
+            ret: ret as u32,
+            kind: FrameKind::Generator(gg),
+            handler_base: self.handlers.len() as u32,
+        });
+        for h in handlers {
+            self.handlers.push(Handler {
+                frame: frame_index,
+                target: h.target,
+                reg: h.reg,
+            });
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,32 @@
+//! Fox VM (`sfox`): values, the VM-owned heap with a precise tracing
+//! collector, the stackless register interpreter, builtins and the embedded
+//! standard library, the module loader, and error values with tracebacks.
+//!
+//! Invariants: the interpreter never recurses on the Rust stack for Morph
+//! calls; the VM never prints or exits (output goes through [`Host`], errors
+//! come back as [`VmError`]); no input reaches a panic.
+
+mod attr;
+pub mod builtins;
+mod call;
+pub mod config;
+pub mod dict;
+pub mod error;
+pub mod format;
+pub mod heap;
+pub mod host;
+mod index;
+mod interp;
+mod module;
+pub mod object;
+pub mod ops;
+mod raise;
+pub mod stdlib;
+pub mod value;
+pub mod vm;
+
+pub use config::Config;
+pub use error::{TraceEntry, Uncaught, VmError};
+pub use host::{BufferHost, Host};
+pub use value::Value;
+pub use vm::Vm;

@@ -1,0 +1,136 @@
+//! The module loader: resolves an import path (the standard library by
+//! short or original name, files relative to the working directory and then
+//! to the importing file), compiles the module and pushes its body as a
+//! frame (no Rust recursion), caching modules so each runs once.
+
+use crate::error::{RtError, RtResult};
+use crate::stdlib;
+use crate::value::Value;
+use crate::vm::{Frame, FrameKind, ModuleState, Vm};
+use morph_syntax::LineIndex;
+use std::path::{Path, PathBuf};
+
+enum Found {
+    Stdlib(&'static str, &'static str),
+    File(PathBuf),
+}
+
+impl Vm {
+    /// Directory of the module whose code is running.
+    fn importer_dir(&self) -> Option<PathBuf> {
+        let f = self.frames.last()?;
+        let m = self.modules.get(f.func.module as usize)?;
+        if m.file.starts_with('<') {
+            return None;
+        }
+        Path::new(&*m.file).parent().map(|p| p.to_path_buf())
+    }
+
+    fn find_module(&self, path: &str) -> Option<Found> {
+        let has_ext = path.ends_with(".fox") || path.ends_with(".mvm");
+        let rel = if has_ext {
+            path.to_string()
+        } else {
+            format!("{}.fox", path.replace('.', "/"))
+        };
+        let std_name = stdlib::normalize(path);
+        if !has_ext {
+            if let Some(src) = stdlib::source(&std_name) {
+                return Some(Found::Stdlib(stdlib::canonical_name(&std_name), src));
+            }
+        }
+        let cwd_candidate = PathBuf::from(&rel);
+        if cwd_candidate.is_file() {
+            return Some(Found::File(cwd_candidate));
+        }
+        if let Some(dir) = self.importer_dir() {
+            let c = dir.join(&rel);
+            if c.is_file() {
+                return Some(Found::File(c));
+            }
+        }
+        stdlib::source(&std_name).map(|src| Found::Stdlib(stdlib::canonical_name(&std_name), src))
+    }
+
+    /// Execute `ambil_semua`/`dari … ambil_sebagian`: the module object is
+    /// delivered to `ret` (now, if cached, or when its body returns).
+    pub fn import(&mut self, path: &str, ret: usize) -> RtResult<Option<Value>> {
+        if let Some(name) = path.strip_prefix("pinjam:") {
+            return Err(RtError::Msg(format!(
+                "Gagal memuat modul '{name}': pinjam (modul Python) tidak didukung oleh Fox VM"
+            )));
+        }
+        let not_found = || {
+            RtError::Msg(format!(
+                "Gagal memuat modul '{path}': File modul tidak ditemukan: {path}"
+            ))
+        };
+        let found = self.find_module(path).ok_or_else(not_found)?;
+        let (key, display, source) = match found {
+            Found::Stdlib(name, src) => (format!("stdlib:{name}"), name.to_string(), src.to_string()),
+            Found::File(p) => {
+                let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                let key = canon.to_string_lossy().into_owned();
+                if let Some(id) = self.module_cache.get(&key) {
+                    return self.cached_module(*id, path);
+                }
+                let bytes = std::fs::read(&p).map_err(|e| {
+                    RtError::Msg(format!("Gagal memuat modul '{path}': {e}"))
+                })?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    RtError::Msg(format!(
+                        "Gagal memuat modul '{path}': berkas bukan UTF-8 yang sah"
+                    ))
+                })?;
+                (key, p.to_string_lossy().into_owned(), text)
+            }
+        };
+        if let Some(id) = self.module_cache.get(&key) {
+            return self.cached_module(*id, path);
+        }
+        let id = self.new_module(&display);
+        let func = match self.compile_into(id, &display, &source) {
+            Ok(f) => f,
+            Err(diags) => {
+                let first = diags.first().map(|d| {
+                    let (line, col) = LineIndex::new(&source).line_col(&source, d.span.start);
+                    format!("{} ({}:{}:{})", d.message, display, line, col)
+                });
+                return Err(RtError::Msg(format!(
+                    "Gagal memuat modul '{path}': SyntaxError: {}",
+                    first.unwrap_or_default()
+                )));
+            }
+        };
+        self.module_cache.insert(key, id);
+        if self.frames.len() >= self.config.max_depth {
+            return Err(RtError::msg("Kedalaman panggilan melebihi batas saat memuat modul"));
+        }
+        let base = self.entry_base();
+        let regs = func.proto.regs as usize;
+        self.ensure_stack(base + regs + 2);
+        for v in &mut self.stack[base..base + regs] {
+            *v = Value::Nil;
+        }
+        self.frames.push(Frame {
+            func,
+            closure: None,
+            pc: 0,
+            base: base as u32,
+            ret: ret as u32,
+            kind: FrameKind::Module(id),
+            handler_base: self.handlers.len() as u32,
+        });
+        Ok(None)
+    }
+
+    fn cached_module(&self, id: u32, path: &str) -> RtResult<Option<Value>> {
+        let m = &self.modules[id as usize];
+        match m.state {
+            ModuleState::Loaded => Ok(Some(m.obj)),
+            ModuleState::Loading => Err(RtError::Msg(format!(
+                "Gagal memuat modul '{path}': impor melingkar (modul sedang dimuat)"
+            ))),
+        }
+    }
+}

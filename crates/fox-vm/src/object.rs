@@ -1,0 +1,166 @@
+//! Heap object layouts: strings, big integers, lists, dicts, classes,
+//! instances, closures and cells, bound methods, variants, generators and
+//! module handles.
+
+use crate::dict::Dict;
+use crate::value::{Gc, Value};
+use fox_bytecode::{Proto, Sym};
+use num_bigint::BigInt;
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+/// A loaded function prototype with its constants materialised as values.
+#[derive(Debug)]
+pub struct FuncInfo {
+    pub proto: Rc<Proto>,
+    /// `proto.consts` as values (strings and big integers live on the heap
+    /// and are rooted through the VM's function registry).
+    pub consts: Box<[Value]>,
+    pub children: Box<[Rc<FuncInfo>]>,
+    /// Module whose globals the code reads.
+    pub module: u32,
+}
+
+#[derive(Debug)]
+pub struct Class {
+    pub name: Rc<str>,
+    pub parent: Option<Gc>,
+    /// Own and inherited methods (inherited ones copied at creation).
+    pub methods: FxHashMap<Sym, Value>,
+}
+
+#[derive(Debug)]
+pub struct Instance {
+    pub class: Gc,
+    pub fields: Vec<(Sym, Value)>,
+}
+
+impl Instance {
+    #[inline]
+    pub fn get(&self, name: Sym) -> Option<Value> {
+        self.fields.iter().find(|(s, _)| *s == name).map(|(_, v)| *v)
+    }
+
+    #[inline]
+    pub fn set(&mut self, name: Sym, v: Value) {
+        if let Some(slot) = self.fields.iter_mut().find(|(s, _)| *s == name) {
+            slot.1 = v;
+        } else {
+            self.fields.push((name, v));
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Closure {
+    pub func: Rc<FuncInfo>,
+    /// Cells captured from enclosing frames.
+    pub captures: Box<[Gc]>,
+    /// For methods: the class that defines them (for `induk`).
+    pub home_class: Option<Gc>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum BoundTarget {
+    /// A closure (method) value.
+    Func(Value),
+    /// A builtin method of a builtin type, by name.
+    Builtin(Sym),
+}
+
+#[derive(Debug)]
+pub struct BoundMethod {
+    pub recv: Value,
+    pub target: BoundTarget,
+}
+
+#[derive(Debug)]
+pub struct Variant {
+    pub name: Sym,
+    pub fields: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GenState {
+    Fresh,
+    Suspended,
+    Running,
+    Done,
+}
+
+/// An exception handler saved with a suspended generator.
+#[derive(Debug, Clone, Copy)]
+pub struct SavedHandler {
+    pub target: u32,
+    pub reg: u16,
+}
+
+#[derive(Debug)]
+pub struct Generator {
+    pub closure: Gc,
+    pub regs: Vec<Value>,
+    pub pc: u32,
+    pub state: GenState,
+    pub handlers: Vec<SavedHandler>,
+}
+
+#[derive(Debug)]
+pub enum Object {
+    /// A free slot; the payload links the free list.
+    Free(u32),
+    Str(Rc<str>),
+    BigInt(Box<BigInt>),
+    List(Vec<Value>),
+    Dict(Box<Dict>),
+    Class(Box<Class>),
+    Instance(Instance),
+    Closure(Box<Closure>),
+    Cell(Value),
+    BoundMethod(Box<BoundMethod>),
+    VariantCtor { name: Sym, arity: u16 },
+    Variant(Box<Variant>),
+    Generator(Box<Generator>),
+    Module(u32),
+}
+
+const _: () = assert!(std::mem::size_of::<Object>() <= 40);
+
+impl Object {
+    /// Call `f` on every value this object references.
+    pub fn for_each_ref(&self, mut f: impl FnMut(Value)) {
+        match self {
+            Object::Free(_) | Object::Str(_) | Object::BigInt(_) | Object::Module(_) => {}
+            Object::VariantCtor { .. } => {}
+            Object::List(items) => items.iter().for_each(|v| f(*v)),
+            Object::Dict(d) => d.for_each_value(&mut f),
+            Object::Class(c) => {
+                if let Some(p) = c.parent {
+                    f(Value::Obj(p));
+                }
+                c.methods.values().for_each(|v| f(*v));
+            }
+            Object::Instance(i) => {
+                f(Value::Obj(i.class));
+                i.fields.iter().for_each(|(_, v)| f(*v));
+            }
+            Object::Closure(c) => {
+                c.captures.iter().for_each(|g| f(Value::Obj(*g)));
+                if let Some(h) = c.home_class {
+                    f(Value::Obj(h));
+                }
+            }
+            Object::Cell(v) => f(*v),
+            Object::BoundMethod(b) => {
+                f(b.recv);
+                if let BoundTarget::Func(v) = b.target {
+                    f(v);
+                }
+            }
+            Object::Variant(v) => v.fields.iter().for_each(|x| f(*x)),
+            Object::Generator(g) => {
+                f(Value::Obj(g.closure));
+                g.regs.iter().for_each(|v| f(*v));
+            }
+        }
+    }
+}

@@ -1,0 +1,600 @@
+//! Operator semantics beyond the interpreter's fast paths: Python-style
+//! numbers (i64 with big-integer promotion, true division, floor modulo),
+//! text/list concatenation and repetition, comparisons, equality,
+//! truthiness, hashing of dictionary keys.
+
+use crate::dict::HashKey;
+use crate::error::{RtError, RtResult};
+use crate::object::Object;
+use crate::value::Value;
+use crate::vm::Vm;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+}
+
+impl Arith {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Arith::Add => "+",
+            Arith::Sub => "-",
+            Arith::Mul => "*",
+            Arith::Div => "/",
+            Arith::Mod => "%",
+            Arith::And => "&",
+            Arith::Or => "|",
+            Arith::Xor => "^",
+            Arith::Shl => "<<",
+            Arith::Shr => ">>",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+    fn holds(self, o: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Cmp::Lt => o == Less,
+            Cmp::Le => o != Greater,
+            Cmp::Gt => o == Greater,
+            Cmp::Ge => o != Less,
+        }
+    }
+}
+
+/// A number viewed for arithmetic.
+enum Num {
+    Int(i64),
+    Big(BigInt),
+    Float(f64),
+}
+
+/// Python's float modulo.
+pub fn float_mod(a: f64, b: f64) -> f64 {
+    let r = a % b;
+    if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
+        r + b
+    } else if r == 0.0 {
+        0.0f64.copysign(b)
+    } else {
+        r
+    }
+}
+
+/// Python's integer floor modulo (b != 0).
+#[inline]
+pub fn int_mod(a: i64, b: i64) -> Option<i64> {
+    let r = a.checked_rem(b)?;
+    if r != 0 && ((r < 0) != (b < 0)) {
+        Some(r + b)
+    } else {
+        Some(r)
+    }
+}
+
+fn big_to_f64(b: &BigInt) -> f64 {
+    b.to_f64().unwrap_or(f64::NAN)
+}
+
+impl Vm {
+    fn num(&self, v: Value) -> Option<Num> {
+        match v {
+            Value::Int(i) => Some(Num::Int(i)),
+            Value::Bool(b) => Some(Num::Int(b as i64)),
+            Value::Float(f) => Some(Num::Float(f)),
+            Value::Obj(g) => match self.heap.get(g) {
+                Object::BigInt(b) => Some(Num::Big((**b).clone())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn str_ref(&self, v: Value) -> Option<&str> {
+        match v {
+            Value::Obj(g) => match self.heap.get(g) {
+                Object::Str(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn unsupported(&self, op: Arith, a: Value, b: Value) -> RtError {
+        RtError::Msg(format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            op.symbol(),
+            self.type_name(a),
+            self.type_name(b)
+        ))
+    }
+
+    /// The general (slow) path of a binary arithmetic operator.
+    pub fn arith(&mut self, op: Arith, a: Value, b: Value) -> RtResult<Value> {
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            return self.arith_num(op, x, y, a, b);
+        }
+        match op {
+            Arith::Add => {
+                if let Some(x) = self.str_ref(a) {
+                    return match self.str_ref(b) {
+                        Some(y) => {
+                            let mut s = String::with_capacity(x.len() + y.len());
+                            s.push_str(x);
+                            s.push_str(y);
+                            Ok(self.new_string(s))
+                        }
+                        None => Err(RtError::Msg(format!(
+                            "can only concatenate str (not \"{}\") to str",
+                            self.type_name(b)
+                        ))),
+                    };
+                }
+                if let Some(x) = self.list_ref(a) {
+                    return match self.list_ref(b) {
+                        Some(y) => {
+                            let mut items = Vec::with_capacity(x.len() + y.len());
+                            items.extend_from_slice(x);
+                            items.extend_from_slice(y);
+                            Ok(self.new_list(items))
+                        }
+                        None => Err(RtError::Msg(format!(
+                            "can only concatenate list (not \"{}\") to list",
+                            self.type_name(b)
+                        ))),
+                    };
+                }
+                Err(self.unsupported(op, a, b))
+            }
+            Arith::Mul => {
+                let (seq, n) = match (self.num(a), self.num(b)) {
+                    (None, Some(Num::Int(n))) => (a, n),
+                    (Some(Num::Int(n)), None) => (b, n),
+                    _ => return Err(self.unsupported(op, a, b)),
+                };
+                let n = n.max(0) as usize;
+                if let Some(s) = self.str_ref(seq) {
+                    if s.len().saturating_mul(n) > (1 << 31) {
+                        return Err(RtError::msg("MemoryError: teks terlalu besar"));
+                    }
+                    let r = s.repeat(n);
+                    return Ok(self.new_string(r));
+                }
+                if let Some(l) = self.list_ref(seq) {
+                    if l.len().saturating_mul(n) > (1 << 28) {
+                        return Err(RtError::msg("MemoryError: daftar terlalu besar"));
+                    }
+                    let mut items = Vec::with_capacity(l.len() * n);
+                    for _ in 0..n {
+                        items.extend_from_slice(l);
+                    }
+                    return Ok(self.new_list(items));
+                }
+                Err(self.unsupported(op, a, b))
+            }
+            _ => Err(self.unsupported(op, a, b)),
+        }
+    }
+
+    fn arith_num(&mut self, op: Arith, x: Num, y: Num, a: Value, b: Value) -> RtResult<Value> {
+        use Num::*;
+        if matches!(x, Float(_)) || matches!(y, Float(_)) {
+            return self.arith_float(op, a, b);
+        }
+        match (x, y) {
+            (Int(i), Int(j)) => self.arith_int(op, i, j),
+            (x, y) => {
+                let bx = match x {
+                    Int(i) => BigInt::from(i),
+                    Big(b) => b,
+                    Float(_) => return Err(RtError::Internal("float in big path".into())),
+                };
+                let by = match y {
+                    Int(i) => BigInt::from(i),
+                    Big(b) => b,
+                    Float(_) => return Err(RtError::Internal("float in big path".into())),
+                };
+                self.arith_big(op, bx, by)
+            }
+        }
+    }
+
+    fn as_f64(&self, v: Value) -> f64 {
+        match self.num(v) {
+            Some(Num::Int(i)) => i as f64,
+            Some(Num::Float(f)) => f,
+            Some(Num::Big(b)) => big_to_f64(&b),
+            None => f64::NAN,
+        }
+    }
+
+    fn arith_float(&mut self, op: Arith, a: Value, b: Value) -> RtResult<Value> {
+        let (x, y) = (self.as_f64(a), self.as_f64(b));
+        let r = match op {
+            Arith::Add => x + y,
+            Arith::Sub => x - y,
+            Arith::Mul => x * y,
+            Arith::Div => {
+                if y == 0.0 {
+                    return Err(RtError::msg("float division by zero"));
+                }
+                x / y
+            }
+            Arith::Mod => {
+                if y == 0.0 {
+                    return Err(RtError::msg("float modulo"));
+                }
+                float_mod(x, y)
+            }
+            _ => return Err(self.unsupported(op, a, b)),
+        };
+        Ok(Value::Float(r))
+    }
+
+    pub fn arith_int(&mut self, op: Arith, i: i64, j: i64) -> RtResult<Value> {
+        let r = match op {
+            Arith::Add => i.checked_add(j),
+            Arith::Sub => i.checked_sub(j),
+            Arith::Mul => i.checked_mul(j),
+            Arith::Div => {
+                if j == 0 {
+                    return Err(RtError::msg("division by zero"));
+                }
+                if i.unsigned_abs() < (1 << 53) && j.unsigned_abs() < (1 << 53) {
+                    return Ok(Value::Float(i as f64 / j as f64));
+                }
+                return self.arith_big(op, BigInt::from(i), BigInt::from(j));
+            }
+            Arith::Mod => {
+                if j == 0 {
+                    return Err(RtError::msg("integer modulo by zero"));
+                }
+                int_mod(i, j)
+            }
+            Arith::And => Some(i & j),
+            Arith::Or => Some(i | j),
+            Arith::Xor => Some(i ^ j),
+            Arith::Shl => {
+                if j < 0 {
+                    return Err(RtError::msg("negative shift count"));
+                }
+                if j < 63 && (i.abs() >> (62 - j)) == 0 {
+                    Some(i << j)
+                } else {
+                    None
+                }
+            }
+            Arith::Shr => {
+                if j < 0 {
+                    return Err(RtError::msg("negative shift count"));
+                }
+                Some(if j >= 64 { if i < 0 { -1 } else { 0 } } else { i >> j })
+            }
+        };
+        match r {
+            Some(v) => Ok(Value::Int(v)),
+            None => self.arith_big(op, BigInt::from(i), BigInt::from(j)),
+        }
+    }
+
+    fn arith_big(&mut self, op: Arith, x: BigInt, y: BigInt) -> RtResult<Value> {
+        let r = match op {
+            Arith::Add => x + y,
+            Arith::Sub => x - y,
+            Arith::Mul => {
+                if x.bits() + y.bits() > 64 * 1024 * 1024 {
+                    return Err(RtError::msg("MemoryError: bilangan terlalu besar"));
+                }
+                x * y
+            }
+            Arith::Div => {
+                if y.is_zero() {
+                    return Err(RtError::msg("division by zero"));
+                }
+                return Ok(Value::Float(big_true_div(&x, &y)));
+            }
+            Arith::Mod => {
+                if y.is_zero() {
+                    return Err(RtError::msg("integer modulo by zero"));
+                }
+                x.mod_floor(&y)
+            }
+            Arith::And => x & y,
+            Arith::Or => x | y,
+            Arith::Xor => x ^ y,
+            Arith::Shl => {
+                let n = y.to_u64().ok_or_else(|| {
+                    if y.is_negative() {
+                        RtError::msg("negative shift count")
+                    } else {
+                        RtError::msg("MemoryError: geseran terlalu besar")
+                    }
+                })?;
+                if n > 64 * 1024 * 1024 {
+                    return Err(RtError::msg("MemoryError: geseran terlalu besar"));
+                }
+                x << n
+            }
+            Arith::Shr => {
+                if y.is_negative() {
+                    return Err(RtError::msg("negative shift count"));
+                }
+                let n = y.to_u64().unwrap_or(u64::MAX).min(1 << 40);
+                x >> n
+            }
+        };
+        Ok(self.int_from_big(r))
+    }
+
+    /// Unary minus.
+    pub fn negate(&mut self, v: Value) -> RtResult<Value> {
+        match v {
+            Value::Int(i) => match i.checked_neg() {
+                Some(n) => Ok(Value::Int(n)),
+                None => Ok(self.int_from_big(-BigInt::from(i))),
+            },
+            Value::Bool(b) => Ok(Value::Int(-(b as i64))),
+            Value::Float(f) => Ok(Value::Float(-f)),
+            _ => match self.num(v) {
+                Some(Num::Big(b)) => Ok(self.int_from_big(-b)),
+                _ => self
+                    .arith(Arith::Mul, v, Value::Int(-1))
+                    .map_err(|_| RtError::Msg(format!("bad operand type for unary -: '{}'", self.type_name(v)))),
+            },
+        }
+    }
+
+    pub fn bit_not(&mut self, v: Value) -> RtResult<Value> {
+        match self.num(v) {
+            Some(Num::Int(i)) => Ok(Value::Int(!i)),
+            Some(Num::Big(b)) => Ok(self.int_from_big(-b - 1)),
+            _ => Err(RtError::Msg(format!(
+                "bad operand type for unary ~: '{}'",
+                self.type_name(v)
+            ))),
+        }
+    }
+
+    /// Python truthiness.
+    #[inline]
+    pub fn truthy(&self, v: Value) -> bool {
+        match v {
+            Value::Nil | Value::Undef => false,
+            Value::Bool(b) => b,
+            Value::Int(i) => i != 0,
+            Value::Float(f) => f != 0.0,
+            Value::Native(_) => true,
+            Value::Obj(g) => match self.heap.get(g) {
+                Object::Str(s) => !s.is_empty(),
+                Object::List(l) => !l.is_empty(),
+                Object::Dict(d) => !d.is_empty(),
+                Object::BigInt(_) => true,
+                _ => true,
+            },
+        }
+    }
+
+    /// `==`: never fails.
+    pub fn values_equal(&self, a: Value, b: Value) -> bool {
+        self.eq_depth(a, b, 0)
+    }
+
+    fn eq_depth(&self, a: Value, b: Value, depth: usize) -> bool {
+        if depth > 500 {
+            return false;
+        }
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => return x == y,
+            (Value::Float(x), Value::Float(y)) => return x == y,
+            (Value::Nil, Value::Nil) => return true,
+            _ => {}
+        }
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            return num_cmp(&x, &y) == Some(std::cmp::Ordering::Equal);
+        }
+        let (Value::Obj(ga), Value::Obj(gb)) = (a, b) else {
+            return a.same(b);
+        };
+        if ga == gb {
+            return true;
+        }
+        match (self.heap.get(ga), self.heap.get(gb)) {
+            (Object::Str(x), Object::Str(y)) => x == y,
+            (Object::List(x), Object::List(y)) => {
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.eq_depth(*p, *q, depth + 1))
+            }
+            (Object::Dict(x), Object::Dict(y)) => {
+                x.len() == y.len()
+                    && x.entries().all(|(k, v)| match self.hash_key(k) {
+                        Ok(hk) => y.get(&hk).is_some_and(|w| self.eq_depth(v, w, depth + 1)),
+                        Err(_) => false,
+                    })
+            }
+            (Object::Variant(x), Object::Variant(y)) => {
+                x.name == y.name
+                    && x.fields.len() == y.fields.len()
+                    && x.fields
+                        .iter()
+                        .zip(y.fields.iter())
+                        .all(|(p, q)| self.eq_depth(*p, *q, depth + 1))
+            }
+            (Object::BoundMethod(x), Object::BoundMethod(y)) => {
+                x.recv.same(y.recv)
+                    && match (x.target, y.target) {
+                        (crate::object::BoundTarget::Func(f), crate::object::BoundTarget::Func(g)) => f.same(g),
+                        (crate::object::BoundTarget::Builtin(f), crate::object::BoundTarget::Builtin(g)) => f == g,
+                        _ => false,
+                    }
+            }
+            _ => false,
+        }
+    }
+
+    /// `< <= > >=`.
+    pub fn compare(&self, op: Cmp, a: Value, b: Value) -> RtResult<bool> {
+        match self.order(a, b, 0) {
+            Some(Some(o)) => Ok(op.holds(o)),
+            // Unordered numbers (NaN): every comparison is false.
+            Some(None) => Ok(false),
+            None => Err(RtError::Msg(format!(
+                "'{}' not supported between instances of '{}' and '{}'",
+                op.symbol(),
+                self.type_name(a),
+                self.type_name(b)
+            ))),
+        }
+    }
+
+    /// Ordering of two values: None = not comparable (a type error),
+    /// Some(None) = comparable but unordered (NaN).
+    fn order(&self, a: Value, b: Value, depth: usize) -> Option<Option<std::cmp::Ordering>> {
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            return Some(num_cmp(&x, &y));
+        }
+        if let (Some(x), Some(y)) = (self.str_ref(a), self.str_ref(b)) {
+            return Some(Some(x.cmp(y)));
+        }
+        if depth > 500 {
+            return None;
+        }
+        if let (Some(x), Some(y)) = (self.list_ref(a), self.list_ref(b)) {
+            for (p, q) in x.iter().zip(y.iter()) {
+                if !self.eq_depth(*p, *q, depth + 1) {
+                    return self.order(*p, *q, depth + 1);
+                }
+            }
+            return Some(Some(x.len().cmp(&y.len())));
+        }
+        None
+    }
+
+    pub fn list_ref(&self, v: Value) -> Option<&Vec<Value>> {
+        match v {
+            Value::Obj(g) => match self.heap.get(g) {
+                Object::List(l) => Some(l),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The dictionary key identity of a value.
+    pub fn hash_key(&self, v: Value) -> RtResult<HashKey> {
+        match v {
+            Value::Nil | Value::Undef => Ok(HashKey::Nil),
+            Value::Bool(b) => Ok(HashKey::Int(b as i64)),
+            Value::Int(i) => Ok(HashKey::Int(i)),
+            Value::Float(f) => {
+                if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                    Ok(HashKey::Int(f as i64))
+                } else {
+                    Ok(HashKey::Float(f.to_bits()))
+                }
+            }
+            Value::Native(id) => Ok(HashKey::Native(id)),
+            Value::Obj(g) => match self.heap.get(g) {
+                Object::Str(s) => Ok(HashKey::Str(s.clone())),
+                Object::BigInt(b) => Ok(HashKey::Big(b.clone())),
+                Object::List(_) => Err(RtError::msg("unhashable type: 'list'")),
+                Object::Dict(_) => Err(RtError::msg("unhashable type: 'dict'")),
+                Object::Variant(_) => Err(RtError::msg("unhashable type: 'MorphVariant'")),
+                _ => Ok(HashKey::Obj(g.0)),
+            },
+        }
+    }
+}
+
+fn num_cmp(x: &Num, y: &Num) -> Option<std::cmp::Ordering> {
+    use Num::*;
+    match (x, y) {
+        (Int(a), Int(b)) => Some(a.cmp(b)),
+        (Float(a), Float(b)) => a.partial_cmp(b),
+        (Int(a), Float(b)) => int_float_cmp(&BigInt::from(*a), *b),
+        (Float(a), Int(b)) => int_float_cmp(&BigInt::from(*b), *a).map(|o| o.reverse()),
+        (Big(a), Float(b)) => int_float_cmp(a, *b),
+        (Float(a), Big(b)) => int_float_cmp(b, *a).map(|o| o.reverse()),
+        (Big(a), Int(b)) => Some(a.cmp(&BigInt::from(*b))),
+        (Int(a), Big(b)) => Some(BigInt::from(*a).cmp(b)),
+        (Big(a), Big(b)) => Some(a.cmp(b)),
+    }
+}
+
+/// Exact comparison of an integer with a float.
+fn int_float_cmp(i: &BigInt, f: f64) -> Option<std::cmp::Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 {
+            std::cmp::Ordering::Less
+        } else {
+            std::cmp::Ordering::Greater
+        });
+    }
+    let fl = f.floor();
+    let fi = float_to_big(fl);
+    match i.cmp(&fi) {
+        std::cmp::Ordering::Equal => {
+            if f > fl {
+                Some(std::cmp::Ordering::Less)
+            } else {
+                Some(std::cmp::Ordering::Equal)
+            }
+        }
+        o => Some(o),
+    }
+}
+
+fn float_to_big(f: f64) -> BigInt {
+    // f is integral and finite.
+    if f == 0.0 {
+        return BigInt::zero();
+    }
+    let bits = f.to_bits();
+    let sign = if (bits >> 63) != 0 { -1 } else { 1 };
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
+    let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let m = BigInt::from(mant);
+    let v = if exp >= 0 { m << exp as u64 } else { m >> (-exp) as u64 };
+    v * sign
+}
+
+/// Correctly-rounded-enough true division of big integers.
+fn big_true_div(x: &BigInt, y: &BigInt) -> f64 {
+    let (xf, yf) = (big_to_f64(x), big_to_f64(y));
+    if xf.is_finite() && yf.is_finite() {
+        return xf / yf;
+    }
+    // Scale both down to keep them in range.
+    let shift = x.bits().max(y.bits()).saturating_sub(1000);
+    big_to_f64(&(x >> shift)) / big_to_f64(&(y >> shift))
+}

@@ -1,0 +1,474 @@
+//! The VM state (heap, register stack, frame stack, handler stack, loaded
+//! modules) and its embedding API: load and run a program, call `utama`.
+
+use crate::builtins::{self, NATIVES};
+use crate::config::Config;
+use crate::error::{RtError, RtResult, TraceEntry, VmError};
+use crate::heap::Heap;
+use crate::host::Host;
+use crate::object::{FuncInfo, Object};
+use crate::value::{Gc, Value};
+use fox_bytecode::{Const, Interner, Proto, Sym};
+use num_bigint::BigInt;
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+/// What happens when a frame returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameKind {
+    /// Write the return value to `ret`.
+    Normal,
+    /// A constructor (`inisiasi`): the call's value is the instance (reg 0).
+    Constructor,
+    /// A module body being imported: the value is the module object.
+    Module(u32),
+    /// A generator body resumed by `lanjut`.
+    Generator(Gc),
+}
+
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub func: Rc<FuncInfo>,
+    pub closure: Option<Gc>,
+    pub pc: u32,
+    pub base: u32,
+    pub ret: u32,
+    pub kind: FrameKind,
+    pub handler_base: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Handler {
+    pub frame: u32,
+    pub target: u32,
+    pub reg: u16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleState {
+    Loading,
+    Loaded,
+}
+
+/// A loaded module: its global slots.
+pub struct ModuleRt {
+    pub file: Rc<str>,
+    pub globals: Vec<Value>,
+    pub names: Vec<Rc<str>>,
+    pub index: FxHashMap<Rc<str>, u32>,
+    pub state: ModuleState,
+    pub compiler_globals: fox_compiler::Globals,
+    /// The module's value (`Object::Module`).
+    pub obj: Value,
+}
+
+/// Names the VM looks up by symbol.
+pub struct WellKnown {
+    pub inisiasi: Sym,
+    pub punya: Sym,
+    pub class_attr: Sym,
+    pub name: Sym,
+    pub momen: Sym,
+    pub pesan: Sym,
+    pub jenis: Sym,
+}
+
+pub struct Vm {
+    pub heap: Heap,
+    pub interner: Interner,
+    pub stack: Vec<Value>,
+    pub frames: Vec<Frame>,
+    pub handlers: Vec<Handler>,
+    pub modules: Vec<ModuleRt>,
+    pub module_cache: FxHashMap<String, u32>,
+    /// Every loaded function, rooting its constants.
+    pub funcs: Vec<Rc<FuncInfo>>,
+    pub config: Config,
+    pub host: Box<dyn Host>,
+    pub syms: WellKnown,
+    pub native_by_name: FxHashMap<&'static str, u32>,
+    pub argv_list: Value,
+    /// Instructions left in the budget (u64::MAX = unlimited).
+    pub budget: u64,
+    /// The traceback recorded when the most recent error value was made.
+    pub last_trace: Option<(Value, Vec<TraceEntry>)>,
+    /// Random generator state (xorshift), seeded deterministically.
+    pub rng: u64,
+}
+
+impl Vm {
+    pub fn new(config: Config, host: Box<dyn Host>) -> Vm {
+        let mut interner = Interner::new();
+        let syms = WellKnown {
+            inisiasi: interner.intern("inisiasi"),
+            punya: interner.intern("punya"),
+            class_attr: interner.intern("__class__"),
+            name: interner.intern("name"),
+            momen: interner.intern("Momen"),
+            pesan: interner.intern("pesan"),
+            jenis: interner.intern("jenis"),
+        };
+        let mut native_by_name = FxHashMap::default();
+        for (i, n) in NATIVES.iter().enumerate() {
+            native_by_name.insert(n.name, i as u32);
+        }
+        let budget = config.max_instructions.unwrap_or(u64::MAX);
+        let mut vm = Vm {
+            heap: Heap::new(config.max_heap_objects),
+            interner,
+            stack: vec![Value::Nil; 1024],
+            frames: Vec::new(),
+            handlers: Vec::new(),
+            modules: Vec::new(),
+            module_cache: FxHashMap::default(),
+            funcs: Vec::new(),
+            config,
+            host,
+            syms,
+            native_by_name,
+            argv_list: Value::Nil,
+            budget,
+            last_trace: None,
+            rng: 0x2545_F491_4F6C_DD1D,
+        };
+        let argv: Vec<Value> = vm
+            .config
+            .argv
+            .clone()
+            .iter()
+            .map(|a| vm.new_str(a))
+            .collect();
+        vm.argv_list = vm.alloc(Object::List(argv));
+        vm
+    }
+
+    #[inline]
+    pub fn alloc(&mut self, obj: Object) -> Value {
+        Value::Obj(self.heap.alloc(obj))
+    }
+
+    pub fn new_str(&mut self, s: &str) -> Value {
+        self.alloc(Object::Str(Rc::from(s)))
+    }
+
+    pub fn new_string(&mut self, s: String) -> Value {
+        self.alloc(Object::Str(Rc::from(s)))
+    }
+
+    pub fn new_list(&mut self, items: Vec<Value>) -> Value {
+        self.alloc(Object::List(items))
+    }
+
+    /// An integer value from a big integer, normalised to `Int` when it fits.
+    pub fn int_from_big(&mut self, b: BigInt) -> Value {
+        match i64::try_from(&b) {
+            Ok(i) => Value::Int(i),
+            Err(_) => self.alloc(Object::BigInt(Box::new(b))),
+        }
+    }
+
+    /// Materialise a prototype tree into runtime function infos.
+    pub fn load_proto(&mut self, proto: &Rc<Proto>, module: u32) -> Rc<FuncInfo> {
+        let consts: Vec<Value> = proto
+            .consts
+            .iter()
+            .map(|c| match c {
+                Const::Int(i) => Value::Int(*i),
+                Const::Float(f) => Value::Float(*f),
+                Const::Str(s) => self.alloc(Object::Str(s.clone())),
+                Const::BigInt(d) => match d.parse::<BigInt>() {
+                    Ok(b) => self.int_from_big(b),
+                    Err(_) => Value::Nil,
+                },
+            })
+            .collect();
+        let children: Vec<Rc<FuncInfo>> = proto
+            .protos
+            .iter()
+            .map(|p| self.load_proto(p, module))
+            .collect();
+        let info = Rc::new(FuncInfo {
+            proto: proto.clone(),
+            consts: consts.into_boxed_slice(),
+            children: children.into_boxed_slice(),
+            module,
+        });
+        self.funcs.push(info.clone());
+        info
+    }
+
+    /// Create a module runtime record with builtins bound in its slots.
+    pub fn new_module(&mut self, file: &str) -> u32 {
+        let id = self.modules.len() as u32;
+        let obj = self.alloc(Object::Module(id));
+        self.modules.push(ModuleRt {
+            obj,
+            file: Rc::from(file),
+            globals: Vec::new(),
+            names: Vec::new(),
+            index: FxHashMap::default(),
+            state: ModuleState::Loading,
+            compiler_globals: fox_compiler::Globals::default(),
+        });
+        id
+    }
+
+    /// The initial value of a global slot named `name`: a builtin or unset.
+    pub fn builtin_value(&self, name: &str) -> Value {
+        match name {
+            "argumen_sistem" => self.argv_list,
+            "PI" => Value::Float(std::f64::consts::PI),
+            "E" => Value::Float(std::f64::consts::E),
+            _ => match self.native_by_name.get(name) {
+                Some(id) if builtins::is_global(*id) => Value::Native(*id),
+                _ => Value::Undef,
+            },
+        }
+    }
+
+    /// Grow a module's slot table to match its compiled global names.
+    pub fn sync_globals(&mut self, module: u32, names: &[Rc<str>]) {
+        let start = self.modules[module as usize].globals.len();
+        for name in names.iter().skip(start) {
+            let v = self.builtin_value(name);
+            let m = &mut self.modules[module as usize];
+            m.index.insert(name.clone(), m.globals.len() as u32);
+            m.globals.push(v);
+            m.names.push(name.clone());
+        }
+    }
+
+    /// Look up a global of a module by name (module attribute access).
+    pub fn module_get(&self, module: u32, name: &str) -> Option<Value> {
+        let m = self.modules.get(module as usize)?;
+        if let Some(slot) = m.index.get(name) {
+            let v = m.globals[*slot as usize];
+            if !matches!(v, Value::Undef) {
+                return Some(v);
+            }
+        }
+        match self.builtin_value(name) {
+            Value::Undef => None,
+            v => Some(v),
+        }
+    }
+
+    pub fn module_set(&mut self, module: u32, name: &str, v: Value) {
+        let Some(m) = self.modules.get_mut(module as usize) else {
+            return;
+        };
+        if let Some(slot) = m.index.get(name) {
+            m.globals[*slot as usize] = v;
+        } else {
+            let rc: Rc<str> = Rc::from(name);
+            m.index.insert(rc.clone(), m.globals.len() as u32);
+            m.globals.push(v);
+            m.names.push(rc.clone());
+            m.compiler_globals.slot(name);
+        }
+    }
+
+    /// Run the collector now. Roots: the live register stack, globals,
+    /// loaded constants, pending values.
+    pub fn collect_garbage(&mut self) {
+        self.heap.begin_mark();
+        let top = self
+            .frames
+            .iter()
+            .map(|f| f.base as usize + f.func.proto.regs as usize + 1)
+            .max()
+            .unwrap_or(0)
+            .min(self.stack.len());
+        for v in &self.stack[..top] {
+            self.heap.mark_value(*v);
+        }
+        for f in &self.frames {
+            if let Some(c) = f.closure {
+                self.heap.mark(c);
+            }
+            if let FrameKind::Generator(g) = f.kind {
+                self.heap.mark(g);
+            }
+        }
+        for m in &self.modules {
+            self.heap.mark_value(m.obj);
+            for v in &m.globals {
+                self.heap.mark_value(*v);
+            }
+        }
+        for f in &self.funcs {
+            for v in f.consts.iter() {
+                self.heap.mark_value(*v);
+            }
+        }
+        self.heap.mark_value(self.argv_list);
+        if let Some((v, _)) = &self.last_trace {
+            self.heap.mark_value(*v);
+        }
+        self.heap.finish_collect();
+    }
+
+    /// Build the traceback of the current frames (innermost last).
+    pub fn traceback(&self) -> Vec<TraceEntry> {
+        self.frames
+            .iter()
+            .map(|f| {
+                let pc = f.pc.saturating_sub(1) as usize;
+                let pos = f.func.proto.pos_at(pc);
+                let file = self
+                    .modules
+                    .get(f.func.module as usize)
+                    .map(|m| m.file.to_string())
+                    .unwrap_or_default();
+                TraceEntry {
+                    function: f.func.proto.name.to_string(),
+                    file,
+                    line: pos.line,
+                    col: pos.col,
+                }
+            })
+            .collect()
+    }
+
+    /// Compile source text as module `module` (fresh or REPL-continued).
+    pub fn compile_into(
+        &mut self,
+        module: u32,
+        file: &str,
+        source: &str,
+    ) -> Result<Rc<FuncInfo>, Vec<morph_syntax::Diagnostic>> {
+        let parsed = morph_syntax::parse(source);
+        if parsed.has_errors() {
+            return Err(parsed.diagnostics);
+        }
+        self.compile_program_into(module, file, source, &parsed.program)
+    }
+
+    /// Compile an already-parsed program into module `module`.
+    pub fn compile_program_into(
+        &mut self,
+        module: u32,
+        file: &str,
+        source: &str,
+        program: &morph_syntax::ast::Program,
+    ) -> Result<Rc<FuncInfo>, Vec<morph_syntax::Diagnostic>> {
+        let mut globals = std::mem::take(&mut self.modules[module as usize].compiler_globals);
+        let result = fox_compiler::compile_module(
+            program,
+            file,
+            source,
+            &mut globals,
+            &mut self.interner,
+        );
+        let names = globals.names.clone();
+        self.modules[module as usize].compiler_globals = globals;
+        let compiled = result?;
+        self.sync_globals(module, &names);
+        Ok(self.load_proto(&compiled.body, module))
+    }
+
+    /// Run a program's source as the main module, then call `utama` if it
+    /// is defined. Returns the VM error that ended the run, if any.
+    pub fn run_main(&mut self, file: &str, source: &str) -> Result<(), VmError> {
+        let module = self.new_module(file);
+        let func = match self.compile_into(module, file, source) {
+            Ok(f) => f,
+            Err(diagnostics) => {
+                return Err(VmError::Compile {
+                    file: file.to_string(),
+                    source: source.to_string(),
+                    diagnostics,
+                })
+            }
+        };
+        if let Ok(canon) = std::fs::canonicalize(file) {
+            self.module_cache
+                .insert(canon.to_string_lossy().into_owned(), module);
+        }
+        self.run_function(func, module)?;
+        self.modules[module as usize].state = ModuleState::Loaded;
+        if let Some(utama) = self.module_get(module, "utama") {
+            if !matches!(utama, Value::Native(_)) {
+                self.call_entry(utama, &[])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Run a compiled module body as an entry frame.
+    pub fn run_function(&mut self, func: Rc<FuncInfo>, _module: u32) -> Result<Value, VmError> {
+        let base = self.entry_base();
+        self.ensure_stack(base + func.proto.regs as usize + 2);
+        for v in &mut self.stack[base..base + func.proto.regs as usize] {
+            *v = Value::Nil;
+        }
+        self.frames.push(Frame {
+            func,
+            closure: None,
+            pc: 0,
+            base: base as u32,
+            ret: base as u32,
+            kind: FrameKind::Normal,
+            handler_base: self.handlers.len() as u32,
+        });
+        let stop = self.frames.len() - 1;
+        self.execute(stop)
+    }
+
+    /// Call a Morph value from the embedder (e.g. `utama`).
+    pub fn call_entry(&mut self, f: Value, args: &[Value]) -> Result<Value, VmError> {
+        let base = self.entry_base();
+        self.ensure_stack(base + args.len() + 2);
+        self.stack[base] = f;
+        for (i, a) in args.iter().enumerate() {
+            self.stack[base + 1 + i] = *a;
+        }
+        let depth = self.frames.len();
+        match self.call_value(base, args.len()) {
+            Ok(None) => self.execute(depth),
+            Ok(Some(v)) => Ok(v),
+            Err(e) => Err(self.rt_to_vm_error(e)),
+        }
+    }
+
+    pub fn entry_base(&self) -> usize {
+        self.frames
+            .last()
+            .map(|f| f.base as usize + f.func.proto.regs as usize + 1)
+            .unwrap_or(0)
+    }
+
+    #[inline]
+    pub fn ensure_stack(&mut self, need: usize) {
+        if self.stack.len() < need {
+            let new_len = need.max(self.stack.len() * 2);
+            self.stack.resize(new_len, Value::Nil);
+        }
+    }
+
+    /// Convert an error raised outside the interpreter loop.
+    pub fn rt_to_vm_error(&mut self, e: RtError) -> VmError {
+        match e {
+            RtError::Exit(n) => VmError::Exit(n),
+            RtError::Budget => VmError::Budget(self.config.max_instructions.unwrap_or(0)),
+            RtError::Internal(m) => VmError::Internal(m),
+            other => {
+                let v = self.error_value(other);
+                VmError::Uncaught(self.uncaught_from(v))
+            }
+        }
+    }
+
+    pub fn sym(&mut self, name: &str) -> Sym {
+        self.interner.intern(name)
+    }
+
+    pub fn flush(&mut self) {
+        self.host.flush_out();
+    }
+
+    /// Raise helper for builtins.
+    pub fn err<T>(&self, msg: impl Into<String>) -> RtResult<T> {
+        Err(RtError::Msg(msg.into()))
+    }
+}

@@ -1,0 +1,529 @@
+//! The hand-written, character-by-character lexer of §3. It never fails: bad
+//! input becomes a diagnostic and lexing continues. Strings are decoded here
+//! (escapes of §3.4); literals containing an unescaped `{` also carry the
+//! byte→offset map the interpolation parser uses to place embedded
+//! expressions in the original file.
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::span::Span;
+use crate::token::{InterpData, Keyword, StrToken, Token, TokenKind};
+
+/// The result of lexing one text.
+#[derive(Clone, Debug)]
+pub struct Lexed {
+    /// All tokens; the last one is always [`TokenKind::Eof`].
+    pub tokens: Vec<Token>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lex a whole source text.
+pub fn lex(source: &str) -> Lexed {
+    let mut lx = Lexer {
+        src: source,
+        bytes: source.as_bytes(),
+        pos: 0,
+        line: 1,
+        tokens: Vec::new(),
+        diags: Vec::new(),
+    };
+    lx.run();
+    Lexed {
+        tokens: lx.tokens,
+        diagnostics: lx.diags,
+    }
+}
+
+fn off(pos: usize) -> u32 {
+    u32::try_from(pos).unwrap_or(u32::MAX)
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    line: u32,
+    tokens: Vec<Token>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Lexer<'_> {
+    fn peek_at(&self, i: usize) -> Option<u8> {
+        self.bytes.get(self.pos + i).copied()
+    }
+
+    fn push(&mut self, kind: TokenKind, start: usize) {
+        let span = Span::new(off(start), off(self.pos));
+        self.tokens.push(Token { kind, span });
+    }
+
+    fn error(&mut self, code: &'static str, message: String, start: usize, end: usize) {
+        self.diags.push(Diagnostic::error(
+            code,
+            message,
+            Span::new(off(start), off(end)),
+        ));
+    }
+
+    /// The char starting at byte `pos` (the lexer only stops on char boundaries).
+    fn char_at(&self, pos: usize) -> Option<char> {
+        self.src.get(pos..).and_then(|s| s.chars().next())
+    }
+
+    fn run(&mut self) {
+        if self.src.starts_with('\u{feff}') {
+            self.pos = 3;
+        }
+        while let Some(b) = self.peek_at(0) {
+            let start = self.pos;
+            match b {
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'\n' => {
+                    self.pos += 1;
+                    self.push(TokenKind::Newline, start);
+                    self.line += 1;
+                }
+                b'#' => self.skip_comment(),
+                b'/' if self.peek_at(1) == Some(b'/') => self.skip_comment(),
+                b'"' | b'\'' => self.string(b),
+                b'0'..=b'9' => self.number(),
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.ident(),
+                b'.' if self.peek_at(1).is_some_and(|c| c.is_ascii_digit())
+                    && !self.prev_ends_operand() =>
+                {
+                    self.leading_dot_number()
+                }
+                _ => self.punct(b),
+            }
+        }
+        let end = self.bytes.len();
+        self.tokens.push(Token {
+            kind: TokenKind::Eof,
+            span: Span::new(off(end), off(end)),
+        });
+    }
+
+    fn skip_comment(&mut self) {
+        while let Some(b) = self.peek_at(0) {
+            if b == b'\n' {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
+    fn ident(&mut self) {
+        let start = self.pos;
+        while self
+            .peek_at(0)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            self.pos += 1;
+        }
+        let text = self.src.get(start..self.pos).unwrap_or("");
+        let kind = match Keyword::lookup(text) {
+            Some(k) => TokenKind::Kw(k),
+            None => TokenKind::Ident(text.to_string()),
+        };
+        self.push(kind, start);
+    }
+
+    /// Whether the previous token can end an operand (then `.5` is `.` `5`).
+    fn prev_ends_operand(&self) -> bool {
+        matches!(
+            self.tokens.last().map(|t| &t.kind),
+            Some(
+                TokenKind::Ident(_)
+                    | TokenKind::Int(_)
+                    | TokenKind::BigInt(_)
+                    | TokenKind::Float(_)
+                    | TokenKind::Str(_)
+                    | TokenKind::RParen
+                    | TokenKind::RBracket
+                    | TokenKind::RBrace
+                    | TokenKind::Kw(_)
+            )
+        )
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek_at(0).is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        start
+    }
+
+    fn number(&mut self) {
+        let start = self.digits();
+        let int_end = self.pos;
+        let mut frac: Option<(usize, usize)> = None;
+        if self.peek_at(0) == Some(b'.') {
+            match self.peek_at(1) {
+                Some(c) if c.is_ascii_digit() => {
+                    self.pos += 1;
+                    let fs = self.digits();
+                    frac = Some((fs, self.pos));
+                }
+                Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b'.' => {}
+                _ => {
+                    // `5.` — a dot with no digits after it.
+                    self.pos += 1;
+                    let text = self.src.get(start..self.pos).unwrap_or("");
+                    self.error(
+                        codes::BAD_NUMBER,
+                        format!("Angka tidak valid: '{text}' (dibutuhkan digit setelah '.')."),
+                        start,
+                        self.pos,
+                    );
+                }
+            }
+        }
+        let int_text = self.src.get(start..int_end).unwrap_or("0");
+        let kind = match frac {
+            Some((fs, fe)) if !self.bytes[fs..fe].iter().all(|&c| c == b'0') => {
+                let text = self.src.get(start..fe).unwrap_or("0");
+                float_literal(text)
+            }
+            _ => int_literal(int_text),
+        };
+        self.push(kind, start);
+    }
+
+    /// `.5`: not a Morph number (§3.3); reported, then lexed as one.
+    fn leading_dot_number(&mut self) {
+        let start = self.pos;
+        self.pos += 1;
+        self.digits();
+        let text = self.src.get(start..self.pos).unwrap_or("");
+        self.error(
+            codes::BAD_NUMBER,
+            format!("Angka tidak valid: '{text}' (dibutuhkan digit sebelum '.')."),
+            start,
+            self.pos,
+        );
+        let kind = float_literal(&format!("0{text}"));
+        self.push(kind, start);
+    }
+
+    fn punct(&mut self, b: u8) {
+        let start = self.pos;
+        let next = self.peek_at(1);
+        let (kind, len) = match (b, next) {
+            (b'+', _) => (TokenKind::Plus, 1),
+            (b'-', _) => (TokenKind::Minus, 1),
+            (b'*', _) => (TokenKind::Star, 1),
+            (b'/', _) => (TokenKind::Slash, 1),
+            (b'%', _) => (TokenKind::Percent, 1),
+            (b'&', _) => (TokenKind::Amp, 1),
+            (b'|', _) => (TokenKind::Pipe, 1),
+            (b'^', _) => (TokenKind::Caret, 1),
+            (b'~', _) => (TokenKind::Tilde, 1),
+            (b'<', Some(b'<')) => (TokenKind::Shl, 2),
+            (b'<', Some(b'=')) => (TokenKind::Le, 2),
+            (b'<', _) => (TokenKind::Lt, 1),
+            (b'>', Some(b'>')) => (TokenKind::Shr, 2),
+            (b'>', Some(b'=')) => (TokenKind::Ge, 2),
+            (b'>', _) => (TokenKind::Gt, 1),
+            (b'=', Some(b'=')) => (TokenKind::EqEq, 2),
+            (b'=', _) => (TokenKind::Assign, 1),
+            (b'!', Some(b'=')) => (TokenKind::NotEq, 2),
+            (b'!', _) => (TokenKind::Bang, 1),
+            (b'(', _) => (TokenKind::LParen, 1),
+            (b')', _) => (TokenKind::RParen, 1),
+            (b'[', _) => (TokenKind::LBracket, 1),
+            (b']', _) => (TokenKind::RBracket, 1),
+            (b'{', _) => (TokenKind::LBrace, 1),
+            (b'}', _) => (TokenKind::RBrace, 1),
+            (b',', _) => (TokenKind::Comma, 1),
+            (b'.', Some(b'.')) if self.peek_at(2) == Some(b'.') => (TokenKind::Ellipsis, 3),
+            (b'.', _) => (TokenKind::Dot, 1),
+            (b':', _) => (TokenKind::Colon, 1),
+            (b';', _) => (TokenKind::Semicolon, 1),
+            (b'?', _) => (TokenKind::Question, 1),
+            _ => {
+                let ch = self.char_at(start).unwrap_or('\u{fffd}');
+                let len = ch.len_utf8().max(1);
+                self.pos += len;
+                let shown = if ch.is_control() {
+                    ch.escape_default().to_string()
+                } else {
+                    ch.to_string()
+                };
+                self.error(
+                    codes::UNKNOWN_CHAR,
+                    format!("Karakter '{shown}' tidak dikenal."),
+                    start,
+                    self.pos,
+                );
+                return;
+            }
+        };
+        self.pos += len;
+        self.push(kind, start);
+    }
+
+    fn string(&mut self, quote: u8) {
+        let start = self.pos;
+        let start_line = self.line;
+        self.pos += 1;
+        let mut value = String::new();
+        let mut offsets: Vec<u32> = Vec::new();
+        let mut escaped: Vec<u32> = Vec::new();
+        let mut has_brace = false;
+        let terminated = loop {
+            let Some(b) = self.peek_at(0) else {
+                break false;
+            };
+            let p = self.pos;
+            if b == quote {
+                self.pos += 1;
+                break true;
+            }
+            if b == b'\\' {
+                let decoded = match self.peek_at(1) {
+                    Some(b'n') => Some('\n'),
+                    Some(b't') => Some('\t'),
+                    Some(b'"') => Some('"'),
+                    Some(b'\\') => Some('\\'),
+                    Some(b'{') => {
+                        escaped.push(off(value.len()));
+                        Some('{')
+                    }
+                    _ => None,
+                };
+                match decoded {
+                    Some(c) => {
+                        value.push(c);
+                        offsets.push(off(p));
+                        self.pos += 2;
+                    }
+                    None => {
+                        // Kept verbatim: the backslash now, the next char on
+                        // the next iteration (it never closes the string).
+                        value.push('\\');
+                        offsets.push(off(p));
+                        self.pos += 1;
+                        if let Some(c) = self.char_at(self.pos) {
+                            self.copy_char(c, &mut value, &mut offsets);
+                        }
+                    }
+                }
+                continue;
+            }
+            if b == b'{' {
+                has_brace = true;
+            }
+            let c = self.char_at(p).unwrap_or('\u{fffd}');
+            self.copy_char(c, &mut value, &mut offsets);
+        };
+        if !terminated {
+            self.error(
+                codes::UNTERMINATED_STRING,
+                format!("Teks tidak ditutup (dimulai di baris {start_line})."),
+                start,
+                start + 1,
+            );
+            // Recover: the literal ends at the end of its first line.
+            let line_end = self.bytes[start..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(self.bytes.len(), |i| start + i);
+            let cut = offsets
+                .iter()
+                .position(|&o| o as usize >= line_end)
+                .unwrap_or(value.len());
+            let cut = (0..=cut)
+                .rev()
+                .find(|&i| value.is_char_boundary(i))
+                .unwrap_or(0);
+            value.truncate(cut);
+            self.pos = line_end;
+            self.line = start_line;
+            self.push(
+                TokenKind::Str(StrToken {
+                    value,
+                    interp: None,
+                }),
+                start,
+            );
+            return;
+        }
+        offsets.push(off(self.pos.saturating_sub(1)));
+        let interp = has_brace.then(|| Box::new(InterpData { offsets, escaped }));
+        self.push(TokenKind::Str(StrToken { value, interp }), start);
+    }
+
+    fn copy_char(&mut self, c: char, value: &mut String, offsets: &mut Vec<u32>) {
+        let p = self.pos;
+        let n = c.len_utf8();
+        value.push(c);
+        for i in 0..n {
+            offsets.push(off(p + i));
+        }
+        self.pos += n;
+        if c == '\n' {
+            self.line += 1;
+        }
+    }
+}
+
+/// An integer literal from its decimal digits: i64 when it fits, else exact.
+fn int_literal(digits: &str) -> TokenKind {
+    let trimmed = digits.trim_start_matches('0');
+    if trimmed.is_empty() {
+        return TokenKind::Int(0);
+    }
+    match trimmed.parse::<i64>() {
+        Ok(n) => TokenKind::Int(n),
+        Err(_) => TokenKind::BigInt(trimmed.to_string()),
+    }
+}
+
+/// A literal with a non-zero fraction. Like the reference (§3.3) a value
+/// that is integral after rounding to a double becomes an integer.
+fn float_literal(text: &str) -> TokenKind {
+    let f: f64 = text.parse().unwrap_or(0.0);
+    if f.is_finite() && f.fract() == 0.0 {
+        if f.abs() < 9.0e18 {
+            return TokenKind::Int(f as i64);
+        }
+        return TokenKind::BigInt(format!("{f:.0}"));
+    }
+    TokenKind::Float(f)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<TokenKind> {
+        lex(src).tokens.into_iter().map(|t| t.kind).collect()
+    }
+
+    fn str_value(src: &str) -> String {
+        match &lex(src).tokens[0].kind {
+            TokenKind::Str(s) => s.value.clone(),
+            other => panic!("not a string: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(kinds("1.0")[0], TokenKind::Int(1));
+        assert_eq!(kinds("2.00")[0], TokenKind::Int(2));
+        assert_eq!(kinds("007")[0], TokenKind::Int(7));
+        assert_eq!(kinds("2.5")[0], TokenKind::Float(2.5));
+        assert_eq!(
+            kinds("12345678901234567890")[0],
+            TokenKind::BigInt("12345678901234567890".into())
+        );
+        assert_eq!(kinds("9223372036854775807")[0], TokenKind::Int(i64::MAX));
+        assert_eq!(
+            kinds("99999999999999999999.000")[0],
+            TokenKind::BigInt("99999999999999999999".into())
+        );
+        let k = kinds("1e3");
+        assert_eq!(k[0], TokenKind::Int(1));
+        assert_eq!(k[1], TokenKind::Ident("e3".into()));
+    }
+
+    #[test]
+    fn bad_numbers_are_reported() {
+        let l = lex("x = 5.\n");
+        assert_eq!(l.diagnostics.len(), 1);
+        assert_eq!(l.diagnostics[0].code, codes::BAD_NUMBER);
+        let l = lex("x = .5\n");
+        assert_eq!(l.diagnostics[0].code, codes::BAD_NUMBER);
+        // `a.b` and `f().x` are member accesses, not numbers
+        assert!(lex("a.b f().x").diagnostics.is_empty());
+    }
+
+    #[test]
+    fn comments_and_newlines() {
+        let k = kinds("a // b\n# c\nd");
+        assert_eq!(
+            k,
+            vec![
+                TokenKind::Ident("a".into()),
+                TokenKind::Newline,
+                TokenKind::Newline,
+                TokenKind::Ident("d".into()),
+                TokenKind::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn operators() {
+        let k = kinds("<< >> <= >= == != ! = ... . ..");
+        assert_eq!(
+            &k[..11],
+            &[
+                TokenKind::Shl,
+                TokenKind::Shr,
+                TokenKind::Le,
+                TokenKind::Ge,
+                TokenKind::EqEq,
+                TokenKind::NotEq,
+                TokenKind::Bang,
+                TokenKind::Assign,
+                TokenKind::Ellipsis,
+                TokenKind::Dot,
+                TokenKind::Dot,
+            ]
+        );
+    }
+
+    #[test]
+    fn string_escapes() {
+        assert_eq!(str_value(r#""a\nb""#), "a\nb");
+        assert_eq!(str_value(r#""a\tb\"c\\d""#), "a\tb\"c\\d");
+        assert_eq!(str_value(r#""\u001b\r\0""#), "\\u001b\\r\\0");
+        assert_eq!(str_value(r#"'it\'s'"#), "it\\'s");
+        assert_eq!(str_value(r#""\{x}""#), "{x}");
+        assert_eq!(str_value("'multi\nline'"), "multi\nline");
+    }
+
+    #[test]
+    fn interp_data_only_for_unescaped_braces() {
+        let l = lex(r#""\{x}""#);
+        match &l.tokens[0].kind {
+            TokenKind::Str(s) => assert!(s.interp.is_none()),
+            _ => panic!(),
+        }
+        let l = lex(r#""a{x}""#);
+        match &l.tokens[0].kind {
+            TokenKind::Str(s) => {
+                let d = s.interp.as_ref().unwrap();
+                assert_eq!(d.offsets.len(), s.value.len() + 1);
+                assert_eq!(d.offsets[1], 2); // '{' at byte 2 of the file
+            }
+            _ => panic!(),
+        }
+    }
+
+    #[test]
+    fn unterminated_string_recovers_at_line_end() {
+        let l = lex("biar s = \"abc\ntulis(s)\n");
+        assert_eq!(l.diagnostics.len(), 1);
+        assert_eq!(l.diagnostics[0].code, codes::UNTERMINATED_STRING);
+        assert_eq!(
+            l.diagnostics[0].message,
+            "Teks tidak ditutup (dimulai di baris 1)."
+        );
+        assert!(l
+            .tokens
+            .iter()
+            .any(|t| t.kind == TokenKind::Kw(Keyword::Tulis)));
+    }
+
+    #[test]
+    fn unknown_chars_continue() {
+        let l = lex("a @ b é $");
+        assert_eq!(l.diagnostics.len(), 3);
+        assert_eq!(l.diagnostics[0].message, "Karakter '@' tidak dikenal.");
+        assert_eq!(l.diagnostics[1].message, "Karakter 'é' tidak dikenal.");
+        assert_eq!(l.tokens.len(), 3);
+    }
+}
