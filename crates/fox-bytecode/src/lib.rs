@@ -7,6 +7,7 @@ pub mod disasm;
 pub mod interner;
 pub mod op;
 pub mod proto;
+pub mod verify;
 
 pub use interner::{Interner, Sym};
 pub use op::{Op, Reg, NO_REG};

@@ -48,6 +48,7 @@ impl Vm {
         }
     }
 
+    #[inline(never)]
     pub fn get_attr(&mut self, obj: Value, sym: Sym) -> RtResult<Value> {
         let Value::Obj(g) = obj else {
             return Err(self.no_attr(obj, sym));
@@ -124,6 +125,7 @@ impl Vm {
         }
     }
 
+    #[inline(never)]
     pub fn set_attr(&mut self, obj: Value, sym: Sym, v: Value) -> RtResult<()> {
         let Value::Obj(g) = obj else {
             return Err(self.no_attr(obj, sym));
@@ -153,6 +155,7 @@ impl Vm {
     }
 
     /// `induk.nama` in a method whose class is `home`.
+    #[inline(never)]
     pub fn get_super(&mut self, home: Option<Gc>, this: Value, sym: Sym) -> RtResult<Value> {
         let Some(home) = home else {
             return Err(RtError::msg("'induk' hanya bisa dipakai di dalam metode kelas."));

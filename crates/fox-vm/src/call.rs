@@ -5,11 +5,11 @@
 
 use crate::builtins::NATIVES;
 use crate::error::{RtError, RtResult};
-use crate::object::{BoundTarget, FuncInfo, Generator, GenState, Instance, Object, Variant};
+use crate::funcref::FuncRef;
+use crate::object::{BoundTarget, Generator, GenState, Instance, Object, Variant};
 use crate::value::{Gc, Value};
 use crate::vm::{Frame, FrameKind, Vm};
 use fox_bytecode::Sym;
-use std::rc::Rc;
 
 impl Vm {
     fn arity_error(&self, name: &str, params: usize, argc: usize) -> RtError {
@@ -24,13 +24,13 @@ impl Vm {
     pub fn push_closure_frame(
         &mut self,
         closure: Gc,
-        func: Rc<FuncInfo>,
+        func: FuncRef,
         base: usize,
         argc: usize,
         ret: usize,
         kind: FrameKind,
     ) -> RtResult<Option<Value>> {
-        let p = &func.proto;
+        let p = &func.get().proto;
         let params = p.params as usize;
         if argc > params {
             let (shown_params, shown_argc) = (params, argc);
@@ -78,7 +78,7 @@ impl Vm {
             Value::Native(id) => self.call_native(id, fbase + 1, argc).map(Some),
             Value::Obj(g) => match self.heap.get(g) {
                 Object::Closure(c) => {
-                    let func = c.func.clone();
+                    let func = c.func;
                     self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal)
                 }
                 Object::Class(_) => self.construct(g, fbase, argc),
@@ -118,8 +118,8 @@ impl Vm {
         let f = self.stack[fbase];
         if let Value::Obj(g) = f {
             if let Object::Closure(c) = self.heap.get(g) {
-                let func = c.func.clone();
-                if func.proto.is_method {
+                let func = c.func;
+                if func.get().proto.is_method {
                     return self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal);
                 }
                 // A plain function stored as a method: no `ini`.
@@ -165,13 +165,14 @@ impl Vm {
         self.stack[fbase + 1] = inst;
         if let Value::Obj(g) = init {
             if let Object::Closure(c) = self.heap.get(g) {
-                let func = c.func.clone();
+                let func = c.func;
                 return self.push_closure_frame(g, func, fbase + 1, argc + 1, fbase, FrameKind::Constructor);
             }
         }
         Err(self.not_callable(init))
     }
 
+    #[inline(never)]
     pub fn call_native(&mut self, id: u32, start: usize, argc: usize) -> RtResult<Value> {
         let Some(def) = NATIVES.get(id as usize) else {
             return Err(RtError::Internal(format!("unknown builtin {id}")));
@@ -188,6 +189,7 @@ impl Vm {
 
     /// `recv.name(args…)` with the receiver in `stack[fbase+1]` and the
     /// arguments after it.
+    #[inline(never)]
     pub fn call_method(&mut self, fbase: usize, argc: usize, sym: Sym) -> RtResult<Option<Value>> {
         let recv = self.stack[fbase + 1];
         let Value::Obj(g) = recv else {
@@ -201,6 +203,11 @@ impl Vm {
                     return self.call_value(fbase, argc);
                 }
                 let class = inst.class;
+                if sym == self.syms.class_attr {
+                    self.stack[fbase] = Value::Obj(class);
+                    self.shift_args_left(fbase, argc);
+                    return self.call_value(fbase, argc);
+                }
                 let method = match self.heap.get(class) {
                     Object::Class(c) => c.methods.get(&sym).copied(),
                     _ => None,
@@ -230,7 +237,7 @@ impl Vm {
                         self.shift_args_left(fbase, argc);
                         self.call_value(fbase, argc)
                     }
-                    None => Err(RtError::Msg(format!("Dictionary has no key '{name}'"))),
+                    None => self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some),
                 }
             }
             Object::Dict(d) => {
@@ -254,7 +261,7 @@ impl Vm {
         let f = self.stack[fbase];
         if let Value::Obj(g) = f {
             if let Object::Closure(c) = self.heap.get(g) {
-                let func = c.func.clone();
+                let func = c.func;
                 return self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal);
             }
         }

@@ -188,10 +188,10 @@ impl Vm {
                 let _ = write!(out, "<Instance {}>", self.class_name(i.class));
             }
             Object::Closure(c) => {
-                if c.func.proto.is_generator {
-                    let _ = write!(out, "<Fungsi {}>", c.func.proto.name);
+                if c.func.get().proto.is_generator {
+                    let _ = write!(out, "<Fungsi {}>", c.func.get().proto.name);
                 } else {
-                    let _ = write!(out, "<Fungsi {}>", c.func.proto.name);
+                    let _ = write!(out, "<Fungsi {}>", c.func.get().proto.name);
                 }
             }
             Object::Cell(v) => self.write_value(*v, out, repr, stack),
@@ -222,7 +222,7 @@ impl Vm {
             }
             Object::Generator(gen) => {
                 let name = match self.heap.get(gen.closure) {
-                    Object::Closure(c) => c.func.proto.name.to_string(),
+                    Object::Closure(c) => c.func.get().proto.name.to_string(),
                     _ => "?".to_string(),
                 };
                 let _ = write!(out, "<Generator {name}>");
@@ -248,7 +248,7 @@ impl Vm {
     pub fn func_name(&self, f: Value) -> String {
         match f {
             Value::Obj(g) => match self.heap.get(g) {
-                Object::Closure(c) => c.func.proto.name.to_string(),
+                Object::Closure(c) => c.func.get().proto.name.to_string(),
                 _ => "?".to_string(),
             },
             Value::Native(id) => crate::builtins::native_name(id).to_string(),

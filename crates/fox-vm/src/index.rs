@@ -68,6 +68,7 @@ impl Vm {
         }
     }
 
+    #[inline(never)]
     pub fn get_index(&mut self, obj: Value, key: Value) -> RtResult<Value> {
         let Value::Obj(g) = obj else {
             return Err(RtError::Msg(format!(
@@ -117,6 +118,7 @@ impl Vm {
         }
     }
 
+    #[inline(never)]
     pub fn set_index(&mut self, obj: Value, key: Value, v: Value) -> RtResult<()> {
         let Value::Obj(g) = obj else {
             return Err(RtError::Msg(format!(
@@ -169,6 +171,7 @@ impl Vm {
         }
     }
 
+    #[inline(never)]
     pub fn slice(&mut self, obj: Value, lo: Value, hi: Value) -> RtResult<Value> {
         let (lo, hi) = (self.slice_bound(lo)?, self.slice_bound(hi)?);
         if let Value::Obj(g) = obj {

@@ -27,6 +27,7 @@ impl Vm {
 
     /// Pop the returning frame and deliver its result. `Some` when the
     /// frame stack reached `stop`.
+    #[inline]
     fn do_return(&mut self, v: Value, stop: usize) -> RtResult<Option<Value>> {
         let Some(f) = self.frames.pop() else {
             return Err(RtError::Internal("return without a frame".into()));
@@ -82,10 +83,17 @@ impl Vm {
                 return Err(RtError::Internal("no frame to run".into()));
             };
             let frame = &self.frames[fi];
-            let func = frame.func.clone();
+            let func = frame.func.get();
             let closure = frame.closure;
             let base = frame.base as usize;
             let mut pc = frame.pc as usize;
+            let frame_regs = func.proto.regs as usize;
+            if base + frame_regs > self.stack.len() {
+                return Err(RtError::Internal("frame outside the register stack".into()));
+            }
+            // Register window of this frame. Refreshed (`refresh!`) after
+            // every operation that may grow (reallocate) the stack.
+            let mut regs: *mut Value = self.stack[base..].as_mut_ptr();
             let code = &func.proto.code[..];
             let consts = &func.consts[..];
             let names = &func.proto.names[..];
@@ -93,7 +101,28 @@ impl Vm {
 
             macro_rules! reg {
                 ($r:expr) => {
-                    self.stack[base + $r as usize]
+                    // SAFETY: the verifier proved every register operand is
+                    // below `frame_regs`; the window `base..base+frame_regs`
+                    // lies inside the stack (checked above; the stack never
+                    // shrinks); `regs` is re-derived after any call that may
+                    // reallocate it, and the loop touches the stack only
+                    // through `regs`.
+                    *unsafe { &mut *regs.add($r as usize) }
+                };
+            }
+            // A shared view of a register: matching through it reads the tag
+            // and the payload separately, which keeps store-to-load
+            // forwarding working after a field-wise write (a 16-byte copy
+            // of a just-written value would stall).
+            macro_rules! rref {
+                ($r:expr) => {
+                    // SAFETY: as for `reg!`.
+                    unsafe { &*regs.add($r as usize) }
+                };
+            }
+            macro_rules! refresh {
+                () => {
+                    regs = self.stack[base..].as_mut_ptr()
                 };
             }
             macro_rules! bail {
@@ -128,57 +157,78 @@ impl Vm {
             }
             macro_rules! arith {
                 ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $float:expr) => {{
-                    let (x, y) = (reg!($a), reg!($b));
-                    let v = match (x, y) {
-                        (Value::Int(i), Value::Int(j)) => match $int(i, j) {
+                    let v = match (rref!($a), rref!($b)) {
+                        (&Value::Int(i), &Value::Int(j)) => match $int(i, j) {
                             Some(r) => Value::Int(r),
-                            None => tr!(self.arith($op, x, y)),
+                            None => tr!(self.arith($op, Value::Int(i), Value::Int(j))),
                         },
-                        (Value::Float(p), Value::Float(q)) => match $float(p, q) {
+                        (&Value::Float(p), &Value::Float(q)) => match $float(p, q) {
                             Some(r) => Value::Float(r),
-                            None => tr!(self.arith($op, x, y)),
+                            None => tr!(self.arith($op, Value::Float(p), Value::Float(q))),
                         },
-                        _ => tr!(self.arith($op, x, y)),
+                        (x, y) => {
+                            let (x, y) = (*x, *y);
+                            tr!(self.arith($op, x, y))
+                        }
                     };
                     reg!($dst) = v;
                 }};
             }
             macro_rules! arith_imm {
                 ($dst:expr, $a:expr, $imm:expr, $op:expr, $int:expr, $float:expr) => {{
-                    let x = reg!($a);
                     let j = $imm as i64;
-                    let v = match x {
-                        Value::Int(i) => match $int(i, j) {
+                    let v = match rref!($a) {
+                        &Value::Int(i) => match $int(i, j) {
                             Some(r) => Value::Int(r),
-                            None => tr!(self.arith($op, x, Value::Int(j))),
+                            None => tr!(self.arith($op, Value::Int(i), Value::Int(j))),
                         },
-                        Value::Float(p) => match $float(p, j as f64) {
+                        &Value::Float(p) => match $float(p, j as f64) {
                             Some(r) => Value::Float(r),
-                            None => tr!(self.arith($op, x, Value::Int(j))),
+                            None => tr!(self.arith($op, Value::Float(p), Value::Int(j))),
                         },
-                        _ => tr!(self.arith($op, x, Value::Int(j))),
+                        x => {
+                            let x = *x;
+                            tr!(self.arith($op, x, Value::Int(j)))
+                        }
                     };
                     reg!($dst) = v;
                 }};
             }
             macro_rules! compare {
                 ($a:expr, $b:expr, $cmp:expr, $op:tt) => {{
-                    let (x, y) = (reg!($a), reg!($b));
-                    match (x, y) {
-                        (Value::Int(i), Value::Int(j)) => i $op j,
-                        (Value::Float(p), Value::Float(q)) => p $op q,
-                        _ => tr!(self.compare($cmp, x, y)),
+                    match (rref!($a), rref!($b)) {
+                        (&Value::Int(i), &Value::Int(j)) => i $op j,
+                        (&Value::Float(p), &Value::Float(q)) => p $op q,
+                        (x, y) => {
+                            let (x, y) = (*x, *y);
+                            tr!(self.compare($cmp, x, y))
+                        }
                     }
                 }};
             }
             macro_rules! equal {
                 ($a:expr, $b:expr) => {{
-                    let (x, y) = (reg!($a), reg!($b));
-                    match (x, y) {
-                        (Value::Int(i), Value::Int(j)) => i == j,
-                        _ => self.values_equal(x, y),
+                    match (rref!($a), rref!($b)) {
+                        (&Value::Int(i), &Value::Int(j)) => i == j,
+                        (x, y) => {
+                            let (x, y) = (*x, *y);
+                            self.values_equal(x, y)
+                        }
                     }
                 }};
+            }
+            // Copy a register field-wise (see `rref!`).
+            macro_rules! load {
+                ($r:expr) => {
+                    match rref!($r) {
+                        &Value::Int(i) => Value::Int(i),
+                        &Value::Float(f) => Value::Float(f),
+                        &Value::Obj(g) => Value::Obj(g),
+                        &Value::Bool(b) => Value::Bool(b),
+                        &Value::Nil => Value::Nil,
+                        other => *other,
+                    }
+                };
             }
 
             loop {
@@ -192,7 +242,7 @@ impl Vm {
                     Op::LoadBool { dst, value } => reg!(dst) = Value::Bool(value),
                     Op::LoadInt { dst, value } => reg!(dst) = Value::Int(value as i64),
                     Op::LoadConst { dst, k } => reg!(dst) = konst!(k),
-                    Op::Move { dst, src } => reg!(dst) = reg!(src),
+                    Op::Move { dst, src } => reg!(dst) = load!(src),
                     Op::GetGlobal { dst, slot } => {
                         let v = self.modules[module]
                             .globals
@@ -262,11 +312,11 @@ impl Vm {
                         }
                     }
                     Op::Closure { dst, proto } => {
-                        let Some(child) = func.children.get(proto as usize).cloned() else {
+                        let Some(child) = func.children.get(proto as usize).copied() else {
                             bail!(RtError::Internal("prototype out of range".into()));
                         };
-                        let mut caps = Vec::with_capacity(child.proto.captures.len());
-                        for c in &child.proto.captures {
+                        let mut caps = Vec::with_capacity(child.get().proto.captures.len());
+                        for c in &child.get().proto.captures {
                             let g = match *c {
                                 Capture::Local(r) => reg!(r).as_obj(),
                                 Capture::Upval(i) => closure.and_then(|c| match self.heap.get(c) {
@@ -385,18 +435,24 @@ impl Vm {
                         }
                     }
                     Op::JumpIfFalse { cond, target } => {
-                        let c = match reg!(cond) {
-                            Value::Bool(b) => b,
-                            v => self.truthy(v),
+                        let c = match rref!(cond) {
+                            &Value::Bool(b) => b,
+                            v => {
+                                let v = *v;
+                                self.truthy(v)
+                            }
                         };
                         if !c {
                             pc = target as usize;
                         }
                     }
                     Op::JumpIfTrue { cond, target } => {
-                        let c = match reg!(cond) {
-                            Value::Bool(b) => b,
-                            v => self.truthy(v),
+                        let c = match rref!(cond) {
+                            &Value::Bool(b) => b,
+                            v => {
+                                let v = *v;
+                                self.truthy(v)
+                            }
                         };
                         if c {
                             pc = target as usize;
@@ -408,9 +464,41 @@ impl Vm {
                         if self.budget != u64::MAX || self.heap.wants_gc() {
                             tr!(self.safe_point());
                         }
+                        // Fast path: a plain (non-generator) closure with
+                        // an acceptable argument count.
+                        if let Value::Obj(g) = reg!(b) {
+                            if let Object::Closure(c) = self.heap.get(g) {
+                                let f = c.func;
+                                let p = &f.get().proto;
+                                if !p.is_generator
+                                    && argc <= p.params
+                                    && self.frames.len() < self.config.max_depth
+                                {
+                                    let nb = base + b as usize + 1;
+                                    let nregs = p.regs as usize;
+                                    self.ensure_stack(nb + nregs + 2);
+                                    for v in &mut self.stack[nb + argc as usize..nb + nregs] {
+                                        *v = Value::Nil;
+                                    }
+                                    self.frames.push(crate::vm::Frame {
+                                        func: f,
+                                        closure: Some(g),
+                                        pc: 0,
+                                        base: nb as u32,
+                                        ret: (nb - 1) as u32,
+                                        kind: FrameKind::Normal,
+                                        handler_base: self.handlers.len() as u32,
+                                    });
+                                    continue 'frame;
+                                }
+                            }
+                        }
                         match tr!(self.call_value(base + b as usize, argc as usize)) {
                             None => continue 'frame,
-                            Some(v) => reg!(b) = v,
+                            Some(v) => {
+                                refresh!();
+                                reg!(b) = v;
+                            }
                         }
                     }
                     Op::CallMethod { base: b, argc, name } => {
@@ -421,11 +509,14 @@ impl Vm {
                         }
                         match tr!(self.call_method(base + b as usize, argc as usize, sym)) {
                             None => continue 'frame,
-                            Some(v) => reg!(b) = v,
+                            Some(v) => {
+                                refresh!();
+                                reg!(b) = v;
+                            }
                         }
                     }
                     Op::Return { src } => {
-                        let v = reg!(src);
+                        let v = load!(src);
                         self.frames[fi].pc = pc as u32;
                         match self.do_return(v, stop)? {
                             Some(v) => return Ok(v),
@@ -474,8 +565,7 @@ impl Vm {
                         reg!(dst) = tr!(self.get_super(home, this, sym));
                     }
                     Op::GetIndex { dst, obj, key } => {
-                        let (o, k) = (reg!(obj), reg!(key));
-                        if let (Value::Obj(g), Value::Int(i)) = (o, k) {
+                        if let (&Value::Obj(g), &Value::Int(i)) = (rref!(obj), rref!(key)) {
                             if let Object::List(l) = self.heap.get(g) {
                                 if i >= 0 && (i as usize) < l.len() {
                                     reg!(dst) = l[i as usize];
@@ -483,11 +573,12 @@ impl Vm {
                                 }
                             }
                         }
+                        let (o, k) = (reg!(obj), reg!(key));
                         reg!(dst) = tr!(self.get_index(o, k));
                     }
                     Op::SetIndex { obj, key, src } => {
-                        let (o, k, v) = (reg!(obj), reg!(key), reg!(src));
-                        if let (Value::Obj(g), Value::Int(i)) = (o, k) {
+                        let v = load!(src);
+                        if let (&Value::Obj(g), &Value::Int(i)) = (rref!(obj), rref!(key)) {
                             if let Object::List(l) = self.heap.get_mut(g) {
                                 if i >= 0 && (i as usize) < l.len() {
                                     l[i as usize] = v;
@@ -495,6 +586,7 @@ impl Vm {
                                 }
                             }
                         }
+                        let (o, k) = (reg!(obj), reg!(key));
                         tr!(self.set_index(o, k, v));
                     }
                     Op::Slice { dst, obj, lo } => {
@@ -502,15 +594,14 @@ impl Vm {
                         reg!(dst) = tr!(self.slice(o, l, h));
                     }
                     Op::NewList { dst, start, count } => {
-                        let s = base + start as usize;
-                        let items = self.stack[s..s + count as usize].to_vec();
+                        let items: Vec<Value> = (0..count).map(|i| reg!(start + i)).collect();
                         reg!(dst) = self.alloc(Object::List(items));
                     }
                     Op::NewDict { dst, start, count } => {
                         let mut d = crate::dict::Dict::with_capacity(count as usize);
                         for i in 0..count as usize {
-                            let k = self.stack[base + start as usize + 2 * i];
-                            let v = self.stack[base + start as usize + 2 * i + 1];
+                            let k = reg!(start as usize + 2 * i);
+                            let v = reg!(start as usize + 2 * i + 1);
                             let hk = tr!(self.hash_key(k));
                             d.insert(hk, k, v);
                         }
@@ -519,7 +610,7 @@ impl Vm {
                     Op::Interp { dst, start, count } => {
                         let mut s = String::new();
                         for i in 0..count as usize {
-                            let v = self.stack[base + start as usize + i];
+                            let v = reg!(start as usize + i);
                             self.write_str(v, &mut s);
                         }
                         reg!(dst) = self.new_string(s);
@@ -530,7 +621,7 @@ impl Vm {
                             if i > 0 {
                                 s.push(' ');
                             }
-                            let v = self.stack[base + start as usize + i];
+                            let v = reg!(start as usize + i);
                             self.write_str(v, &mut s);
                         }
                         s.push('\n');
@@ -553,7 +644,7 @@ impl Vm {
                             )));
                         }
                         for (i, x) in items.into_iter().take(count as usize).enumerate() {
-                            self.stack[base + dst as usize + i] = x;
+                            reg!(dst as usize + i) = x;
                         }
                     }
 
@@ -688,7 +779,10 @@ impl Vm {
                         self.frames[fi].pc = pc as u32;
                         match tr!(self.resume_generator(g, base + dst as usize)) {
                             None => continue 'frame,
-                            Some(v) => reg!(dst) = v,
+                            Some(v) => {
+                                refresh!();
+                                reg!(dst) = v;
+                            }
                         }
                     }
                     Op::Import { dst, path } => {
@@ -697,7 +791,10 @@ impl Vm {
                         self.frames[fi].pc = pc as u32;
                         match tr!(self.import(&path_text, base + dst as usize)) {
                             None => continue 'frame,
-                            Some(v) => reg!(dst) = v,
+                            Some(v) => {
+                                refresh!();
+                                reg!(dst) = v;
+                            }
                         }
                     }
                 }
@@ -706,6 +803,7 @@ impl Vm {
     }
 
     /// Items of a list or the characters of a text (destructuring).
+    #[inline(never)]
     pub fn sequence_items(&mut self, v: Value) -> RtResult<Vec<Value>> {
         if let Some(l) = self.list_ref(v) {
             return Ok(l.clone());
@@ -721,6 +819,7 @@ impl Vm {
     }
 
     /// `bekukan(v)` in the running generator frame.
+    #[inline(never)]
     fn yield_generator(&mut self, v: Value, stop: usize) -> RtResult<Option<Value>> {
         let Some(f) = self.frames.last().cloned() else {
             return Err(RtError::Internal("yield without a frame".into()));
@@ -728,7 +827,7 @@ impl Vm {
         let FrameKind::Generator(g) = f.kind else {
             return Err(RtError::msg("'bekukan' dipanggil di luar generator yang dilanjutkan"));
         };
-        let regs = f.func.proto.regs as usize;
+        let regs = f.func.get().proto.regs as usize;
         let base = f.base as usize;
         let saved: Vec<Value> = self.stack[base..base + regs].to_vec();
         let handlers: Vec<SavedHandler> = self.handlers[f.handler_base as usize..]
@@ -759,6 +858,7 @@ impl Vm {
     }
 
     /// `lanjut(g)`: push the generator's frame (or return nil when done).
+    #[inline(never)]
     fn resume_generator(&mut self, g: Value, ret: usize) -> RtResult<Option<Value>> {
         use crate::object::GenState;
         let gg = match g {
@@ -787,7 +887,7 @@ impl Vm {
             _ => return Err(RtError::Internal("not a generator".into())),
         };
         let func = match self.heap.get(closure) {
-            Object::Closure(c) => c.func.clone(),
+            Object::Closure(c) => c.func,
             _ => return Err(RtError::Internal("generator without closure".into())),
         };
         if self.frames.len() >= self.config.max_depth {
@@ -797,7 +897,7 @@ impl Vm {
             )));
         }
         let base = self.entry_base();
-        self.ensure_stack(base + regs.len().max(func.proto.regs as usize) + 2);
+        self.ensure_stack(base + regs.len().max(func.get().proto.regs as usize) + 2);
         self.stack[base..base + regs.len()].copy_from_slice(&regs);
         let frame_index = self.frames.len() as u32;
         self.frames.push(crate::vm::Frame {

@@ -13,6 +13,7 @@ pub mod config;
 pub mod dict;
 pub mod error;
 pub mod format;
+pub mod funcref;
 pub mod heap;
 pub mod host;
 mod index;

@@ -19,7 +19,7 @@ impl Vm {
     /// Directory of the module whose code is running.
     fn importer_dir(&self) -> Option<PathBuf> {
         let f = self.frames.last()?;
-        let m = self.modules.get(f.func.module as usize)?;
+        let m = self.modules.get(f.func.get().module as usize)?;
         if m.file.starts_with('<') {
             return None;
         }
@@ -54,6 +54,7 @@ impl Vm {
 
     /// Execute `ambil_semua`/`dari … ambil_sebagian`: the module object is
     /// delivered to `ret` (now, if cached, or when its body returns).
+    #[inline(never)]
     pub fn import(&mut self, path: &str, ret: usize) -> RtResult<Option<Value>> {
         if let Some(name) = path.strip_prefix("pinjam:") {
             return Err(RtError::Msg(format!(
@@ -107,7 +108,7 @@ impl Vm {
             return Err(RtError::msg("Kedalaman panggilan melebihi batas saat memuat modul"));
         }
         let base = self.entry_base();
-        let regs = func.proto.regs as usize;
+        let regs = func.get().proto.regs as usize;
         self.ensure_stack(base + regs + 2);
         for v in &mut self.stack[base..base + regs] {
             *v = Value::Nil;

@@ -3,6 +3,7 @@
 //! module handles.
 
 use crate::dict::Dict;
+use crate::funcref::FuncRef;
 use crate::value::{Gc, Value};
 use fox_bytecode::{Proto, Sym};
 use num_bigint::BigInt;
@@ -16,7 +17,7 @@ pub struct FuncInfo {
     /// `proto.consts` as values (strings and big integers live on the heap
     /// and are rooted through the VM's function registry).
     pub consts: Box<[Value]>,
-    pub children: Box<[Rc<FuncInfo>]>,
+    pub children: Box<[FuncRef]>,
     /// Module whose globals the code reads.
     pub module: u32,
 }
@@ -53,7 +54,7 @@ impl Instance {
 
 #[derive(Debug)]
 pub struct Closure {
-    pub func: Rc<FuncInfo>,
+    pub func: FuncRef,
     /// Cells captured from enclosing frames.
     pub captures: Box<[Gc]>,
     /// For methods: the class that defines them (for `induk`).

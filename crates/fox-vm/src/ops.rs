@@ -139,6 +139,7 @@ impl Vm {
     }
 
     /// The general (slow) path of a binary arithmetic operator.
+    #[inline(never)]
     pub fn arith(&mut self, op: Arith, a: Value, b: Value) -> RtResult<Value> {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return self.arith_num(op, x, y, a, b);
@@ -356,6 +357,7 @@ impl Vm {
     }
 
     /// Unary minus.
+    #[inline(never)]
     pub fn negate(&mut self, v: Value) -> RtResult<Value> {
         match v {
             Value::Int(i) => match i.checked_neg() {
@@ -373,6 +375,7 @@ impl Vm {
         }
     }
 
+    #[inline(never)]
     pub fn bit_not(&mut self, v: Value) -> RtResult<Value> {
         match self.num(v) {
             Some(Num::Int(i)) => Ok(Value::Int(!i)),
@@ -408,6 +411,7 @@ impl Vm {
         self.eq_depth(a, b, 0)
     }
 
+    #[inline(never)]
     fn eq_depth(&self, a: Value, b: Value, depth: usize) -> bool {
         if depth > 500 {
             return false;
@@ -460,6 +464,7 @@ impl Vm {
     }
 
     /// `< <= > >=`.
+    #[inline(never)]
     pub fn compare(&self, op: Cmp, a: Value, b: Value) -> RtResult<bool> {
         match self.order(a, b, 0) {
             Some(Some(o)) => Ok(op.holds(o)),
@@ -508,6 +513,7 @@ impl Vm {
     }
 
     /// The dictionary key identity of a value.
+    #[inline(never)]
     pub fn hash_key(&self, v: Value) -> RtResult<HashKey> {
         match v {
             Value::Nil | Value::Undef => Ok(HashKey::Nil),

@@ -67,6 +67,7 @@ impl Vm {
     }
 
     /// `lemparkan value [jenis kind]`.
+    #[inline(never)]
     pub fn throw_value(&mut self, value: Value, kind: Option<Value>) -> Value {
         if let Some(k) = kind {
             return self.make_error_dict(value, k);

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::error::{RtError, RtResult, TraceEntry, VmError};
 use crate::heap::Heap;
 use crate::host::Host;
+use crate::funcref::{FuncRef, FuncRegistry};
 use crate::object::{FuncInfo, Object};
 use crate::value::{Gc, Value};
 use fox_bytecode::{Const, Interner, Proto, Sym};
@@ -28,7 +29,7 @@ pub enum FrameKind {
 
 #[derive(Clone, Debug)]
 pub struct Frame {
-    pub func: Rc<FuncInfo>,
+    pub func: FuncRef,
     pub closure: Option<Gc>,
     pub pc: u32,
     pub base: u32,
@@ -81,8 +82,9 @@ pub struct Vm {
     pub handlers: Vec<Handler>,
     pub modules: Vec<ModuleRt>,
     pub module_cache: FxHashMap<String, u32>,
-    /// Every loaded function, rooting its constants.
-    pub funcs: Vec<Rc<FuncInfo>>,
+    /// Every loaded function (never shrinks: `FuncRef`s rely on it); also
+    /// roots their constants.
+    pub(crate) funcs: FuncRegistry,
     pub config: Config,
     pub host: Box<dyn Host>,
     pub syms: WellKnown,
@@ -121,7 +123,7 @@ impl Vm {
             handlers: Vec::new(),
             modules: Vec::new(),
             module_cache: FxHashMap::default(),
-            funcs: Vec::new(),
+            funcs: FuncRegistry::default(),
             config,
             host,
             syms,
@@ -168,7 +170,7 @@ impl Vm {
     }
 
     /// Materialise a prototype tree into runtime function infos.
-    pub fn load_proto(&mut self, proto: &Rc<Proto>, module: u32) -> Rc<FuncInfo> {
+    pub fn load_proto(&mut self, proto: &Rc<Proto>, module: u32) -> FuncRef {
         let consts: Vec<Value> = proto
             .consts
             .iter()
@@ -182,19 +184,17 @@ impl Vm {
                 },
             })
             .collect();
-        let children: Vec<Rc<FuncInfo>> = proto
+        let children: Vec<FuncRef> = proto
             .protos
             .iter()
             .map(|p| self.load_proto(p, module))
             .collect();
-        let info = Rc::new(FuncInfo {
+        self.funcs.add(FuncInfo {
             proto: proto.clone(),
             consts: consts.into_boxed_slice(),
             children: children.into_boxed_slice(),
             module,
-        });
-        self.funcs.push(info.clone());
-        info
+        })
     }
 
     /// Create a module runtime record with builtins bound in its slots.
@@ -275,7 +275,7 @@ impl Vm {
         let top = self
             .frames
             .iter()
-            .map(|f| f.base as usize + f.func.proto.regs as usize + 1)
+            .map(|f| f.base as usize + f.func.get().proto.regs as usize + 1)
             .max()
             .unwrap_or(0)
             .min(self.stack.len());
@@ -296,7 +296,7 @@ impl Vm {
                 self.heap.mark_value(*v);
             }
         }
-        for f in &self.funcs {
+        for f in self.funcs.iter() {
             for v in f.consts.iter() {
                 self.heap.mark_value(*v);
             }
@@ -314,14 +314,14 @@ impl Vm {
             .iter()
             .map(|f| {
                 let pc = f.pc.saturating_sub(1) as usize;
-                let pos = f.func.proto.pos_at(pc);
+                let pos = f.func.get().proto.pos_at(pc);
                 let file = self
                     .modules
-                    .get(f.func.module as usize)
+                    .get(f.func.get().module as usize)
                     .map(|m| m.file.to_string())
                     .unwrap_or_default();
                 TraceEntry {
-                    function: f.func.proto.name.to_string(),
+                    function: f.func.get().proto.name.to_string(),
                     file,
                     line: pos.line,
                     col: pos.col,
@@ -336,7 +336,7 @@ impl Vm {
         module: u32,
         file: &str,
         source: &str,
-    ) -> Result<Rc<FuncInfo>, Vec<morph_syntax::Diagnostic>> {
+    ) -> Result<FuncRef, Vec<morph_syntax::Diagnostic>> {
         let parsed = morph_syntax::parse(source);
         if parsed.has_errors() {
             return Err(parsed.diagnostics);
@@ -351,7 +351,7 @@ impl Vm {
         file: &str,
         source: &str,
         program: &morph_syntax::ast::Program,
-    ) -> Result<Rc<FuncInfo>, Vec<morph_syntax::Diagnostic>> {
+    ) -> Result<FuncRef, Vec<morph_syntax::Diagnostic>> {
         let mut globals = std::mem::take(&mut self.modules[module as usize].compiler_globals);
         let result = fox_compiler::compile_module(
             program,
@@ -363,6 +363,14 @@ impl Vm {
         let names = globals.names.clone();
         self.modules[module as usize].compiler_globals = globals;
         let compiled = result?;
+        // The interpreter indexes registers unchecked: only verified code runs.
+        if let Err(e) = fox_bytecode::verify::verify(&compiled.body) {
+            return Err(vec![morph_syntax::Diagnostic::error(
+                "E0900",
+                format!("internal: bytecode verification failed: {e}"),
+                morph_syntax::Span::default(),
+            )]);
+        }
         self.sync_globals(module, &names);
         Ok(self.load_proto(&compiled.body, module))
     }
@@ -396,10 +404,11 @@ impl Vm {
     }
 
     /// Run a compiled module body as an entry frame.
-    pub fn run_function(&mut self, func: Rc<FuncInfo>, _module: u32) -> Result<Value, VmError> {
+    pub fn run_function(&mut self, func: FuncRef, _module: u32) -> Result<Value, VmError> {
         let base = self.entry_base();
-        self.ensure_stack(base + func.proto.regs as usize + 2);
-        for v in &mut self.stack[base..base + func.proto.regs as usize] {
+        let regs = func.get().proto.regs as usize;
+        self.ensure_stack(base + regs + 2);
+        for v in &mut self.stack[base..base + regs] {
             *v = Value::Nil;
         }
         self.frames.push(Frame {
@@ -434,7 +443,7 @@ impl Vm {
     pub fn entry_base(&self) -> usize {
         self.frames
             .last()
-            .map(|f| f.base as usize + f.func.proto.regs as usize + 1)
+            .map(|f| f.base as usize + f.func.get().proto.regs as usize + 1)
             .unwrap_or(0)
     }
 
