@@ -68,7 +68,12 @@ fn comment_for(op: &Op, p: &Proto, m: &Module, interner: &Interner) -> String {
             .map(|s| interner.name(*s).to_string())
             .unwrap_or_default()
     };
-    let global = |s: u32| m.globals.get(s as usize).map(|g| g.to_string()).unwrap_or_default();
+    let global = |s: u32| {
+        m.globals
+            .get(s as usize)
+            .map(|g| g.to_string())
+            .unwrap_or_default()
+    };
     match *op {
         Op::LoadConst { k, .. } => konst(k),
         Op::GetGlobal { slot, .. } | Op::SetGlobal { slot, .. } => global(slot),

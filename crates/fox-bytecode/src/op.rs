@@ -16,127 +16,386 @@ pub const NO_REG: Reg = u16::MAX;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Op {
     Nop,
-    LoadNil { dst: Reg },
-    LoadBool { dst: Reg, value: bool },
-    LoadInt { dst: Reg, value: i32 },
-    LoadConst { dst: Reg, k: u32 },
-    Move { dst: Reg, src: Reg },
+    LoadNil {
+        dst: Reg,
+    },
+    LoadBool {
+        dst: Reg,
+        value: bool,
+    },
+    LoadInt {
+        dst: Reg,
+        value: i32,
+    },
+    LoadConst {
+        dst: Reg,
+        k: u32,
+    },
+    Move {
+        dst: Reg,
+        src: Reg,
+    },
 
     /// Read a module global slot; an unset slot raises `Global 'x' not found.`
-    GetGlobal { dst: Reg, slot: u32 },
-    SetGlobal { src: Reg, slot: u32 },
+    GetGlobal {
+        dst: Reg,
+        slot: u32,
+    },
+    SetGlobal {
+        src: Reg,
+        slot: u32,
+    },
     /// Replace the value in register `reg` by a fresh cell holding it
     /// (captured locals live in cells so closures share them).
-    MakeCell { reg: Reg },
-    GetCell { dst: Reg, cell: Reg },
-    SetCell { cell: Reg, src: Reg },
-    GetUpval { dst: Reg, idx: u16 },
-    SetUpval { idx: u16, src: Reg },
+    MakeCell {
+        reg: Reg,
+    },
+    GetCell {
+        dst: Reg,
+        cell: Reg,
+    },
+    SetCell {
+        cell: Reg,
+        src: Reg,
+    },
+    GetUpval {
+        dst: Reg,
+        idx: u16,
+    },
+    SetUpval {
+        idx: u16,
+        src: Reg,
+    },
     /// Create a closure of nested prototype `proto`; its captures are
     /// described in that prototype's `captures`.
-    Closure { dst: Reg, proto: u16 },
+    Closure {
+        dst: Reg,
+        proto: u16,
+    },
 
-    Add { dst: Reg, a: Reg, b: Reg },
-    Sub { dst: Reg, a: Reg, b: Reg },
-    Mul { dst: Reg, a: Reg, b: Reg },
-    Div { dst: Reg, a: Reg, b: Reg },
-    Mod { dst: Reg, a: Reg, b: Reg },
-    AddI { dst: Reg, a: Reg, imm: i16 },
-    SubI { dst: Reg, a: Reg, imm: i16 },
-    MulI { dst: Reg, a: Reg, imm: i16 },
-    ModI { dst: Reg, a: Reg, imm: i16 },
-    BitAnd { dst: Reg, a: Reg, b: Reg },
-    BitOr { dst: Reg, a: Reg, b: Reg },
-    BitXor { dst: Reg, a: Reg, b: Reg },
-    Shl { dst: Reg, a: Reg, b: Reg },
-    Shr { dst: Reg, a: Reg, b: Reg },
-    Neg { dst: Reg, src: Reg },
-    Not { dst: Reg, src: Reg },
-    BitNot { dst: Reg, src: Reg },
-    Eq { dst: Reg, a: Reg, b: Reg },
-    Ne { dst: Reg, a: Reg, b: Reg },
-    Lt { dst: Reg, a: Reg, b: Reg },
-    Le { dst: Reg, a: Reg, b: Reg },
-    Gt { dst: Reg, a: Reg, b: Reg },
-    Ge { dst: Reg, a: Reg, b: Reg },
+    Add {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Sub {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Mul {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Div {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Mod {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    AddI {
+        dst: Reg,
+        a: Reg,
+        imm: i16,
+    },
+    SubI {
+        dst: Reg,
+        a: Reg,
+        imm: i16,
+    },
+    MulI {
+        dst: Reg,
+        a: Reg,
+        imm: i16,
+    },
+    ModI {
+        dst: Reg,
+        a: Reg,
+        imm: i16,
+    },
+    BitAnd {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    BitOr {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    BitXor {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Shl {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Shr {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Neg {
+        dst: Reg,
+        src: Reg,
+    },
+    Not {
+        dst: Reg,
+        src: Reg,
+    },
+    BitNot {
+        dst: Reg,
+        src: Reg,
+    },
+    Eq {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Ne {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Lt {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Le {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Gt {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Ge {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     /// Fused compare-and-branch: jump to `target` unless `a < b`.
-    JumpIfNotLt { a: Reg, b: Reg, target: u16 },
+    JumpIfNotLt {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
     /// Fused compare-and-branch: jump to `target` unless `a <= b`.
-    JumpIfNotLe { a: Reg, b: Reg, target: u16 },
+    JumpIfNotLe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
     /// Fused compare-and-branch: jump to `target` unless `a > b`.
-    JumpIfNotGt { a: Reg, b: Reg, target: u16 },
+    JumpIfNotGt {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
     /// Fused compare-and-branch: jump to `target` unless `a >= b`.
-    JumpIfNotGe { a: Reg, b: Reg, target: u16 },
+    JumpIfNotGe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
     /// Fused compare-and-branch: jump to `target` unless `a == b`.
-    JumpIfNotEq { a: Reg, b: Reg, target: u16 },
+    JumpIfNotEq {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
     /// Fused compare-and-branch: jump to `target` unless `a != b`.
-    JumpIfNotNe { a: Reg, b: Reg, target: u16 },
+    JumpIfNotNe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
 
-    Jump { target: u32 },
+    Jump {
+        target: u32,
+    },
     /// A backward jump (loop back-edge): the VM's safe point for garbage
     /// collection and the instruction budget.
-    Loop { target: u32 },
-    JumpIfFalse { cond: Reg, target: u32 },
-    JumpIfTrue { cond: Reg, target: u32 },
+    Loop {
+        target: u32,
+    },
+    JumpIfFalse {
+        cond: Reg,
+        target: u32,
+    },
+    JumpIfTrue {
+        cond: Reg,
+        target: u32,
+    },
 
-    Call { base: Reg, argc: u16 },
+    Call {
+        base: Reg,
+        argc: u16,
+    },
     /// Receiver in `base+1`, arguments after it; `name` indexes `Proto::names`.
-    CallMethod { base: Reg, argc: u16, name: u16 },
-    Return { src: Reg },
+    CallMethod {
+        base: Reg,
+        argc: u16,
+        name: u16,
+    },
+    Return {
+        src: Reg,
+    },
     ReturnNil,
 
-    GetAttr { dst: Reg, obj: Reg, name: u16 },
-    SetAttr { obj: Reg, name: u16, src: Reg },
+    GetAttr {
+        dst: Reg,
+        obj: Reg,
+        name: u16,
+    },
+    SetAttr {
+        obj: Reg,
+        name: u16,
+        src: Reg,
+    },
     /// `induk.name` inside a method: a bound method of the superclass of
     /// the class that defines the running method, bound to register 0.
-    GetSuper { dst: Reg, name: u16 },
-    GetIndex { dst: Reg, obj: Reg, key: Reg },
-    SetIndex { obj: Reg, key: Reg, src: Reg },
+    GetSuper {
+        dst: Reg,
+        name: u16,
+    },
+    GetIndex {
+        dst: Reg,
+        obj: Reg,
+        key: Reg,
+    },
+    SetIndex {
+        obj: Reg,
+        key: Reg,
+        src: Reg,
+    },
     /// `dst = obj[lo:hi]` with `hi` in register `lo+1`; a bound register
     /// holds nil when the bound is absent.
-    Slice { dst: Reg, obj: Reg, lo: Reg },
-    NewList { dst: Reg, start: Reg, count: u16 },
+    Slice {
+        dst: Reg,
+        obj: Reg,
+        lo: Reg,
+    },
+    NewList {
+        dst: Reg,
+        start: Reg,
+        count: u16,
+    },
     /// Key/value pairs in `start..start+2*count`.
-    NewDict { dst: Reg, start: Reg, count: u16 },
+    NewDict {
+        dst: Reg,
+        start: Reg,
+        count: u16,
+    },
     /// `dst = str(r[start]) + … + str(r[start+count-1])`
-    Interp { dst: Reg, start: Reg, count: u16 },
+    Interp {
+        dst: Reg,
+        start: Reg,
+        count: u16,
+    },
     /// Print `count` registers separated by spaces, then a newline.
-    Print { start: Reg, count: u16 },
+    Print {
+        start: Reg,
+        count: u16,
+    },
     /// Write `str(src)` without a newline (used by `warnai`).
-    WriteStr { src: Reg },
+    WriteStr {
+        src: Reg,
+    },
     /// Destructure: `dst..dst+count` = first `count` items of `src`.
-    Unpack { dst: Reg, src: Reg, count: u16 },
+    Unpack {
+        dst: Reg,
+        src: Reg,
+        count: u16,
+    },
 
     /// Create a class named by string constant `name`, with optional parent.
-    Class { dst: Reg, name: u16, parent: Reg },
+    Class {
+        dst: Reg,
+        name: u16,
+        parent: Reg,
+    },
     /// Attach the closure in `func` to the class in `class` as method `name`.
-    Method { class: Reg, name: u16, func: Reg },
+    Method {
+        class: Reg,
+        name: u16,
+        func: Reg,
+    },
     /// A variant constructor `name` (string constant index) with `arity` fields.
-    VariantCtor { dst: Reg, name: u16, arity: u16 },
+    VariantCtor {
+        dst: Reg,
+        name: u16,
+        arity: u16,
+    },
     /// `dst = (src is a variant named name with arity fields)`; `name`
     /// indexes `Proto::names`; arity `u8::MAX` accepts any arity.
-    IsVariant { dst: Reg, src: Reg, name: u16, arity: u8 },
+    IsVariant {
+        dst: Reg,
+        src: Reg,
+        name: u16,
+        arity: u8,
+    },
     /// `dst = field idx of the variant in src`
-    VariantField { dst: Reg, src: Reg, idx: u16 },
+    VariantField {
+        dst: Reg,
+        src: Reg,
+        idx: u16,
+    },
     /// `dst = (src is a list with exactly / at least `len` items)`.
-    IsListLen { dst: Reg, src: Reg, len: u16, at_least: bool },
+    IsListLen {
+        dst: Reg,
+        src: Reg,
+        len: u16,
+        at_least: bool,
+    },
     /// `dst = src[from:]` for a list.
-    ListTail { dst: Reg, src: Reg, from: u16 },
+    ListTail {
+        dst: Reg,
+        src: Reg,
+        from: u16,
+    },
 
-    PushHandler { target: u32, reg: Reg },
+    PushHandler {
+        target: u32,
+        reg: Reg,
+    },
     PopHandler,
     /// Throw `value`; `kind` is NO_REG or the register of the `jenis`.
-    Throw { value: Reg, kind: Reg },
+    Throw {
+        value: Reg,
+        kind: Reg,
+    },
     /// Re-throw an error value unchanged (keeps its traceback).
-    Rethrow { value: Reg },
+    Rethrow {
+        value: Reg,
+    },
 
     /// `bekukan(v)`: suspend the running generator, producing `Momen(v, g)`.
-    Yield { src: Reg },
+    Yield {
+        src: Reg,
+    },
     /// `lanjut(g)`: resume a generator; the result lands in `dst`.
-    Resume { dst: Reg, gen: Reg },
+    Resume {
+        dst: Reg,
+        gen: Reg,
+    },
 
     /// Load the module at string constant `path`; dst = module object.
-    Import { dst: Reg, path: u32 },
+    Import {
+        dst: Reg,
+        path: u32,
+    },
 }
 
 // The instruction must stay 8 bytes: the dispatch loop streams them.

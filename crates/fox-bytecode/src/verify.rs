@@ -18,7 +18,11 @@ pub struct VerifyError {
 
 impl std::fmt::Display for VerifyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "fungsi {} pc {}: {}", self.function, self.pc, self.message)
+        write!(
+            f,
+            "fungsi {} pc {}: {}",
+            self.function, self.pc, self.message
+        )
     }
 }
 
@@ -41,7 +45,14 @@ fn verify_depth(p: &Proto, depth: usize) -> Result<(), VerifyError> {
         return Err(err(p, 0, "more parameters than registers"));
     }
     match p.code.last() {
-        Some(Op::Return { .. } | Op::ReturnNil | Op::Jump { .. } | Op::Loop { .. } | Op::Rethrow { .. } | Op::Throw { .. }) => {}
+        Some(
+            Op::Return { .. }
+            | Op::ReturnNil
+            | Op::Jump { .. }
+            | Op::Loop { .. }
+            | Op::Rethrow { .. }
+            | Op::Throw { .. },
+        ) => {}
         _ => return Err(err(p, p.code.len() - 1, "code can run past its end")),
     }
     for (pc, op) in p.code.iter().enumerate() {
@@ -67,7 +78,11 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
         if (r as usize) < regs {
             Ok(())
         } else {
-            Err(err(p, pc, &format!("register r{r} outside the frame ({regs})")))
+            Err(err(
+                p,
+                pc,
+                &format!("register r{r} outside the frame ({regs})"),
+            ))
         }
     };
     // A window of `n` registers starting at `start` (n may be 0).
@@ -112,11 +127,16 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             reg(dst)?;
             konst(k)
         }
-        Op::Move { dst, src } | Op::Neg { dst, src } | Op::Not { dst, src } | Op::BitNot { dst, src } => {
+        Op::Move { dst, src }
+        | Op::Neg { dst, src }
+        | Op::Not { dst, src }
+        | Op::BitNot { dst, src } => {
             reg(dst)?;
             reg(src)
         }
-        Op::GetGlobal { dst: r, .. } | Op::SetGlobal { src: r, .. } | Op::MakeCell { reg: r } => reg(r),
+        Op::GetGlobal { dst: r, .. } | Op::SetGlobal { src: r, .. } | Op::MakeCell { reg: r } => {
+            reg(r)
+        }
         Op::GetCell { dst, cell } => {
             reg(dst)?;
             reg(cell)
@@ -199,7 +219,11 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             target(t)
         }
         Op::Call { base, argc } => window(base, argc as usize + 1),
-        Op::CallMethod { base, argc, name: n } => {
+        Op::CallMethod {
+            base,
+            argc,
+            name: n,
+        } => {
             name(n)?;
             window(base, argc as usize + 2)
         }
@@ -250,7 +274,11 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             reg(src)?;
             window(dst, count as usize)
         }
-        Op::Class { dst, name: n, parent } => {
+        Op::Class {
+            dst,
+            name: n,
+            parent,
+        } => {
             reg(dst)?;
             str_konst(n)?;
             if parent != NO_REG {
@@ -258,7 +286,11 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             }
             Ok(())
         }
-        Op::Method { class, name: n, func } => {
+        Op::Method {
+            class,
+            name: n,
+            func,
+        } => {
             reg(class)?;
             reg(func)?;
             name(n)
@@ -267,7 +299,9 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             reg(dst)?;
             str_konst(n)
         }
-        Op::IsVariant { dst, src, name: n, .. } => {
+        Op::IsVariant {
+            dst, src, name: n, ..
+        } => {
             reg(dst)?;
             reg(src)?;
             name(n)

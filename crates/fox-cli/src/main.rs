@@ -86,14 +86,17 @@ fn normalize_args(mut args: Vec<String>) -> Vec<String> {
 
 /// Read a source file: missing files and invalid UTF-8 are clear errors.
 fn read_source(path: &str) -> Result<String, (String, u8)> {
-    let bytes = std::fs::read(path).map_err(|e| (format!("fox: tidak bisa membaca '{path}': {e}"), 2))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| (format!("fox: tidak bisa membaca '{path}': {e}"), 2))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
         let index = morph_syntax::LineIndex::new(&prefix);
         let (line, col) = index.line_col(&prefix, valid as u32);
         (
-            format!("{path}:{line}:{col}: error[E0104]: berkas bukan UTF-8 yang sah (byte {valid})"),
+            format!(
+                "{path}:{line}:{col}: error[E0104]: berkas bukan UTF-8 yang sah (byte {valid})"
+            ),
             1,
         )
     })
@@ -172,9 +175,13 @@ fn check(files: &[String]) -> u8 {
         if !parsed.has_errors() {
             let mut globals = fox_compiler::Globals::default();
             let mut interner = fox_bytecode::Interner::new();
-            if let Err(d) =
-                fox_compiler::compile_module(&parsed.program, file, &source, &mut globals, &mut interner)
-            {
+            if let Err(d) = fox_compiler::compile_module(
+                &parsed.program,
+                file,
+                &source,
+                &mut globals,
+                &mut interner,
+            ) {
                 diags.extend(d);
             }
         }
@@ -200,12 +207,16 @@ fn disasm(file: &str) -> u8 {
     };
     let parsed = morph_syntax::parse(&source);
     if parsed.has_errors() {
-        eprint!("{}", render::diagnostics(file, &source, &parsed.diagnostics));
+        eprint!(
+            "{}",
+            render::diagnostics(file, &source, &parsed.diagnostics)
+        );
         return 1;
     }
     let mut globals = fox_compiler::Globals::default();
     let mut interner = fox_bytecode::Interner::new();
-    match fox_compiler::compile_module(&parsed.program, file, &source, &mut globals, &mut interner) {
+    match fox_compiler::compile_module(&parsed.program, file, &source, &mut globals, &mut interner)
+    {
         Ok(m) => {
             print!("{}", fox_bytecode::disasm::disassemble(&m, &interner));
             0

@@ -39,7 +39,11 @@ pub fn diagnostics(file: &str, src: &str, diags: &[Diagnostic]) -> String {
         let range = safe_range(src, d.span.start, d.span.end);
         let (line, col) = index.line_col(src, range.start as u32);
         out.push_str(&format!("{file}:{line}:{col}: {}\n", d.message));
-        let level = if d.is_error() { Level::Error } else { Level::Warning };
+        let level = if d.is_error() {
+            Level::Error
+        } else {
+            Level::Warning
+        };
         let msg = level.title(&d.message).id(d.code).snippet(
             Snippet::source(src)
                 .line_start(1)
@@ -69,7 +73,10 @@ fn source_line(file: &str, line: u32) -> Option<String> {
 pub fn uncaught(u: &Uncaught) -> String {
     let mut out = String::new();
     out.push_str(&format!("{}: {}\n", u.jenis, u.pesan));
-    if let Some(TraceEntry { file, line, col, .. }) = u.traceback.last() {
+    if let Some(TraceEntry {
+        file, line, col, ..
+    }) = u.traceback.last()
+    {
         out.push_str(&format!("  --> {file}:{line}:{col}\n"));
         if let Some(text) = source_line(file, *line) {
             let pad: String = text
@@ -83,7 +90,10 @@ pub fn uncaught(u: &Uncaught) -> String {
     if !u.traceback.is_empty() {
         out.push_str("Jejak (panggilan terdalam terakhir):\n");
         for t in &u.traceback {
-            out.push_str(&format!("  {}:{}:{} di {}\n", t.file, t.line, t.col, t.function));
+            out.push_str(&format!(
+                "  {}:{}:{} di {}\n",
+                t.file, t.line, t.col, t.function
+            ));
         }
     }
     out

@@ -6,7 +6,7 @@
 use crate::host::StdHost;
 use crate::render;
 use fox_vm::{Config, Value, Vm, VmError};
-use morph_syntax::ast::{Expr, ExprKind, Ident, LetTarget, Stmt, StmtKind};
+use morph_syntax::ast::{Expr, Ident, LetTarget, Stmt, StmtKind};
 use rustyline::error::ReadlineError;
 
 /// Is the parse failing only because the text ends too early?
@@ -69,7 +69,10 @@ pub fn repl(config: Config) -> u8 {
 fn eval(vm: &mut Vm, module: u32, src: &str) -> Option<u8> {
     let mut parsed = morph_syntax::parse(src);
     if parsed.has_errors() {
-        eprint!("{}", render::diagnostics("<repl>", src, &parsed.diagnostics));
+        eprint!(
+            "{}",
+            render::diagnostics("<repl>", src, &parsed.diagnostics)
+        );
         return None;
     }
     // A lone expression is stored in `_` and echoed.
@@ -80,20 +83,18 @@ fn eval(vm: &mut Vm, module: u32, src: &str) -> Option<u8> {
     }] = parsed.program.body.as_slice()
     {
         let (e, span): (Expr, _) = (e.clone(), *span);
-        if !matches!(e.kind, ExprKind::Call(..)) || true {
-            parsed.program.body = vec![Stmt {
-                kind: StmtKind::Let {
-                    target: LetTarget::Name(Ident {
-                        name: "_".to_string(),
-                        span,
-                    }),
-                    value: Some(e),
-                    constant: false,
-                },
-                span,
-            }];
-            echo = true;
-        }
+        parsed.program.body = vec![Stmt {
+            kind: StmtKind::Let {
+                target: LetTarget::Name(Ident {
+                    name: "_".to_string(),
+                    span,
+                }),
+                value: Some(e),
+                constant: false,
+            },
+            span,
+        }];
+        echo = true;
     }
     let func = match vm.compile_program_into(module, "<repl>", src, &parsed.program) {
         Ok(f) => f,

@@ -10,11 +10,17 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         if name.starts_with('_') {
             continue;
         }
@@ -97,7 +103,11 @@ fn conformance_corpus() {
     if let Ok(f) = std::env::var("FOX_FILTER") {
         tests.retain(|t| t.to_string_lossy().contains(&f));
     }
-    assert!(!tests.is_empty(), "no conformance tests found under {}", root.display());
+    assert!(
+        !tests.is_empty(),
+        "no conformance tests found under {}",
+        root.display()
+    );
     let failures = std::sync::Mutex::new(Vec::new());
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
@@ -124,5 +134,9 @@ fn conformance_corpus() {
         tests.len() - failures.len(),
         failures.len()
     );
-    assert!(failures.is_empty(), "{} conformance test(s) failed", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} conformance test(s) failed",
+        failures.len()
+    );
 }

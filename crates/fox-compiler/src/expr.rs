@@ -72,7 +72,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.emit(Op::LoadConst { dst, k });
             }
             ExprKind::BigInt(digits) => {
-                let k = self.f().other_const(Const::BigInt(Rc::from(digits.as_str())));
+                let k = self
+                    .f()
+                    .other_const(Const::BigInt(Rc::from(digits.as_str())));
                 self.emit(Op::LoadConst { dst, k });
             }
             ExprKind::Interp(parts) => {
@@ -170,7 +172,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 let o = self.expr_reg(obj);
                 let k = self.expr_reg(key);
                 self.set_pos(e.span);
-                self.emit(Op::GetIndex { dst, obj: o, key: k });
+                self.emit(Op::GetIndex {
+                    dst,
+                    obj: o,
+                    key: k,
+                });
             }
             ExprKind::Slice(obj, lo, hi) => {
                 let o = self.expr_reg(obj);
@@ -194,14 +200,22 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 let o = self.expr_reg(obj);
                 let n = self.name_idx(&name.name);
                 self.set_pos(e.span);
-                self.emit(Op::GetAttr { dst, obj: o, name: n });
+                self.emit(Op::GetAttr {
+                    dst,
+                    obj: o,
+                    name: n,
+                });
             }
             ExprKind::SetAttr(obj, name, value) => {
                 let o = self.expr_reg(obj);
                 self.expr_to(value, dst);
                 let n = self.name_idx(&name.name);
                 self.set_pos(e.span);
-                self.emit(Op::SetAttr { obj: o, name: n, src: dst });
+                self.emit(Op::SetAttr {
+                    obj: o,
+                    name: n,
+                    src: dst,
+                });
             }
             ExprKind::Error => {
                 self.emit(Op::LoadNil { dst });
@@ -230,9 +244,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
             if let Some(mut op) = make {
                 let ra = self.expr_reg(a);
                 match &mut op {
-                    Op::AddI { a, .. } | Op::SubI { a, .. } | Op::MulI { a, .. } | Op::ModI { a, .. } => {
-                        *a = ra
-                    }
+                    Op::AddI { a, .. }
+                    | Op::SubI { a, .. }
+                    | Op::MulI { a, .. }
+                    | Op::ModI { a, .. } => *a = ra,
                     _ => {}
                 }
                 self.set_pos(e.span);
@@ -298,7 +313,12 @@ impl<'a, 'i> Compiler<'a, 'i> {
             ExprKind::Binary(op, a, b)
                 if matches!(
                     op,
-                    BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq | BinaryOp::Ne
+                    BinaryOp::Lt
+                        | BinaryOp::Le
+                        | BinaryOp::Gt
+                        | BinaryOp::Ge
+                        | BinaryOp::Eq
+                        | BinaryOp::Ne
                 ) && self.fr().here() < FUSED_LIMIT
                     && fold(c).is_none() =>
             {
@@ -306,12 +326,36 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 let rb = self.expr_reg(b);
                 self.set_pos(c.span);
                 let op = match op {
-                    BinaryOp::Lt => Op::JumpIfNotLt { a: ra, b: rb, target: 0 },
-                    BinaryOp::Le => Op::JumpIfNotLe { a: ra, b: rb, target: 0 },
-                    BinaryOp::Gt => Op::JumpIfNotGt { a: ra, b: rb, target: 0 },
-                    BinaryOp::Ge => Op::JumpIfNotGe { a: ra, b: rb, target: 0 },
-                    BinaryOp::Eq => Op::JumpIfNotEq { a: ra, b: rb, target: 0 },
-                    _ => Op::JumpIfNotNe { a: ra, b: rb, target: 0 },
+                    BinaryOp::Lt => Op::JumpIfNotLt {
+                        a: ra,
+                        b: rb,
+                        target: 0,
+                    },
+                    BinaryOp::Le => Op::JumpIfNotLe {
+                        a: ra,
+                        b: rb,
+                        target: 0,
+                    },
+                    BinaryOp::Gt => Op::JumpIfNotGt {
+                        a: ra,
+                        b: rb,
+                        target: 0,
+                    },
+                    BinaryOp::Ge => Op::JumpIfNotGe {
+                        a: ra,
+                        b: rb,
+                        target: 0,
+                    },
+                    BinaryOp::Eq => Op::JumpIfNotEq {
+                        a: ra,
+                        b: rb,
+                        target: 0,
+                    },
+                    _ => Op::JumpIfNotNe {
+                        a: ra,
+                        b: rb,
+                        target: 0,
+                    },
                 };
                 vec![self.emit(op)]
             }
@@ -402,7 +446,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
         if args.len() != 1 {
             self.error(
                 codes::BAD_INTRINSIC,
-                format!("'{name}' membutuhkan tepat 1 argumen, mendapat {}.", args.len()),
+                format!(
+                    "'{name}' membutuhkan tepat 1 argumen, mendapat {}.",
+                    args.len()
+                ),
                 e.span,
             );
             self.emit(Op::LoadNil { dst });

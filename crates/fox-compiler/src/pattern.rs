@@ -41,13 +41,21 @@ impl<'a, 'i> Compiler<'a, 'i> {
             PatternKind::Literal(e) => {
                 let v = self.expr_reg(e);
                 let t = self.f().alloc();
-                self.emit(Op::Eq { dst: t, a: src, b: v });
+                self.emit(Op::Eq {
+                    dst: t,
+                    a: src,
+                    b: v,
+                });
                 fails.push(self.emit(Op::JumpIfFalse { cond: t, target: 0 }));
             }
             PatternKind::Variant { name, args } => {
                 let arity = match args {
                     Some(a) if a.len() >= u8::MAX as usize => {
-                        self.error(codes::BAD_PATTERN, "Terlalu banyak field dalam pola.", p.span);
+                        self.error(
+                            codes::BAD_PATTERN,
+                            "Terlalu banyak field dalam pola.",
+                            p.span,
+                        );
                         return;
                     }
                     Some(a) => a.len() as u8,

@@ -34,7 +34,9 @@ fn walk_decls(block: &Block, add: &mut dyn FnMut(&str)) {
 fn decls_in_pattern(p: &Pattern, add: &mut dyn FnMut(&str)) {
     match &p.kind {
         PatternKind::Bind(id) => add(&id.name),
-        PatternKind::Variant { args: Some(args), .. } => {
+        PatternKind::Variant {
+            args: Some(args), ..
+        } => {
             for a in args {
                 decls_in_pattern(a, add);
             }
@@ -57,7 +59,10 @@ fn decls_in_stmt(s: &Stmt, add: &mut dyn FnMut(&str)) {
             LetTarget::Name(id) => add(&id.name),
             LetTarget::Destructure(ids) => ids.iter().for_each(|i| add(&i.name)),
         },
-        StmtKind::If { branches, else_body } => {
+        StmtKind::If {
+            branches,
+            else_body,
+        } => {
             for (_, b) in branches {
                 walk_decls(b, add);
             }
@@ -113,7 +118,10 @@ pub fn import_binding(path: &str, alias: Option<&Ident>) -> String {
         return a.name.clone();
     }
     let last = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let base = last.strip_suffix(".fox").or_else(|| last.strip_suffix(".mvm")).unwrap_or(last);
+    let base = last
+        .strip_suffix(".fox")
+        .or_else(|| last.strip_suffix(".mvm"))
+        .unwrap_or(last);
     base.to_string()
 }
 
@@ -163,29 +171,38 @@ fn collect_nested_fns<'a>(block: &'a Block, out: &mut Vec<(&'a FnDecl, bool)>) {
         match &s.kind {
             StmtKind::Function(f) => out.push((f, false)),
             StmtKind::Class(c) => c.methods.iter().for_each(|m| out.push((m, true))),
-            StmtKind::If { branches, else_body } => {
-                branches.iter().for_each(|(_, b)| collect_nested_fns(b, out));
+            StmtKind::If {
+                branches,
+                else_body,
+            } => {
+                branches
+                    .iter()
+                    .for_each(|(_, b)| collect_nested_fns(b, out));
                 if let Some(b) = else_body {
                     collect_nested_fns(b, out);
                 }
             }
-            StmtKind::While { body, .. } | StmtKind::Warnai { body, .. } | StmtKind::Block(body) => {
-                collect_nested_fns(body, out)
-            }
+            StmtKind::While { body, .. }
+            | StmtKind::Warnai { body, .. }
+            | StmtKind::Block(body) => collect_nested_fns(body, out),
             StmtKind::Switch { cases, default, .. } => {
                 cases.iter().for_each(|(_, b)| collect_nested_fns(b, out));
                 if let Some(b) = default {
                     collect_nested_fns(b, out);
                 }
             }
-            StmtKind::Match { arms, .. } => arms.iter().for_each(|a| collect_nested_fns(&a.body, out)),
+            StmtKind::Match { arms, .. } => {
+                arms.iter().for_each(|a| collect_nested_fns(&a.body, out))
+            }
             StmtKind::Try {
                 body,
                 catches,
                 finally,
             } => {
                 collect_nested_fns(body, out);
-                catches.iter().for_each(|c| collect_nested_fns(&c.body, out));
+                catches
+                    .iter()
+                    .for_each(|c| collect_nested_fns(&c.body, out));
                 if let Some(b) = finally {
                     collect_nested_fns(b, out);
                 }
@@ -203,11 +220,7 @@ fn uses_in_block(block: &Block, used: &mut FxHashSet<String>) {
 
 fn uses_in_stmt(s: &Stmt, used: &mut FxHashSet<String>) {
     match &s.kind {
-        StmtKind::Let { value, .. } => {
-            if let Some(v) = value {
-                uses_in_expr(v, used);
-            }
-        }
+        StmtKind::Let { value: Some(v), .. } => uses_in_expr(v, used),
         StmtKind::Assign { target, value } => {
             uses_in_expr(target, used);
             uses_in_expr(value, used);
@@ -221,7 +234,10 @@ fn uses_in_stmt(s: &Stmt, used: &mut FxHashSet<String>) {
                 uses_in_expr(k, used);
             }
         }
-        StmtKind::If { branches, else_body } => {
+        StmtKind::If {
+            branches,
+            else_body,
+        } => {
             for (c, b) in branches {
                 uses_in_expr(c, used);
                 uses_in_block(b, used);
@@ -316,7 +332,10 @@ fn uses_in_expr(e: &Expr, used: &mut FxHashSet<String>) {
             uses_in_expr(v, used);
         }),
         ExprKind::Unary(_, x) => uses_in_expr(x, used),
-        ExprKind::Binary(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Index(a, b) => {
+        ExprKind::Binary(_, a, b)
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Index(a, b) => {
             uses_in_expr(a, used);
             uses_in_expr(b, used);
         }
@@ -374,7 +393,10 @@ fn stmt_yield(s: &Stmt, found: &mut bool) {
                 check(k, found);
             }
         }
-        StmtKind::If { branches, else_body } => {
+        StmtKind::If {
+            branches,
+            else_body,
+        } => {
             for (c, b) in branches {
                 check(c, found);
                 b.iter().for_each(|s| stmt_yield(s, found));
@@ -452,13 +474,16 @@ fn expr_yield(e: &Expr) -> bool {
         ExprKind::List(items) => items.iter().any(expr_yield),
         ExprKind::Dict(pairs) => pairs.iter().any(|(k, v)| expr_yield(k) || expr_yield(v)),
         ExprKind::Unary(_, x) | ExprKind::Attr(x, _) => expr_yield(x),
-        ExprKind::Binary(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Index(a, b) => {
-            expr_yield(a) || expr_yield(b)
-        }
+        ExprKind::Binary(_, a, b)
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Index(a, b) => expr_yield(a) || expr_yield(b),
         ExprKind::SetAttr(a, _, b) => expr_yield(a) || expr_yield(b),
         ExprKind::Ternary(a, b, c) => expr_yield(a) || expr_yield(b) || expr_yield(c),
         ExprKind::Slice(x, a, b) => {
-            expr_yield(x) || a.as_deref().is_some_and(expr_yield) || b.as_deref().is_some_and(expr_yield)
+            expr_yield(x)
+                || a.as_deref().is_some_and(expr_yield)
+                || b.as_deref().is_some_and(expr_yield)
         }
         _ => false,
     }

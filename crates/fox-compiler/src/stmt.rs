@@ -112,10 +112,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.expr_to(e, r);
             }
             StmtKind::Return(value) => {
-                let r = match value {
-                    Some(v) => Some(self.expr_reg(v)),
-                    None => None,
-                };
+                let r = value.as_ref().map(|v| self.expr_reg(v));
                 self.set_pos(s.span);
                 self.unwind_regions(0);
                 match r {
@@ -141,7 +138,12 @@ impl<'a, 'i> Compiler<'a, 'i> {
                         l.break_jumps.push(j);
                     }
                 } else {
-                    let target = self.fr().loops.last().map(|l| l.continue_target).unwrap_or(0);
+                    let target = self
+                        .fr()
+                        .loops
+                        .last()
+                        .map(|l| l.continue_target)
+                        .unwrap_or(0);
                     self.emit(Op::Loop { target });
                 }
             }
@@ -154,7 +156,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.set_pos(s.span);
                 self.emit(Op::Throw { value: v, kind: k });
             }
-            StmtKind::If { branches, else_body } => {
+            StmtKind::If {
+                branches,
+                else_body,
+            } => {
                 let mut end_jumps = Vec::new();
                 for (i, (cond, body)) in branches.iter().enumerate() {
                     let false_jumps = self.cond_false_jumps(cond);
@@ -199,7 +204,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     let v = self.expr_reg(value);
                     self.f().release(mark);
                     let t = self.f().alloc();
-                    self.emit(Op::Eq { dst: t, a: subj, b: v });
+                    self.emit(Op::Eq {
+                        dst: t,
+                        a: subj,
+                        b: v,
+                    });
                     let j = self.emit(Op::JumpIfFalse { cond: t, target: 0 });
                     self.f().release(mark);
                     self.block(body);
@@ -298,14 +307,22 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 let k = self.expr_reg(key);
                 let v = self.expr_reg(value);
                 self.set_pos(target.span);
-                self.emit(Op::SetIndex { obj: o, key: k, src: v });
+                self.emit(Op::SetIndex {
+                    obj: o,
+                    key: k,
+                    src: v,
+                });
             }
             ExprKind::Attr(obj, name) => {
                 let o = self.expr_reg(obj);
                 let v = self.expr_reg(value);
                 let n = self.name_idx(&name.name);
                 self.set_pos(target.span);
-                self.emit(Op::SetAttr { obj: o, name: n, src: v });
+                self.emit(Op::SetAttr {
+                    obj: o,
+                    name: n,
+                    src: v,
+                });
             }
             ExprKind::This => {
                 self.error(
@@ -367,7 +384,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
             Some(b) => Cleanup::Finally(b),
             None => Cleanup::None,
         };
-        let h = self.emit(Op::PushHandler { target: 0, reg: err });
+        let h = self.emit(Op::PushHandler {
+            target: 0,
+            reg: err,
+        });
         self.f().tries.push(TryRegion {
             cleanup: cleanup.clone(),
         });
@@ -430,7 +450,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
         self.set_pos(span);
         self.emit(Op::WriteStr { src: c });
         let err = self.f().alloc();
-        let h = self.emit(Op::PushHandler { target: 0, reg: err });
+        let h = self.emit(Op::PushHandler {
+            target: 0,
+            reg: err,
+        });
         self.f().tries.push(TryRegion {
             cleanup: Cleanup::Reset,
         });
@@ -467,7 +490,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
             let idx = self.add_proto(proto);
             let fr = self.f().alloc();
             self.set_pos(m.span);
-            self.emit(Op::Closure { dst: fr, proto: idx });
+            self.emit(Op::Closure {
+                dst: fr,
+                proto: idx,
+            });
             let n = self.name_idx(&m.name.name);
             self.emit(Op::Method {
                 class: cls,

@@ -158,7 +158,9 @@ impl Vm {
     #[inline(never)]
     pub fn get_super(&mut self, home: Option<Gc>, this: Value, sym: Sym) -> RtResult<Value> {
         let Some(home) = home else {
-            return Err(RtError::msg("'induk' hanya bisa dipakai di dalam metode kelas."));
+            return Err(RtError::msg(
+                "'induk' hanya bisa dipakai di dalam metode kelas.",
+            ));
         };
         let (parent, name) = match self.heap.get(home) {
             Object::Class(c) => (c.parent, c.name.clone()),

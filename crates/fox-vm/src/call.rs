@@ -6,7 +6,7 @@
 use crate::builtins::NATIVES;
 use crate::error::{RtError, RtResult};
 use crate::funcref::FuncRef;
-use crate::object::{BoundTarget, Generator, GenState, Instance, Object, Variant};
+use crate::object::{BoundTarget, GenState, Generator, Instance, Object, Variant};
 use crate::value::{Gc, Value};
 use crate::vm::{Frame, FrameKind, Vm};
 use fox_bytecode::Sym;
@@ -91,9 +91,9 @@ impl Vm {
                             self.stack[fbase] = f;
                             self.call_with_self(fbase, argc + 1)
                         }
-                        BoundTarget::Builtin(sym) => {
-                            self.call_builtin_method(recv, sym, fbase + 1, argc).map(Some)
-                        }
+                        BoundTarget::Builtin(sym) => self
+                            .call_builtin_method(recv, sym, fbase + 1, argc)
+                            .map(Some),
                     }
                 }
                 Object::VariantCtor { name, arity } => {
@@ -104,7 +104,10 @@ impl Vm {
                     }
                     let mut fields = self.stack[fbase + 1..fbase + 1 + argc].to_vec();
                     fields.resize(arity, Value::Nil);
-                    Ok(Some(self.alloc(Object::Variant(Box::new(Variant { name, fields })))))
+                    Ok(Some(self.alloc(Object::Variant(Box::new(Variant {
+                        name,
+                        fields,
+                    })))))
                 }
                 _ => Err(self.not_callable(callee)),
             },
@@ -120,11 +123,25 @@ impl Vm {
             if let Object::Closure(c) = self.heap.get(g) {
                 let func = c.func;
                 if func.get().proto.is_method {
-                    return self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal);
+                    return self.push_closure_frame(
+                        g,
+                        func,
+                        fbase + 1,
+                        argc,
+                        fbase,
+                        FrameKind::Normal,
+                    );
                 }
                 // A plain function stored as a method: no `ini`.
                 self.shift_args_left(fbase, argc - 1);
-                return self.push_closure_frame(g, func, fbase + 1, argc - 1, fbase, FrameKind::Normal);
+                return self.push_closure_frame(
+                    g,
+                    func,
+                    fbase + 1,
+                    argc - 1,
+                    fbase,
+                    FrameKind::Normal,
+                );
             }
         }
         self.shift_args_left(fbase, argc - 1);
@@ -141,12 +158,14 @@ impl Vm {
     /// Move `argc` arguments at `fbase+1..` one slot up (to `fbase+2..`).
     pub fn shift_args_right(&mut self, fbase: usize, argc: usize) {
         self.ensure_stack(fbase + argc + 3);
-        self.stack.copy_within(fbase + 1..fbase + 1 + argc, fbase + 2);
+        self.stack
+            .copy_within(fbase + 1..fbase + 1 + argc, fbase + 2);
     }
 
     /// Move `argc` arguments at `fbase+2..` one slot down (to `fbase+1..`).
     pub fn shift_args_left(&mut self, fbase: usize, argc: usize) {
-        self.stack.copy_within(fbase + 2..fbase + 2 + argc, fbase + 1);
+        self.stack
+            .copy_within(fbase + 2..fbase + 2 + argc, fbase + 1);
     }
 
     fn construct(&mut self, class: Gc, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
@@ -166,7 +185,14 @@ impl Vm {
         if let Value::Obj(g) = init {
             if let Object::Closure(c) = self.heap.get(g) {
                 let func = c.func;
-                return self.push_closure_frame(g, func, fbase + 1, argc + 1, fbase, FrameKind::Constructor);
+                return self.push_closure_frame(
+                    g,
+                    func,
+                    fbase + 1,
+                    argc + 1,
+                    fbase,
+                    FrameKind::Constructor,
+                );
             }
         }
         Err(self.not_callable(init))
@@ -193,7 +219,9 @@ impl Vm {
     pub fn call_method(&mut self, fbase: usize, argc: usize, sym: Sym) -> RtResult<Option<Value>> {
         let recv = self.stack[fbase + 1];
         let Value::Obj(g) = recv else {
-            return self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some);
+            return self
+                .call_builtin_method(recv, sym, fbase + 2, argc)
+                .map(Some);
         };
         match self.heap.get(g) {
             Object::Instance(inst) => {
@@ -217,7 +245,9 @@ impl Vm {
                         self.stack[fbase] = m;
                         self.call_with_self(fbase, argc + 1)
                     }
-                    None => self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some),
+                    None => self
+                        .call_builtin_method(recv, sym, fbase + 2, argc)
+                        .map(Some),
                 }
             }
             Object::Class(c) => match c.methods.get(&sym).copied() {
@@ -226,7 +256,9 @@ impl Vm {
                     self.shift_args_left(fbase, argc);
                     self.call_plain(fbase, argc)
                 }
-                None => self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some),
+                None => self
+                    .call_builtin_method(recv, sym, fbase + 2, argc)
+                    .map(Some),
             },
             Object::Module(id) => {
                 let id = *id;
@@ -237,7 +269,9 @@ impl Vm {
                         self.shift_args_left(fbase, argc);
                         self.call_value(fbase, argc)
                     }
-                    None => self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some),
+                    None => self
+                        .call_builtin_method(recv, sym, fbase + 2, argc)
+                        .map(Some),
                 }
             }
             Object::Dict(d) => {
@@ -249,9 +283,12 @@ impl Vm {
                         return self.call_value(fbase, argc);
                     }
                 }
-                self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some)
+                self.call_builtin_method(recv, sym, fbase + 2, argc)
+                    .map(Some)
             }
-            _ => self.call_builtin_method(recv, sym, fbase + 2, argc).map(Some),
+            _ => self
+                .call_builtin_method(recv, sym, fbase + 2, argc)
+                .map(Some),
         }
     }
 

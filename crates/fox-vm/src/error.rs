@@ -78,7 +78,9 @@ impl fmt::Display for VmError {
         match self {
             VmError::Uncaught(u) => write!(f, "{}: {}", u.jenis, u.pesan),
             VmError::Exit(n) => write!(f, "exit {n}"),
-            VmError::Compile { file, diagnostics, .. } => {
+            VmError::Compile {
+                file, diagnostics, ..
+            } => {
                 write!(f, "{file}: {} diagnostic(s)", diagnostics.len())
             }
             VmError::Io(m) => write!(f, "{m}"),

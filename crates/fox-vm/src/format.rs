@@ -188,11 +188,7 @@ impl Vm {
                 let _ = write!(out, "<Instance {}>", self.class_name(i.class));
             }
             Object::Closure(c) => {
-                if c.func.get().proto.is_generator {
-                    let _ = write!(out, "<Fungsi {}>", c.func.get().proto.name);
-                } else {
-                    let _ = write!(out, "<Fungsi {}>", c.func.get().proto.name);
-                }
+                let _ = write!(out, "<Fungsi {}>", c.func.get().proto.name);
             }
             Object::Cell(v) => self.write_value(*v, out, repr, stack),
             Object::BoundMethod(b) => {
@@ -228,7 +224,11 @@ impl Vm {
                 let _ = write!(out, "<Generator {name}>");
             }
             Object::Module(m) => {
-                let file = self.modules.get(*m as usize).map(|m| m.file.to_string()).unwrap_or_default();
+                let file = self
+                    .modules
+                    .get(*m as usize)
+                    .map(|m| m.file.to_string())
+                    .unwrap_or_default();
                 let _ = write!(out, "<Modul {file}>");
             }
             Object::Free(_) => out.push_str("<freed>"),

@@ -40,6 +40,8 @@ impl fmt::Debug for FuncRef {
 /// Owner of every loaded function of one VM.
 #[derive(Default)]
 pub struct FuncRegistry {
+    // The boxes give every FuncInfo a stable address while the Vec grows.
+    #[allow(clippy::vec_box)]
     funcs: Vec<Box<FuncInfo>>,
 }
 

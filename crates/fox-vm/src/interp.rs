@@ -336,36 +336,110 @@ impl Vm {
                         })));
                     }
 
-                    Op::Add { dst, a, b } => arith!(dst, a, b, Arith::Add, i64::checked_add, |p: f64, q: f64| Some(p + q)),
-                    Op::Sub { dst, a, b } => arith!(dst, a, b, Arith::Sub, i64::checked_sub, |p: f64, q: f64| Some(p - q)),
-                    Op::Mul { dst, a, b } => arith!(dst, a, b, Arith::Mul, i64::checked_mul, |p: f64, q: f64| Some(p * q)),
+                    Op::Add { dst, a, b } => {
+                        arith!(dst, a, b, Arith::Add, i64::checked_add, |p: f64, q: f64| {
+                            Some(p + q)
+                        })
+                    }
+                    Op::Sub { dst, a, b } => {
+                        arith!(dst, a, b, Arith::Sub, i64::checked_sub, |p: f64, q: f64| {
+                            Some(p - q)
+                        })
+                    }
+                    Op::Mul { dst, a, b } => {
+                        arith!(dst, a, b, Arith::Mul, i64::checked_mul, |p: f64, q: f64| {
+                            Some(p * q)
+                        })
+                    }
                     Op::Div { dst, a, b } => {
                         let (x, y) = (reg!(a), reg!(b));
                         let v = match (x, y) {
                             (Value::Float(p), Value::Float(q)) if q != 0.0 => Value::Float(p / q),
                             (Value::Int(i), Value::Int(j))
-                                if j != 0 && i.unsigned_abs() < (1 << 53) && j.unsigned_abs() < (1 << 53) =>
+                                if j != 0
+                                    && i.unsigned_abs() < (1 << 53)
+                                    && j.unsigned_abs() < (1 << 53) =>
                             {
                                 Value::Float(i as f64 / j as f64)
                             }
-                            (Value::Float(p), Value::Int(j)) if j != 0 && j.unsigned_abs() < (1 << 53) => {
+                            (Value::Float(p), Value::Int(j))
+                                if j != 0 && j.unsigned_abs() < (1 << 53) =>
+                            {
                                 Value::Float(p / j as f64)
                             }
-                            (Value::Int(i), Value::Float(q)) if q != 0.0 && i.unsigned_abs() < (1 << 53) => {
+                            (Value::Int(i), Value::Float(q))
+                                if q != 0.0 && i.unsigned_abs() < (1 << 53) =>
+                            {
                                 Value::Float(i as f64 / q)
                             }
                             _ => tr!(self.arith(Arith::Div, x, y)),
                         };
                         reg!(dst) = v;
                     }
-                    Op::Mod { dst, a, b } => arith!(dst, a, b, Arith::Mod, |i, j| if j == 0 { None } else { int_mod(i, j) }, |_p: f64, _q: f64| None),
-                    Op::AddI { dst, a, imm } => arith_imm!(dst, a, imm, Arith::Add, i64::checked_add, |p: f64, q: f64| Some(p + q)),
-                    Op::SubI { dst, a, imm } => arith_imm!(dst, a, imm, Arith::Sub, i64::checked_sub, |p: f64, q: f64| Some(p - q)),
-                    Op::MulI { dst, a, imm } => arith_imm!(dst, a, imm, Arith::Mul, i64::checked_mul, |p: f64, q: f64| Some(p * q)),
-                    Op::ModI { dst, a, imm } => arith_imm!(dst, a, imm, Arith::Mod, |i, j| if j == 0 { None } else { int_mod(i, j) }, |_p: f64, _q: f64| None),
-                    Op::BitAnd { dst, a, b } => arith!(dst, a, b, Arith::And, |i: i64, j: i64| Some(i & j), |_p: f64, _q: f64| None),
-                    Op::BitOr { dst, a, b } => arith!(dst, a, b, Arith::Or, |i: i64, j: i64| Some(i | j), |_p: f64, _q: f64| None),
-                    Op::BitXor { dst, a, b } => arith!(dst, a, b, Arith::Xor, |i: i64, j: i64| Some(i ^ j), |_p: f64, _q: f64| None),
+                    Op::Mod { dst, a, b } => arith!(
+                        dst,
+                        a,
+                        b,
+                        Arith::Mod,
+                        |i, j| if j == 0 { None } else { int_mod(i, j) },
+                        |_p: f64, _q: f64| None
+                    ),
+                    Op::AddI { dst, a, imm } => arith_imm!(
+                        dst,
+                        a,
+                        imm,
+                        Arith::Add,
+                        i64::checked_add,
+                        |p: f64, q: f64| Some(p + q)
+                    ),
+                    Op::SubI { dst, a, imm } => arith_imm!(
+                        dst,
+                        a,
+                        imm,
+                        Arith::Sub,
+                        i64::checked_sub,
+                        |p: f64, q: f64| Some(p - q)
+                    ),
+                    Op::MulI { dst, a, imm } => arith_imm!(
+                        dst,
+                        a,
+                        imm,
+                        Arith::Mul,
+                        i64::checked_mul,
+                        |p: f64, q: f64| Some(p * q)
+                    ),
+                    Op::ModI { dst, a, imm } => arith_imm!(
+                        dst,
+                        a,
+                        imm,
+                        Arith::Mod,
+                        |i, j| if j == 0 { None } else { int_mod(i, j) },
+                        |_p: f64, _q: f64| None
+                    ),
+                    Op::BitAnd { dst, a, b } => arith!(
+                        dst,
+                        a,
+                        b,
+                        Arith::And,
+                        |i: i64, j: i64| Some(i & j),
+                        |_p: f64, _q: f64| None
+                    ),
+                    Op::BitOr { dst, a, b } => arith!(
+                        dst,
+                        a,
+                        b,
+                        Arith::Or,
+                        |i: i64, j: i64| Some(i | j),
+                        |_p: f64, _q: f64| None
+                    ),
+                    Op::BitXor { dst, a, b } => arith!(
+                        dst,
+                        a,
+                        b,
+                        Arith::Xor,
+                        |i: i64, j: i64| Some(i ^ j),
+                        |_p: f64, _q: f64| None
+                    ),
                     Op::Shl { dst, a, b } => {
                         let (x, y) = (reg!(a), reg!(b));
                         reg!(dst) = tr!(self.arith(Arith::Shl, x, y));
@@ -501,7 +575,11 @@ impl Vm {
                             }
                         }
                     }
-                    Op::CallMethod { base: b, argc, name } => {
+                    Op::CallMethod {
+                        base: b,
+                        argc,
+                        name,
+                    } => {
                         let sym = name!(name);
                         self.frames[fi].pc = pc as u32;
                         if self.budget != u64::MAX || self.heap.wants_gc() {
@@ -659,7 +737,9 @@ impl Vm {
                         } else {
                             let p = reg!(parent);
                             match p {
-                                Value::Obj(g) if matches!(self.heap.get(g), Object::Class(_)) => Some(g),
+                                Value::Obj(g) if matches!(self.heap.get(g), Object::Class(_)) => {
+                                    Some(g)
+                                }
                                 _ => bail!(RtError::Msg(format!(
                                     "Kelas '{}' hanya bisa mewarisi kelas, bukan {}",
                                     cname,
@@ -677,7 +757,11 @@ impl Vm {
                             methods,
                         })));
                     }
-                    Op::Method { class, name, func: f } => {
+                    Op::Method {
+                        class,
+                        name,
+                        func: f,
+                    } => {
                         let sym = name!(name);
                         let (c, fv) = (reg!(class), reg!(f));
                         let Value::Obj(cg) = c else {
@@ -698,12 +782,18 @@ impl Vm {
                         let sym = self.interner.intern(&text);
                         reg!(dst) = self.alloc(Object::VariantCtor { name: sym, arity });
                     }
-                    Op::IsVariant { dst, src, name, arity } => {
+                    Op::IsVariant {
+                        dst,
+                        src,
+                        name,
+                        arity,
+                    } => {
                         let sym = name!(name);
                         let ok = match reg!(src) {
                             Value::Obj(g) => match self.heap.get(g) {
                                 Object::Variant(v) => {
-                                    v.name == sym && (arity == u8::MAX || v.fields.len() == arity as usize)
+                                    v.name == sym
+                                        && (arity == u8::MAX || v.fields.len() == arity as usize)
                                 }
                                 _ => false,
                             },
@@ -722,7 +812,12 @@ impl Vm {
                         };
                         reg!(dst) = v.unwrap_or(Value::Nil);
                     }
-                    Op::IsListLen { dst, src, len, at_least } => {
+                    Op::IsListLen {
+                        dst,
+                        src,
+                        len,
+                        at_least,
+                    } => {
                         let ok = match self.list_ref(reg!(src)) {
                             Some(l) => {
                                 if at_least {
@@ -738,7 +833,11 @@ impl Vm {
                     Op::ListTail { dst, src, from } => {
                         let items = self
                             .list_ref(reg!(src))
-                            .map(|l| l.get(from as usize..).map(|s| s.to_vec()).unwrap_or_default())
+                            .map(|l| {
+                                l.get(from as usize..)
+                                    .map(|s| s.to_vec())
+                                    .unwrap_or_default()
+                            })
                             .unwrap_or_default();
                         reg!(dst) = self.new_list(items);
                     }
@@ -757,7 +856,11 @@ impl Vm {
                     }
                     Op::Throw { value, kind } => {
                         let v = reg!(value);
-                        let k = if kind == NO_REG { None } else { Some(reg!(kind)) };
+                        let k = if kind == NO_REG {
+                            None
+                        } else {
+                            Some(reg!(kind))
+                        };
                         self.frames[fi].pc = pc as u32;
                         let e = self.throw_value(v, k);
                         bail!(RtError::Thrown(e));
@@ -825,7 +928,9 @@ impl Vm {
             return Err(RtError::Internal("yield without a frame".into()));
         };
         let FrameKind::Generator(g) = f.kind else {
-            return Err(RtError::msg("'bekukan' dipanggil di luar generator yang dilanjutkan"));
+            return Err(RtError::msg(
+                "'bekukan' dipanggil di luar generator yang dilanjutkan",
+            ));
         };
         let regs = f.func.get().proto.regs as usize;
         let base = f.base as usize;

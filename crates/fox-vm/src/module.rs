@@ -68,16 +68,17 @@ impl Vm {
         };
         let found = self.find_module(path).ok_or_else(not_found)?;
         let (key, display, source) = match found {
-            Found::Stdlib(name, src) => (format!("stdlib:{name}"), name.to_string(), src.to_string()),
+            Found::Stdlib(name, src) => {
+                (format!("stdlib:{name}"), name.to_string(), src.to_string())
+            }
             Found::File(p) => {
                 let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 let key = canon.to_string_lossy().into_owned();
                 if let Some(id) = self.module_cache.get(&key) {
                     return self.cached_module(*id, path);
                 }
-                let bytes = std::fs::read(&p).map_err(|e| {
-                    RtError::Msg(format!("Gagal memuat modul '{path}': {e}"))
-                })?;
+                let bytes = std::fs::read(&p)
+                    .map_err(|e| RtError::Msg(format!("Gagal memuat modul '{path}': {e}")))?;
                 let text = String::from_utf8(bytes).map_err(|_| {
                     RtError::Msg(format!(
                         "Gagal memuat modul '{path}': berkas bukan UTF-8 yang sah"
@@ -105,7 +106,9 @@ impl Vm {
         };
         self.module_cache.insert(key, id);
         if self.frames.len() >= self.config.max_depth {
-            return Err(RtError::msg("Kedalaman panggilan melebihi batas saat memuat modul"));
+            return Err(RtError::msg(
+                "Kedalaman panggilan melebihi batas saat memuat modul",
+            ));
         }
         let base = self.entry_base();
         let regs = func.get().proto.regs as usize;

@@ -39,7 +39,10 @@ pub struct Instance {
 impl Instance {
     #[inline]
     pub fn get(&self, name: Sym) -> Option<Value> {
-        self.fields.iter().find(|(s, _)| *s == name).map(|(_, v)| *v)
+        self.fields
+            .iter()
+            .find(|(s, _)| *s == name)
+            .map(|(_, v)| *v)
     }
 
     #[inline]
@@ -118,7 +121,10 @@ pub enum Object {
     Closure(Box<Closure>),
     Cell(Value),
     BoundMethod(Box<BoundMethod>),
-    VariantCtor { name: Sym, arity: u16 },
+    VariantCtor {
+        name: Sym,
+        arity: u16,
+    },
     Variant(Box<Variant>),
     Generator(Box<Generator>),
     Module(u32),

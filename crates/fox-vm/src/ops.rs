@@ -298,7 +298,15 @@ impl Vm {
                 if j < 0 {
                     return Err(RtError::msg("negative shift count"));
                 }
-                Some(if j >= 64 { if i < 0 { -1 } else { 0 } } else { i >> j })
+                Some(if j >= 64 {
+                    if i < 0 {
+                        -1
+                    } else {
+                        0
+                    }
+                } else {
+                    i >> j
+                })
             }
         };
         match r {
@@ -368,9 +376,12 @@ impl Vm {
             Value::Float(f) => Ok(Value::Float(-f)),
             _ => match self.num(v) {
                 Some(Num::Big(b)) => Ok(self.int_from_big(-b)),
-                _ => self
-                    .arith(Arith::Mul, v, Value::Int(-1))
-                    .map_err(|_| RtError::Msg(format!("bad operand type for unary -: '{}'", self.type_name(v)))),
+                _ => self.arith(Arith::Mul, v, Value::Int(-1)).map_err(|_| {
+                    RtError::Msg(format!(
+                        "bad operand type for unary -: '{}'",
+                        self.type_name(v)
+                    ))
+                }),
             },
         }
     }
@@ -434,7 +445,10 @@ impl Vm {
         match (self.heap.get(ga), self.heap.get(gb)) {
             (Object::Str(x), Object::Str(y)) => x == y,
             (Object::List(x), Object::List(y)) => {
-                x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.eq_depth(*p, *q, depth + 1))
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y.iter())
+                        .all(|(p, q)| self.eq_depth(*p, *q, depth + 1))
             }
             (Object::Dict(x), Object::Dict(y)) => {
                 x.len() == y.len()
@@ -454,8 +468,14 @@ impl Vm {
             (Object::BoundMethod(x), Object::BoundMethod(y)) => {
                 x.recv.same(y.recv)
                     && match (x.target, y.target) {
-                        (crate::object::BoundTarget::Func(f), crate::object::BoundTarget::Func(g)) => f.same(g),
-                        (crate::object::BoundTarget::Builtin(f), crate::object::BoundTarget::Builtin(g)) => f == g,
+                        (
+                            crate::object::BoundTarget::Func(f),
+                            crate::object::BoundTarget::Func(g),
+                        ) => f.same(g),
+                        (
+                            crate::object::BoundTarget::Builtin(f),
+                            crate::object::BoundTarget::Builtin(g),
+                        ) => f == g,
                         _ => false,
                     }
             }
@@ -590,7 +610,11 @@ fn float_to_big(f: f64) -> BigInt {
     let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
     let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
     let m = BigInt::from(mant);
-    let v = if exp >= 0 { m << exp as u64 } else { m >> (-exp) as u64 };
+    let v = if exp >= 0 {
+        m << exp as u64
+    } else {
+        m >> (-exp) as u64
+    };
     v * sign
 }
 

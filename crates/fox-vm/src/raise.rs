@@ -101,7 +101,9 @@ impl Vm {
     pub fn error_field(&self, v: Value, field: &str) -> Option<String> {
         match v {
             Value::Obj(g) => match self.heap.get(g) {
-                Object::Dict(d) => d.get(&HashKey::Str(Rc::from(field))).map(|x| self.str_of(x)),
+                Object::Dict(d) => d
+                    .get(&HashKey::Str(Rc::from(field)))
+                    .map(|x| self.str_of(x)),
                 _ => None,
             },
             _ => None,
@@ -111,7 +113,10 @@ impl Vm {
     pub fn uncaught_from(&mut self, v: Value) -> Uncaught {
         let (jenis, pesan) = match (self.error_field(v, "jenis"), self.error_field(v, "pesan")) {
             (j, Some(p)) => (j.unwrap_or_else(|| ERROR_MANUAL.to_string()), p),
-            (j, None) => (j.unwrap_or_else(|| ERROR_MANUAL.to_string()), self.str_of(v)),
+            (j, None) => (
+                j.unwrap_or_else(|| ERROR_MANUAL.to_string()),
+                self.str_of(v),
+            ),
         };
         let traceback = match &self.last_trace {
             Some((tv, t)) if tv.same(v) => t.clone(),

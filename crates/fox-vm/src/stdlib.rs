@@ -79,7 +79,10 @@ mod tests {
     fn original_paths_map_to_short_names() {
         assert_eq!(normalize("greenfield/cotc/stdlib/core.fox"), "core");
         assert_eq!(normalize("greenfield/cotc/stdlib/teks.fox"), "teks");
-        assert_eq!(normalize("greenfield/cotc/struktur/tumpukan.fox"), "struktur/tumpukan");
+        assert_eq!(
+            normalize("greenfield/cotc/struktur/tumpukan.fox"),
+            "struktur/tumpukan"
+        );
         assert_eq!(normalize("matematika/dasar"), "matematika/dasar");
         assert_eq!(normalize("cotc(stdlib)/core.fox"), "core");
         assert!(source("data/json").is_some());

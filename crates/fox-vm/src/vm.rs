@@ -4,9 +4,9 @@
 use crate::builtins::{self, NATIVES};
 use crate::config::Config;
 use crate::error::{RtError, RtResult, TraceEntry, VmError};
+use crate::funcref::{FuncRef, FuncRegistry};
 use crate::heap::Heap;
 use crate::host::Host;
-use crate::funcref::{FuncRef, FuncRegistry};
 use crate::object::{FuncInfo, Object};
 use crate::value::{Gc, Value};
 use fox_bytecode::{Const, Interner, Proto, Sym};
@@ -353,13 +353,8 @@ impl Vm {
         program: &morph_syntax::ast::Program,
     ) -> Result<FuncRef, Vec<morph_syntax::Diagnostic>> {
         let mut globals = std::mem::take(&mut self.modules[module as usize].compiler_globals);
-        let result = fox_compiler::compile_module(
-            program,
-            file,
-            source,
-            &mut globals,
-            &mut self.interner,
-        );
+        let result =
+            fox_compiler::compile_module(program, file, source, &mut globals, &mut self.interner);
         let names = globals.names.clone();
         self.modules[module as usize].compiler_globals = globals;
         let compiled = result?;

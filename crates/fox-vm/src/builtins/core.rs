@@ -62,7 +62,11 @@ pub fn length_of(vm: &Vm, v: Value) -> usize {
             }
             Object::List(l) => l.len(),
             Object::Dict(d) => d.len(),
-            Object::Module(m) => vm.modules.get(*m as usize).map(|m| m.globals.len()).unwrap_or(0),
+            Object::Module(m) => vm
+                .modules
+                .get(*m as usize)
+                .map(|m| m.globals.len())
+                .unwrap_or(0),
             _ => 0,
         },
         _ => 0,
@@ -166,7 +170,9 @@ fn list_mut<'a>(vm: &'a mut Vm, v: Value, who: &str) -> RtResult<&'a mut Vec<Val
             return Ok(l);
         }
     }
-    Err(RtError::Msg(format!("{who}() membutuhkan daftar, bukan {tn}")))
+    Err(RtError::Msg(format!(
+        "{who}() membutuhkan daftar, bukan {tn}"
+    )))
 }
 
 pub fn tambah(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
@@ -226,7 +232,10 @@ pub fn parse_int_text(s: &str, base: u32) -> Option<BigInt> {
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
     let digits = if base == 16 {
-        digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")).unwrap_or(digits)
+        digits
+            .strip_prefix("0x")
+            .or_else(|| digits.strip_prefix("0X"))
+            .unwrap_or(digits)
     } else {
         digits
     };
@@ -297,7 +306,11 @@ pub fn big_from_float(f: f64) -> BigInt {
     let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
     let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
     let m = BigInt::from(mant);
-    let v = if exp >= 0 { m << exp as u64 } else { m >> (-exp) as u64 };
+    let v = if exp >= 0 {
+        m << exp as u64
+    } else {
+        m >> (-exp) as u64
+    };
     v * sign
 }
 
@@ -306,15 +319,22 @@ pub fn parse_float_text(s: &str) -> Option<f64> {
     let lower = t.to_ascii_lowercase();
     let body = lower.trim_start_matches(['+', '-']);
     if matches!(body, "inf" | "infinity" | "nan") {
-        return lower.parse::<f64>().ok().or(Some(if lower.starts_with('-') {
-            f64::NEG_INFINITY
-        } else if body == "nan" {
-            f64::NAN
-        } else {
-            f64::INFINITY
-        }));
+        return lower
+            .parse::<f64>()
+            .ok()
+            .or(Some(if lower.starts_with('-') {
+                f64::NEG_INFINITY
+            } else if body == "nan" {
+                f64::NAN
+            } else {
+                f64::INFINITY
+            }));
     }
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)) {
+    if t.is_empty()
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-.eE_".contains(c))
+    {
         return None;
     }
     t.replace('_', "").parse::<f64>().ok()
@@ -394,7 +414,10 @@ pub fn salin_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 fn text_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
     vm.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
-        RtError::Msg(format!("{who}() membutuhkan teks, bukan {}", vm.type_name(v)))
+        RtError::Msg(format!(
+            "{who}() membutuhkan teks, bukan {}",
+            vm.type_name(v)
+        ))
     })
 }
 

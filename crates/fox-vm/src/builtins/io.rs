@@ -10,7 +10,10 @@ use std::path::Path;
 
 fn path_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
     vm.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
-        RtError::Msg(format!("{who}(): path harus berupa teks, bukan {}", vm.type_name(v)))
+        RtError::Msg(format!(
+            "{who}(): path harus berupa teks, bukan {}",
+            vm.type_name(v)
+        ))
     })
 }
 

@@ -184,11 +184,7 @@ pub fn faktorial(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         Value::Int(n) => n,
         Value::Bool(b) => b as i64,
         Value::Float(f) if f.fract() == 0.0 => f as i64,
-        _ => {
-            return Err(RtError::msg(
-                "factorial() only accepts integral values",
-            ))
-        }
+        _ => return Err(RtError::msg("factorial() only accepts integral values")),
     };
     if n < 0 {
         return Err(RtError::msg("factorial() not defined for negative values"));
@@ -207,8 +203,10 @@ pub fn pangkat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let (a, b) = (arg(args, 0), arg(args, 1));
     if let (Some(x), Some(y)) = (big_of(vm, a), big_of(vm, b)) {
         if !y.is_negative() {
-            let e = y.to_u32().ok_or_else(|| RtError::msg("MemoryError: pangkat terlalu besar"))?;
-            if x.bits() as u64 * e as u64 > 64 * 1024 * 1024 {
+            let e = y
+                .to_u32()
+                .ok_or_else(|| RtError::msg("MemoryError: pangkat terlalu besar"))?;
+            if x.bits().saturating_mul(e as u64) > 64 * 1024 * 1024 {
                 return Err(RtError::msg("MemoryError: pangkat terlalu besar"));
             }
             return Ok(vm.int_from_big(num_traits::pow::Pow::pow(x, e)));

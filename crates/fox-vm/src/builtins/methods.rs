@@ -12,18 +12,62 @@ use crate::vm::Vm;
 use fox_bytecode::Sym;
 
 const STR_METHODS: &[&str] = &[
-    "kecil", "besar", "bersihkan", "ganti", "temukan", "pisah", "awalan", "akhiran", "lower",
-    "upper", "strip", "lstrip", "rstrip", "replace", "find", "rfind", "index", "split", "join",
-    "startswith", "endswith", "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower",
-    "count", "title", "capitalize", "center", "ljust", "rjust", "zfill", "splitlines", "panjang",
+    "kecil",
+    "besar",
+    "bersihkan",
+    "ganti",
+    "temukan",
+    "pisah",
+    "awalan",
+    "akhiran",
+    "lower",
+    "upper",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "replace",
+    "find",
+    "rfind",
+    "index",
+    "split",
+    "join",
+    "startswith",
+    "endswith",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "isupper",
+    "islower",
+    "count",
+    "title",
+    "capitalize",
+    "center",
+    "ljust",
+    "rjust",
+    "zfill",
+    "splitlines",
+    "panjang",
 ];
 const LIST_METHODS: &[&str] = &[
     "append", "pop", "insert", "index", "sort", "reverse", "count", "remove", "extend", "clear",
     "copy", "tambah", "panjang",
 ];
 const DICT_METHODS: &[&str] = &[
-    "punya", "keys", "values", "items", "get", "pop", "hapus", "clear", "copy", "update",
-    "setdefault", "kunci", "nilai", "panjang",
+    "punya",
+    "keys",
+    "values",
+    "items",
+    "get",
+    "pop",
+    "hapus",
+    "clear",
+    "copy",
+    "update",
+    "setdefault",
+    "kunci",
+    "nilai",
+    "panjang",
 ];
 
 pub fn is_str_method(n: &str) -> bool {
@@ -39,7 +83,11 @@ pub fn is_dict_method(n: &str) -> bool {
 /// Index of the first occurrence of `needle` in `hay` at or after char
 /// position `start`, in characters; -1 when absent.
 pub fn find_chars(hay: &str, needle: &str, start: usize) -> i64 {
-    let byte_start = hay.char_indices().nth(start).map(|(b, _)| b).unwrap_or(hay.len());
+    let byte_start = hay
+        .char_indices()
+        .nth(start)
+        .map(|(b, _)| b)
+        .unwrap_or(hay.len());
     if start > 0 && byte_start >= hay.len() && !needle.is_empty() {
         return -1;
     }
@@ -91,7 +139,13 @@ impl Vm {
     }
 
     /// Call builtin method `sym` of `recv` with `argc` arguments at `start`.
-    pub fn call_builtin_method(&mut self, recv: Value, sym: Sym, start: usize, argc: usize) -> RtResult<Value> {
+    pub fn call_builtin_method(
+        &mut self,
+        recv: Value,
+        sym: Sym,
+        start: usize,
+        argc: usize,
+    ) -> RtResult<Value> {
         let args: Vec<Value> = self.stack[start..start + argc].to_vec();
         let name = self.interner.name_rc(sym);
         let Value::Obj(g) = recv else {
@@ -124,7 +178,9 @@ impl Vm {
                 if sym == self.syms.punya {
                     let key = self.str_of(arg(&args, 0));
                     let ksym = self.interner.lookup(&key);
-                    return Ok(Value::Bool(ksym.is_some_and(|k| c.methods.contains_key(&k))));
+                    return Ok(Value::Bool(
+                        ksym.is_some_and(|k| c.methods.contains_key(&k)),
+                    ));
                 }
                 Err(self.no_attr(recv, sym))
             }
@@ -140,7 +196,14 @@ impl Vm {
         }
     }
 
-    fn str_method(&mut self, s: &str, name: &str, args: &[Value], recv: Value, sym: Sym) -> RtResult<Value> {
+    fn str_method(
+        &mut self,
+        s: &str,
+        name: &str,
+        args: &[Value],
+        recv: Value,
+        sym: Sym,
+    ) -> RtResult<Value> {
         let a0 = arg(args, 0);
         Ok(match name {
             "kecil" | "lower" => self.new_string(s.to_lowercase()),
@@ -293,7 +356,10 @@ impl Vm {
             "capitalize" => {
                 let mut it = s.chars();
                 let out: String = match it.next() {
-                    Some(f) => f.to_uppercase().chain(it.flat_map(|c| c.to_lowercase())).collect(),
+                    Some(f) => f
+                        .to_uppercase()
+                        .chain(it.flat_map(|c| c.to_lowercase()))
+                        .collect(),
                     None => String::new(),
                 };
                 self.new_string(out)
@@ -353,7 +419,14 @@ impl Vm {
         }
     }
 
-    fn list_method(&mut self, g: Gc, name: &str, args: &[Value], recv: Value, sym: Sym) -> RtResult<Value> {
+    fn list_method(
+        &mut self,
+        g: Gc,
+        name: &str,
+        args: &[Value],
+        recv: Value,
+        sym: Sym,
+    ) -> RtResult<Value> {
         let a0 = arg(args, 0);
         let len = self.list_ref(recv).map(|l| l.len()).unwrap_or(0);
         Ok(match name {
@@ -488,7 +561,14 @@ impl Vm {
         })
     }
 
-    fn dict_method(&mut self, g: Gc, name: &str, args: &[Value], recv: Value, sym: Sym) -> RtResult<Value> {
+    fn dict_method(
+        &mut self,
+        g: Gc,
+        name: &str,
+        args: &[Value],
+        recv: Value,
+        sym: Sym,
+    ) -> RtResult<Value> {
         let a0 = arg(args, 0);
         let get = |vm: &Vm, k: &HashKey| match vm.heap.get(g) {
             Object::Dict(d) => d.get(k),
