@@ -222,6 +222,19 @@ pub enum Op {
         target: u16,
     },
 
+    /// Fused compare-with-immediate-and-branch: jump unless `a < imm`.
+    JumpIfNotLtI { a: Reg, imm: i16, target: u16 },
+    /// Jump unless `a <= imm`.
+    JumpIfNotLeI { a: Reg, imm: i16, target: u16 },
+    /// Jump unless `a > imm`.
+    JumpIfNotGtI { a: Reg, imm: i16, target: u16 },
+    /// Jump unless `a >= imm`.
+    JumpIfNotGeI { a: Reg, imm: i16, target: u16 },
+    /// Jump unless `a == imm`.
+    JumpIfNotEqI { a: Reg, imm: i16, target: u16 },
+    /// Jump unless `a != imm`.
+    JumpIfNotNeI { a: Reg, imm: i16, target: u16 },
+
     Jump {
         target: u32,
     },
@@ -414,7 +427,13 @@ impl Op {
             | Op::JumpIfNotGt { target, .. }
             | Op::JumpIfNotGe { target, .. }
             | Op::JumpIfNotEq { target, .. }
-            | Op::JumpIfNotNe { target, .. } => Some(target as u32),
+            | Op::JumpIfNotNe { target, .. }
+            | Op::JumpIfNotLtI { target, .. }
+            | Op::JumpIfNotLeI { target, .. }
+            | Op::JumpIfNotGtI { target, .. }
+            | Op::JumpIfNotGeI { target, .. }
+            | Op::JumpIfNotEqI { target, .. }
+            | Op::JumpIfNotNeI { target, .. } => Some(target as u32),
             Op::PushHandler { target, .. } => Some(target),
             _ => None,
         }
@@ -436,7 +455,13 @@ impl Op {
             | Op::JumpIfNotGt { target, .. }
             | Op::JumpIfNotGe { target, .. }
             | Op::JumpIfNotEq { target, .. }
-            | Op::JumpIfNotNe { target, .. } => match u16::try_from(new) {
+            | Op::JumpIfNotNe { target, .. }
+            | Op::JumpIfNotLtI { target, .. }
+            | Op::JumpIfNotLeI { target, .. }
+            | Op::JumpIfNotGtI { target, .. }
+            | Op::JumpIfNotGeI { target, .. }
+            | Op::JumpIfNotEqI { target, .. }
+            | Op::JumpIfNotNeI { target, .. } => match u16::try_from(new) {
                 Ok(t) => {
                     *target = t;
                     true

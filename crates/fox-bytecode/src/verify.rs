@@ -213,6 +213,15 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             reg(b)?;
             target(t as u32)
         }
+        Op::JumpIfNotLtI { a, target: t, .. }
+        | Op::JumpIfNotLeI { a, target: t, .. }
+        | Op::JumpIfNotGtI { a, target: t, .. }
+        | Op::JumpIfNotGeI { a, target: t, .. }
+        | Op::JumpIfNotEqI { a, target: t, .. }
+        | Op::JumpIfNotNeI { a, target: t, .. } => {
+            reg(a)?;
+            target(t as u32)
+        }
         Op::Jump { target: t } | Op::Loop { target: t } => target(t),
         Op::JumpIfFalse { cond, target: t } | Op::JumpIfTrue { cond, target: t } => {
             reg(cond)?;

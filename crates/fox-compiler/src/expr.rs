@@ -401,7 +401,13 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 return;
             }
         }
-        let base = self.f().alloc();
+        // The result lands in `base`: reuse `dst` as the base when it is
+        // the topmost temporary, saving a move.
+        let base = if dst as u32 + 1 == self.fr().next_reg && dst >= self.fr().nlocals {
+            dst
+        } else {
+            self.f().alloc()
+        };
         match &callee.kind {
             ExprKind::Attr(obj, name) => {
                 let recv = self.f().alloc();

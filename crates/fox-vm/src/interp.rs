@@ -206,6 +206,18 @@ impl Vm {
                     }
                 }};
             }
+            macro_rules! compare_imm {
+                ($a:expr, $imm:expr, $cmp:expr, $op:tt) => {{
+                    match rref!($a) {
+                        &Value::Int(i) => i $op ($imm as i64),
+                        &Value::Float(p) => p $op ($imm as f64),
+                        x => {
+                            let x = *x;
+                            tr!(self.compare($cmp, x, Value::Int($imm as i64)))
+                        }
+                    }
+                }};
+            }
             macro_rules! equal {
                 ($a:expr, $b:expr) => {{
                     match (rref!($a), rref!($b)) {
@@ -497,6 +509,50 @@ impl Vm {
                     }
                     Op::JumpIfNotNe { a, b, target } => {
                         if equal!(a, b) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotLtI { a, imm, target } => {
+                        if !compare_imm!(a, imm, Cmp::Lt, <) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotLeI { a, imm, target } => {
+                        if !compare_imm!(a, imm, Cmp::Le, <=) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotGtI { a, imm, target } => {
+                        if !compare_imm!(a, imm, Cmp::Gt, >) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotGeI { a, imm, target } => {
+                        if !compare_imm!(a, imm, Cmp::Ge, >=) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotEqI { a, imm, target } => {
+                        let eq = match rref!(a) {
+                            &Value::Int(i) => i == imm as i64,
+                            x => {
+                                let x = *x;
+                                self.values_equal(x, Value::Int(imm as i64))
+                            }
+                        };
+                        if !eq {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotNeI { a, imm, target } => {
+                        let eq = match rref!(a) {
+                            &Value::Int(i) => i == imm as i64,
+                            x => {
+                                let x = *x;
+                                self.values_equal(x, Value::Int(imm as i64))
+                            }
+                        };
+                        if eq {
                             pc = target as usize;
                         }
                     }

@@ -442,12 +442,18 @@ impl Vm {
             .unwrap_or(0)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn ensure_stack(&mut self, need: usize) {
         if self.stack.len() < need {
-            let new_len = need.max(self.stack.len() * 2);
-            self.stack.resize(new_len, Value::Nil);
+            self.grow_stack(need);
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, need: usize) {
+        let new_len = need.max(self.stack.len() * 2);
+        self.stack.resize(new_len, Value::Nil);
     }
 
     /// Convert an error raised outside the interpreter loop.
