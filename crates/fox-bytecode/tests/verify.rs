@@ -46,7 +46,10 @@ fn assert_rejected(p: &Proto, pc: usize, needle: &str) {
     );
     // The Display form names the function and pc.
     let shown = e.to_string();
-    assert!(shown.contains(&*p.name) || shown.contains(&e.function), "{shown}");
+    assert!(
+        shown.contains(&*p.name) || shown.contains(&e.function),
+        "{shown}"
+    );
     assert!(shown.contains(&format!("pc {pc}")), "{shown}");
 }
 
@@ -56,7 +59,15 @@ fn good_proto() -> Proto {
     let mut child = proto(
         "dalam",
         2,
-        vec![Op::GetUpval { dst: 0, idx: 0 }, Op::AddI { dst: 1, a: 0, imm: 1 }, Op::Return { src: 1 }],
+        vec![
+            Op::GetUpval { dst: 0, idx: 0 },
+            Op::AddI {
+                dst: 1,
+                a: 0,
+                imm: 1,
+            },
+            Op::Return { src: 1 },
+        ],
     );
     child.captures = vec![Capture::Local(1)];
     let mut p = proto(
@@ -67,16 +78,40 @@ fn good_proto() -> Proto {
             /* 1 */ Op::LoadConst { dst: 1, k: 0 },
             /* 2 */ Op::MakeCell { reg: 1 },
             /* 3 */ Op::LoadInt { dst: 2, value: 10 },
-            /* 4 */ Op::JumpIfNotLt { a: 0, b: 2, target: 7 },
-            /* 5 */ Op::AddI { dst: 0, a: 0, imm: 1 },
+            /* 4 */
+            Op::JumpIfNotLt {
+                a: 0,
+                b: 2,
+                target: 7,
+            },
+            /* 5 */
+            Op::AddI {
+                dst: 0,
+                a: 0,
+                imm: 1,
+            },
             /* 6 */ Op::Loop { target: 4 },
             /* 7 */ Op::Closure { dst: 3, proto: 0 },
             /* 8 */ Op::Move { dst: 4, src: 0 },
             /* 9 */ Op::Call { base: 3, argc: 1 },
-            /* 10 */ Op::NewList { dst: 5, start: 3, count: 2 },
-            /* 11 */ Op::GetAttr { dst: 5, obj: 5, name: 0 },
+            /* 10 */
+            Op::NewList {
+                dst: 5,
+                start: 3,
+                count: 2,
+            },
+            /* 11 */
+            Op::GetAttr {
+                dst: 5,
+                obj: 5,
+                name: 0,
+            },
             /* 12 */ Op::Print { start: 0, count: 6 },
-            /* 13 */ Op::Throw { value: 0, kind: NO_REG },
+            /* 13 */
+            Op::Throw {
+                value: 0,
+                kind: NO_REG,
+            },
             /* 14 */ Op::Return { src: 0 },
         ],
     );
@@ -104,7 +139,11 @@ fn accepts_a_generator_that_yields() {
     let mut g = proto(
         "gen",
         1,
-        vec![Op::LoadInt { dst: 0, value: 1 }, Op::Yield { src: 0 }, Op::ReturnNil],
+        vec![
+            Op::LoadInt { dst: 0, value: 1 },
+            Op::Yield { src: 0 },
+            Op::ReturnNil,
+        ],
     );
     g.is_generator = true;
     assert_eq!(verify(&g), Ok(()));
@@ -114,16 +153,28 @@ fn accepts_a_generator_that_yields() {
 fn rejects_register_outside_the_frame() {
     // Plain operands.
     assert_rejected(
-        &proto("r1", 2, vec![Op::LoadInt { dst: 2, value: 1 }, Op::ReturnNil]),
+        &proto(
+            "r1",
+            2,
+            vec![Op::LoadInt { dst: 2, value: 1 }, Op::ReturnNil],
+        ),
         0,
         "outside the frame",
     );
     assert_rejected(
-        &proto("r2", 2, vec![Op::Nop, Op::Add { dst: 0, a: 1, b: 7 }, Op::ReturnNil]),
+        &proto(
+            "r2",
+            2,
+            vec![Op::Nop, Op::Add { dst: 0, a: 1, b: 7 }, Op::ReturnNil],
+        ),
         1,
         "outside the frame",
     );
-    assert_rejected(&proto("r3", 1, vec![Op::Return { src: 1 }]), 0, "outside the frame");
+    assert_rejected(
+        &proto("r3", 1, vec![Op::Return { src: 1 }]),
+        0,
+        "outside the frame",
+    );
     assert_rejected(
         &proto("r4", 0, vec![Op::LoadNil { dst: 0 }, Op::ReturnNil]),
         0,
@@ -136,24 +187,54 @@ fn rejects_register_outside_the_frame() {
         "outside the frame",
     );
     assert_rejected(
-        &proto("w2", 4, vec![Op::NewList { dst: 0, start: 2, count: 3 }, Op::ReturnNil]),
+        &proto(
+            "w2",
+            4,
+            vec![
+                Op::NewList {
+                    dst: 0,
+                    start: 2,
+                    count: 3,
+                },
+                Op::ReturnNil,
+            ],
+        ),
         0,
         "outside the frame",
     );
     assert_rejected(
-        &proto("w3", 4, vec![Op::NewDict { dst: 0, start: 1, count: 2 }, Op::ReturnNil]),
+        &proto(
+            "w3",
+            4,
+            vec![
+                Op::NewDict {
+                    dst: 0,
+                    start: 1,
+                    count: 2,
+                },
+                Op::ReturnNil,
+            ],
+        ),
         0,
         "outside the frame",
     );
     assert_rejected(
-        &proto("w4", 2, vec![Op::Print { start: 0, count: 3 }, Op::ReturnNil]),
+        &proto(
+            "w4",
+            2,
+            vec![Op::Print { start: 0, count: 3 }, Op::ReturnNil],
+        ),
         0,
         "outside the frame",
     );
     // The register a closure captures must exist in the creating frame.
     let mut child = proto("c", 1, vec![Op::ReturnNil]);
     child.captures = vec![Capture::Local(5)];
-    let mut p = proto("cap", 2, vec![Op::Closure { dst: 0, proto: 0 }, Op::ReturnNil]);
+    let mut p = proto(
+        "cap",
+        2,
+        vec![Op::Closure { dst: 0, proto: 0 }, Op::ReturnNil],
+    );
     p.protos = vec![Rc::new(child)];
     assert_rejected(&p, 0, "outside the frame");
     // More parameters than registers.
@@ -178,7 +259,14 @@ fn rejects_bad_jump_target() {
         &proto(
             "j3",
             2,
-            vec![Op::JumpIfNotLt { a: 0, b: 1, target: 3 }, Op::ReturnNil],
+            vec![
+                Op::JumpIfNotLt {
+                    a: 0,
+                    b: 1,
+                    target: 3,
+                },
+                Op::ReturnNil,
+            ],
         ),
         0,
         "jump target",
@@ -187,13 +275,23 @@ fn rejects_bad_jump_target() {
         &proto(
             "j4",
             1,
-            vec![Op::JumpIfFalse { cond: 0, target: u32::MAX }, Op::ReturnNil],
+            vec![
+                Op::JumpIfFalse {
+                    cond: 0,
+                    target: u32::MAX,
+                },
+                Op::ReturnNil,
+            ],
         ),
         0,
         "jump target",
     );
     assert_rejected(
-        &proto("j5", 1, vec![Op::PushHandler { target: 5, reg: 0 }, Op::ReturnNil]),
+        &proto(
+            "j5",
+            1,
+            vec![Op::PushHandler { target: 5, reg: 0 }, Op::ReturnNil],
+        ),
         0,
         "jump target",
     );
@@ -213,7 +311,14 @@ fn rejects_missing_constant() {
     let mut p = proto(
         "k3",
         1,
-        vec![Op::Class { dst: 0, name: 0, parent: NO_REG }, Op::ReturnNil],
+        vec![
+            Op::Class {
+                dst: 0,
+                name: 0,
+                parent: NO_REG,
+            },
+            Op::ReturnNil,
+        ],
     );
     p.consts = vec![Const::Int(1)];
     assert_rejected(&p, 0, "text constant");
@@ -226,22 +331,52 @@ fn rejects_missing_constant() {
 #[test]
 fn rejects_missing_names_protos_and_upvalues() {
     assert_rejected(
-        &proto("n1", 2, vec![Op::GetAttr { dst: 0, obj: 1, name: 0 }, Op::ReturnNil]),
+        &proto(
+            "n1",
+            2,
+            vec![
+                Op::GetAttr {
+                    dst: 0,
+                    obj: 1,
+                    name: 0,
+                },
+                Op::ReturnNil,
+            ],
+        ),
         0,
         "name index",
     );
     assert_rejected(
-        &proto("p1", 1, vec![Op::Closure { dst: 0, proto: 0 }, Op::ReturnNil]),
+        &proto(
+            "p1",
+            1,
+            vec![Op::Closure { dst: 0, proto: 0 }, Op::ReturnNil],
+        ),
         0,
         "prototype index",
     );
     assert_rejected(
-        &proto("u1", 1, vec![Op::GetUpval { dst: 0, idx: 0 }, Op::ReturnNil]),
+        &proto(
+            "u1",
+            1,
+            vec![Op::GetUpval { dst: 0, idx: 0 }, Op::ReturnNil],
+        ),
         0,
         "upvalue",
     );
     assert_rejected(
-        &proto("m1", 1, vec![Op::ModI { dst: 0, a: 0, imm: 0 }, Op::ReturnNil]),
+        &proto(
+            "m1",
+            1,
+            vec![
+                Op::ModI {
+                    dst: 0,
+                    a: 0,
+                    imm: 0,
+                },
+                Op::ReturnNil,
+            ],
+        ),
         0,
         "ModI",
     );
@@ -258,22 +393,23 @@ fn rejects_code_running_off_the_end() {
         &proto(
             "end2",
             2,
-            vec![Op::LoadInt { dst: 0, value: 1 }, Op::Add { dst: 1, a: 0, b: 0 }],
+            vec![
+                Op::LoadInt { dst: 0, value: 1 },
+                Op::Add { dst: 1, a: 0, b: 0 },
+            ],
         ),
         1,
         "past its end",
     );
     assert_rejected(
-        &proto(
-            "end3",
-            1,
-            vec![Op::JumpIfFalse { cond: 0, target: 0 }],
-        ),
+        &proto("end3", 1, vec![Op::JumpIfFalse { cond: 0, target: 0 }]),
         0,
         "past its end",
     );
     // Empty code and a line table that does not match the code.
-    assert!(rejected(&proto("kosong", 1, vec![])).message.contains("empty"));
+    assert!(rejected(&proto("kosong", 1, vec![]))
+        .message
+        .contains("empty"));
     let mut p = proto("lines", 1, vec![Op::Nop, Op::ReturnNil]);
     p.lines.pop();
     assert!(rejected(&p).message.contains("line table"));
@@ -282,7 +418,11 @@ fn rejects_code_running_off_the_end() {
 #[test]
 fn rejects_yield_outside_a_generator() {
     assert_rejected(
-        &proto("bukan_gen", 1, vec![Op::LoadNil { dst: 0 }, Op::Yield { src: 0 }, Op::ReturnNil]),
+        &proto(
+            "bukan_gen",
+            1,
+            vec![Op::LoadNil { dst: 0 }, Op::Yield { src: 0 }, Op::ReturnNil],
+        ),
         1,
         "generator",
     );
@@ -290,7 +430,11 @@ fn rejects_yield_outside_a_generator() {
 
 #[test]
 fn nested_prototypes_are_verified() {
-    let bad_child = proto("anak", 1, vec![Op::LoadInt { dst: 3, value: 0 }, Op::ReturnNil]);
+    let bad_child = proto(
+        "anak",
+        1,
+        vec![Op::LoadInt { dst: 3, value: 0 }, Op::ReturnNil],
+    );
     let mut p = good_proto();
     p.protos.push(Rc::new(bad_child));
     let e = rejected(&p);

@@ -230,8 +230,18 @@ impl<'a, 'i> Compiler<'a, 'i> {
         }
         self.funcs.push(fs);
         self.set_pos(span);
-        for l in &locals {
-            if let Some(LocalSlot::Cell(r)) = self.fr().locals.get(l).copied() {
+        // The VM clears only missing parameters on entry; other locals start
+        // as nil here (temporaries are always written before they are read).
+        for (i, l) in locals.iter().enumerate() {
+            let slot = self.fr().locals.get(l).copied();
+            let r = match slot {
+                Some(LocalSlot::Reg(r)) | Some(LocalSlot::Cell(r)) => r,
+                None => continue,
+            };
+            if i >= params.len() {
+                self.emit(Op::LoadNil { dst: r });
+            }
+            if let Some(LocalSlot::Cell(_)) = slot {
                 self.emit(Op::MakeCell { reg: r });
             }
         }

@@ -121,7 +121,10 @@ fn bad_bekukan_is_e0304() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].0, "E0304");
     assert_eq!(errs[0].1, 2);
-    assert_eq!(codes_of("fungsi g() maka\n    bekukan(1, 2)\nakhir\n"), vec!["E0304"]);
+    assert_eq!(
+        codes_of("fungsi g() maka\n    bekukan(1, 2)\nakhir\n"),
+        vec!["E0304"]
+    );
     assert_eq!(codes_of("biar g = 1\nlanjut()\n"), vec!["E0304"]);
     // bekukan at module level.
     assert_eq!(codes_of("bekukan(1)\n"), vec!["E0304"]);
@@ -164,7 +167,14 @@ fn globals_keep_their_slots_across_compilations() {
     let mut globals = Globals::default();
     let mut interner = Interner::new();
     let a = parse("biar a = 1\nbiar b = 2\n");
-    compile_module(&a, "<repl>", "biar a = 1\nbiar b = 2\n", &mut globals, &mut interner).unwrap();
+    compile_module(
+        &a,
+        "<repl>",
+        "biar a = 1\nbiar b = 2\n",
+        &mut globals,
+        &mut interner,
+    )
+    .unwrap();
     let slot_b = globals.lookup("b").unwrap();
     let src = "biar c = b + a\n";
     let m = compile_module(&parse(src), "<repl>", src, &mut globals, &mut interner).unwrap();
@@ -301,7 +311,10 @@ fn free_names_of_nested_functions() {
     let m = function(&p, "m");
     assert_eq!(sorted(free_names(&params(m), &m.body, true)), set(["w"]));
     // As a plain function, `ini` would be free.
-    assert_eq!(sorted(free_names(&params(m), &m.body, false)), set(["ini", "w"]));
+    assert_eq!(
+        sorted(free_names(&params(m), &m.body, false)),
+        set(["ini", "w"])
+    );
     // The outer function's free names: globals and builtins it uses, and
     // those of its nested functions. `tulis(..)` is a statement and
     // constructor names in patterns are matched by name: neither is a use.
@@ -323,7 +336,10 @@ fn captured_locals_are_the_ones_nested_functions_use() {
     );
     let dalam = function(&p, "dalam");
     let locals = declared_locals(&params(dalam), &dalam.body);
-    assert_eq!(sorted(captured_locals(&locals, &dalam.body)), set(["lokal_dalam"]));
+    assert_eq!(
+        sorted(captured_locals(&locals, &dalam.body)),
+        set(["lokal_dalam"])
+    );
     // Nothing nested: nothing captured.
     let q = parse("fungsi f(a) maka\n    biar b = a\n    kembali b\nakhir\n");
     let f = function(&q, "f");
@@ -363,4 +379,51 @@ fn captured_locals_become_cells_and_upvalues() {
         .code
         .iter()
         .any(|op| matches!(op, fox_bytecode::Op::SetUpval { idx: 0, .. })));
+}
+
+// ------------------------------------------------------------ size limits
+
+/// Known bug: register arithmetic like `start + i as Reg` in
+/// `expr.rs` (list/dict literals, call arguments) overflows `u16` once
+/// the register file is full. With overflow checks (debug and test
+/// builds) the compiler panics with "attempt to add with overflow"; in
+/// release builds it wraps silently, and only the separate `too_many_regs`
+/// flag turns it into E0305.
+#[test]
+#[ignore = "known bug: u16 register overflow panics in debug builds (expr.rs)"]
+fn register_overflow_in_a_function_is_e0305() {
+    let src = format!(
+        "fungsi f() maka\n    kembali [{}1]\nakhir\n",
+        "1, ".repeat(70_000)
+    );
+    let errs = compile_errs(&src);
+    assert_eq!(errs[0].0, "E0305", "{errs:?}");
+}
+
+#[test]
+fn many_module_registers_below_the_limit_compile() {
+    let src = format!("biar x = [{}1]\ntulis(panjang(x))\n", "1, ".repeat(60_000));
+    compile_ok(&src);
+}
+
+/// Known bug: the module body never reports `too_many_regs`, so a huge
+/// literal at top level compiles "successfully" into code the verifier
+/// rejects (the VM then reports an internal E0900 at 1:1, and `fox check`
+/// says ok).
+#[test]
+#[ignore = "known bug: module-level register overflow is not diagnosed"]
+fn register_overflow_at_module_level_is_e0305() {
+    for src in [
+        format!("biar x = [{}1]\n", "1, ".repeat(70_000)),
+        format!("tulis({}1)\n", "1, ".repeat(70_000)),
+        format!("biar x = [{}1]\n", "1, ".repeat(65_534)),
+    ] {
+        match compile(&src) {
+            Ok(m) => panic!(
+                "compiled without a diagnostic; verifier: {:?}",
+                fox_bytecode::verify::verify(&m.body)
+            ),
+            Err(d) => assert_eq!(d[0].code, "E0305", "{d:?}"),
+        }
+    }
 }

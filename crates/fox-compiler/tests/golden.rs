@@ -64,12 +64,19 @@ fn first_difference(want: &str, got: &str) -> String {
 fn golden_listings() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| !v.is_empty() && v != "0");
     let files = golden_files();
-    assert!(files.len() >= 6, "expected the golden programs, found {}", files.len());
+    assert!(
+        files.len() >= 6,
+        "expected the golden programs, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for path in &files {
         let (module, interner) = compile(path);
         if let Err(e) = fox_bytecode::verify::verify(&module.body) {
-            failures.push(format!("{}: verifier rejected the compiled code: {e}", path.display()));
+            failures.push(format!(
+                "{}: verifier rejected the compiled code: {e}",
+                path.display()
+            ));
         }
         let listing = fox_bytecode::disasm::disassemble(&module, &interner);
         let dis = path.with_extension("dis");
@@ -133,7 +140,12 @@ fn every_instruction_has_a_position() {
         for p in &protos {
             assert_eq!(p.lines.len(), p.code.len());
             for (pc, pos) in p.lines.iter().enumerate() {
-                assert!(pos.line >= 1 && pos.col >= 1, "{} {}: pc {pc} has no position", path.display(), p.name);
+                assert!(
+                    pos.line >= 1 && pos.col >= 1,
+                    "{} {}: pc {pc} has no position",
+                    path.display(),
+                    p.name
+                );
             }
         }
     }
@@ -148,15 +160,24 @@ fn while_loop_uses_a_fused_compare() {
         text.starts_with("JumpIfNot") && op.target().is_some()
     };
     assert!(f.code.iter().any(is_fused), "no fused compare-and-branch");
-    assert!(f.code.iter().any(|op| matches!(op, Op::Loop { .. })), "no loop back-edge");
-    assert!(!f.code.iter().any(|op| matches!(op, Op::Lt { .. })), "the loop test was not fused");
+    assert!(
+        f.code.iter().any(|op| matches!(op, Op::Loop { .. })),
+        "no loop back-edge"
+    );
+    assert!(
+        !f.code.iter().any(|op| matches!(op, Op::Lt { .. })),
+        "the loop test was not fused"
+    );
 }
 
 #[test]
 fn closures_use_cells_and_upvalues() {
     let protos = protos_of("03_closures.fox");
     let maker = find(&protos, "pembuat_penghitung");
-    assert!(maker.code.iter().any(|op| matches!(op, Op::MakeCell { .. })));
+    assert!(maker
+        .code
+        .iter()
+        .any(|op| matches!(op, Op::MakeCell { .. })));
     let naik = find(&protos, "naik");
     assert_eq!(naik.captures.len(), 1);
     assert!(naik.code.iter().any(|op| matches!(op, Op::SetUpval { .. })));
@@ -176,7 +197,10 @@ fn methods_and_induk() {
     assert!(init.is_method);
     assert_eq!(init.params, 3, "ini, nama, warna");
     let body = &protos[0];
-    assert!(body.code.iter().any(|op| matches!(op, Op::Class { parent, .. } if *parent != fox_bytecode::NO_REG)));
+    assert!(body
+        .code
+        .iter()
+        .any(|op| matches!(op, Op::Class { parent, .. } if *parent != fox_bytecode::NO_REG)));
     assert!(body.code.iter().any(|op| matches!(op, Op::Method { .. })));
 }
 
@@ -184,16 +208,30 @@ fn methods_and_induk() {
 fn try_finally_return_pops_the_handler_first() {
     let protos = protos_of("05_try_finally.fox");
     let f = find(&protos, "bagi");
-    let push = f.code.iter().filter(|op| matches!(op, Op::PushHandler { .. })).count();
-    let pop = f.code.iter().filter(|op| matches!(op, Op::PopHandler)).count();
+    let push = f
+        .code
+        .iter()
+        .filter(|op| matches!(op, Op::PushHandler { .. }))
+        .count();
+    let pop = f
+        .code
+        .iter()
+        .filter(|op| matches!(op, Op::PopHandler))
+        .count();
     assert!(push >= 1 && pop >= 1);
     // Every Return inside the protected region is preceded (somewhere
     // before it) by a PopHandler: returns never leave a handler installed.
-    let first_push = f.code.iter().position(|op| matches!(op, Op::PushHandler { .. })).unwrap();
+    let first_push = f
+        .code
+        .iter()
+        .position(|op| matches!(op, Op::PushHandler { .. }))
+        .unwrap();
     for (pc, op) in f.code.iter().enumerate().skip(first_push) {
         if matches!(op, Op::Return { .. }) {
             assert!(
-                f.code[first_push..pc].iter().any(|o| matches!(o, Op::PopHandler)),
+                f.code[first_push..pc]
+                    .iter()
+                    .any(|o| matches!(o, Op::PopHandler)),
                 "Return at pc {pc} without a preceding PopHandler"
             );
         }
@@ -204,12 +242,30 @@ fn try_finally_return_pops_the_handler_first() {
 fn match_uses_variant_and_list_tests() {
     let protos = protos_of("06_match.fox");
     let luas = find(&protos, "luas");
-    assert!(luas.code.iter().any(|op| matches!(op, Op::IsVariant { .. })));
-    assert!(luas.code.iter().any(|op| matches!(op, Op::VariantField { .. })));
+    assert!(luas
+        .code
+        .iter()
+        .any(|op| matches!(op, Op::IsVariant { .. })));
+    assert!(luas
+        .code
+        .iter()
+        .any(|op| matches!(op, Op::VariantField { .. })));
     let kepala = find(&protos, "kepala");
-    assert!(kepala.code.iter().any(|op| matches!(op, Op::IsListLen { at_least: true, .. })));
-    assert!(kepala.code.iter().any(|op| matches!(op, Op::IsListLen { at_least: false, .. })));
-    assert!(kepala.code.iter().any(|op| matches!(op, Op::ListTail { .. })));
+    assert!(kepala
+        .code
+        .iter()
+        .any(|op| matches!(op, Op::IsListLen { at_least: true, .. })));
+    assert!(kepala.code.iter().any(|op| matches!(
+        op,
+        Op::IsListLen {
+            at_least: false,
+            ..
+        }
+    )));
+    assert!(kepala
+        .code
+        .iter()
+        .any(|op| matches!(op, Op::ListTail { .. })));
 }
 
 #[test]

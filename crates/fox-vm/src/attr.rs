@@ -137,6 +137,7 @@ impl Vm {
             }
             Object::Class(c) => {
                 c.methods.insert(sym, v);
+                self.epoch = self.epoch.wrapping_add(1).max(1);
                 Ok(())
             }
             Object::Module(id) => {

@@ -44,9 +44,9 @@ impl Vm {
         }
         let regs = p.regs as usize;
         self.ensure_stack(base + regs + 2);
-        for v in &mut self.stack[base + argc..base + regs] {
-            *v = Value::Nil;
-        }
+        // Missing parameters are nil; the callee's code initialises its other
+        // locals, and temporaries are written before they are read.
+        self.stack[base + argc..base + params].fill(Value::Nil);
         if p.is_generator {
             let regs_vec = self.stack[base..base + regs].to_vec();
             let g = self.alloc(Object::Generator(Box::new(Generator {

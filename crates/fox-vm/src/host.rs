@@ -51,3 +51,87 @@ impl Host for BufferHost {
         self.clock += secs.max(0.0);
     }
 }
+
+/// A [`BufferHost`] whose output and input are shared with the embedder:
+/// clone it (or its [`out`](SharedBufferHost::out) handle) before giving a
+/// box of it to the VM, and read what the program printed after the run.
+/// Used by tests, where the VM owns its host as `Box<dyn Host>`.
+#[derive(Clone, Debug)]
+pub struct SharedBufferHost {
+    pub out: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
+    pub input: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<String>>>,
+    pub clock: f64,
+}
+
+impl SharedBufferHost {
+    pub fn new() -> SharedBufferHost {
+        SharedBufferHost {
+            out: Default::default(),
+            input: Default::default(),
+            clock: 1_700_000_000.0,
+        }
+    }
+
+    /// A host whose standard input yields these lines, then EOF.
+    pub fn with_input<I, S>(lines: I) -> SharedBufferHost
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let host = SharedBufferHost::new();
+        host.push_input(lines);
+        host
+    }
+
+    /// Queue more input lines.
+    pub fn push_input<I, S>(&self, lines: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.input
+            .borrow_mut()
+            .extend(lines.into_iter().map(Into::into));
+    }
+
+    /// Everything written so far, as (lossy) UTF-8.
+    pub fn output(&self) -> String {
+        String::from_utf8_lossy(&self.out.borrow()).into_owned()
+    }
+
+    /// Take and clear everything written so far.
+    pub fn take_output(&self) -> String {
+        let bytes = std::mem::take(&mut *self.out.borrow_mut());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// Input lines not read yet.
+    pub fn pending_input(&self) -> usize {
+        self.input.borrow().len()
+    }
+}
+
+impl Default for SharedBufferHost {
+    fn default() -> SharedBufferHost {
+        SharedBufferHost::new()
+    }
+}
+
+impl Host for SharedBufferHost {
+    fn write_out(&mut self, bytes: &[u8]) {
+        self.out.borrow_mut().extend_from_slice(bytes);
+    }
+    fn flush_out(&mut self) {}
+    fn read_line(&mut self) -> Option<String> {
+        self.input.borrow_mut().pop_front()
+    }
+    fn now(&mut self) -> f64 {
+        self.clock += 0.001;
+        self.clock
+    }
+    fn sleep(&mut self, secs: f64) {
+        if secs.is_finite() {
+            self.clock += secs.max(0.0);
+        }
+    }
+}

@@ -86,7 +86,7 @@ impl Vm {
             let func = frame.func.get();
             let closure = frame.closure;
             let base = frame.base as usize;
-            let mut pc = frame.pc as usize;
+            let start_pc = frame.pc as usize;
             let frame_regs = func.proto.regs as usize;
             if base + frame_regs > self.stack.len() {
                 return Err(RtError::Internal("frame outside the register stack".into()));
@@ -95,6 +95,12 @@ impl Vm {
             // every operation that may grow (reallocate) the stack.
             let mut regs: *mut Value = self.stack[base..].as_mut_ptr();
             let code = &func.proto.code[..];
+            if start_pc >= code.len() {
+                return Err(RtError::Internal("pc past the end of code".into()));
+            }
+            let code_start: *const Op = code.as_ptr();
+            // SAFETY: start_pc < code.len() (checked just above).
+            let mut ip: *const Op = unsafe { code_start.add(start_pc) };
             let consts = &func.consts[..];
             let names = &func.proto.names[..];
             let module = func.module as usize;
@@ -125,9 +131,28 @@ impl Vm {
                     regs = self.stack[base..].as_mut_ptr()
                 };
             }
+            // The index of the next instruction.
+            macro_rules! pc {
+                () => {
+                    // SAFETY: `ip` always points into (or one past) `code`.
+                    (unsafe { ip.offset_from(code_start) }) as usize
+                };
+            }
+            macro_rules! save_pc {
+                () => {
+                    self.frames[fi].pc = pc!() as u32
+                };
+            }
+            macro_rules! jump {
+                ($t:expr) => {
+                    // SAFETY: the verifier proved every jump target lies
+                    // inside `code`.
+                    ip = unsafe { code_start.add($t as usize) }
+                };
+            }
             macro_rules! bail {
                 ($e:expr) => {{
-                    self.frames[fi].pc = pc as u32;
+                    save_pc!();
                     return Err($e);
                 }};
             }
@@ -222,6 +247,9 @@ impl Vm {
                 ($a:expr, $b:expr) => {{
                     match (rref!($a), rref!($b)) {
                         (&Value::Int(i), &Value::Int(j)) => i == j,
+                        (&Value::Nil, y) => matches!(y, Value::Nil),
+                        (x, &Value::Nil) => matches!(x, Value::Nil),
+                        (&Value::Obj(g), &Value::Obj(h)) if g == h => true,
                         (x, y) => {
                             let (x, y) = (*x, *y);
                             self.values_equal(x, y)
@@ -244,10 +272,11 @@ impl Vm {
             }
 
             loop {
-                let Some(&op) = code.get(pc) else {
-                    bail!(RtError::Internal("pc past the end of code".into()));
-                };
-                pc += 1;
+                // SAFETY: verified code ends with an instruction that never
+                // falls through, and every jump target and resume point lies
+                // inside it, so `ip` points at an instruction here.
+                let op = unsafe { *ip };
+                ip = unsafe { ip.add(1) };
                 match op {
                     Op::Nop => {}
                     Op::LoadNil { dst } => reg!(dst) = Value::Nil,
@@ -341,11 +370,11 @@ impl Vm {
                                 None => bail!(RtError::Internal("bad capture".into())),
                             }
                         }
-                        reg!(dst) = self.alloc(Object::Closure(Box::new(Closure {
+                        reg!(dst) = self.alloc(Object::Closure(Closure {
                             func: child,
                             captures: caps.into_boxed_slice(),
                             home_class: None,
-                        })));
+                        }));
                     }
 
                     Op::Add { dst, a, b } => {
@@ -484,52 +513,52 @@ impl Vm {
                     Op::Ge { dst, a, b } => reg!(dst) = Value::Bool(compare!(a, b, Cmp::Ge, >=)),
                     Op::JumpIfNotLt { a, b, target } => {
                         if !compare!(a, b, Cmp::Lt, <) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotLe { a, b, target } => {
                         if !compare!(a, b, Cmp::Le, <=) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotGt { a, b, target } => {
                         if !compare!(a, b, Cmp::Gt, >) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotGe { a, b, target } => {
                         if !compare!(a, b, Cmp::Ge, >=) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotEq { a, b, target } => {
                         if !equal!(a, b) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotNe { a, b, target } => {
                         if equal!(a, b) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotLtI { a, imm, target } => {
                         if !compare_imm!(a, imm, Cmp::Lt, <) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotLeI { a, imm, target } => {
                         if !compare_imm!(a, imm, Cmp::Le, <=) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotGtI { a, imm, target } => {
                         if !compare_imm!(a, imm, Cmp::Gt, >) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotGeI { a, imm, target } => {
                         if !compare_imm!(a, imm, Cmp::Ge, >=) {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotEqI { a, imm, target } => {
@@ -541,7 +570,7 @@ impl Vm {
                             }
                         };
                         if !eq {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfNotNeI { a, imm, target } => {
@@ -553,14 +582,14 @@ impl Vm {
                             }
                         };
                         if eq {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
-                    Op::Jump { target } => pc = target as usize,
+                    Op::Jump { target } => jump!(target),
                     Op::Loop { target } => {
-                        pc = target as usize;
+                        jump!(target);
                         if self.budget != u64::MAX || self.heap.wants_gc() {
-                            self.frames[fi].pc = pc as u32;
+                            save_pc!();
                             tr!(self.safe_point());
                         }
                     }
@@ -573,7 +602,7 @@ impl Vm {
                             }
                         };
                         if !c {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
                     Op::JumpIfTrue { cond, target } => {
@@ -585,12 +614,12 @@ impl Vm {
                             }
                         };
                         if c {
-                            pc = target as usize;
+                            jump!(target);
                         }
                     }
 
                     Op::Call { base: b, argc } => {
-                        self.frames[fi].pc = pc as u32;
+                        save_pc!();
                         if self.budget != u64::MAX || self.heap.wants_gc() {
                             tr!(self.safe_point());
                         }
@@ -607,9 +636,10 @@ impl Vm {
                                     let nb = base + b as usize + 1;
                                     let nregs = p.regs as usize;
                                     self.ensure_stack(nb + nregs + 2);
-                                    for v in &mut self.stack[nb + argc as usize..nb + nregs] {
-                                        *v = Value::Nil;
-                                    }
+                                    // Missing parameters are nil; other locals are
+                                    // initialised by the callee's code.
+                                    self.stack[nb + argc as usize..nb + p.params as usize]
+                                        .fill(Value::Nil);
                                     self.frames.push(crate::vm::Frame {
                                         func: f,
                                         closure: Some(g),
@@ -637,9 +667,36 @@ impl Vm {
                         name,
                     } => {
                         let sym = name!(name);
-                        self.frames[fi].pc = pc as u32;
+                        save_pc!();
                         if self.budget != u64::MAX || self.heap.wants_gc() {
                             tr!(self.safe_point());
+                        }
+                        if let Some(m) = self.cached_instance_method(func, pc!() - 1, rref!(b + 1), sym) {
+                            if let Object::Closure(cl) = self.heap.get(m) {
+                                let f = cl.func;
+                                let p = &f.get().proto;
+                                if p.is_method
+                                    && !p.is_generator
+                                    && argc as usize + 1 <= p.params as usize
+                                    && self.frames.len() < self.config.max_depth
+                                {
+                                    let nb = base + b as usize + 1;
+                                    let nregs = p.regs as usize;
+                                    self.ensure_stack(nb + nregs + 2);
+                                    self.stack[nb + argc as usize + 1..nb + p.params as usize]
+                                        .fill(Value::Nil);
+                                    self.frames.push(crate::vm::Frame {
+                                        func: f,
+                                        closure: Some(m),
+                                        pc: 0,
+                                        base: nb as u32,
+                                        ret: (nb - 1) as u32,
+                                        kind: FrameKind::Normal,
+                                        handler_base: self.handlers.len() as u32,
+                                    });
+                                    continue 'frame;
+                                }
+                            }
                         }
                         match tr!(self.call_method(base + b as usize, argc as usize, sym)) {
                             None => continue 'frame,
@@ -651,14 +708,14 @@ impl Vm {
                     }
                     Op::Return { src } => {
                         let v = load!(src);
-                        self.frames[fi].pc = pc as u32;
+                        save_pc!();
                         match self.do_return(v, stop)? {
                             Some(v) => return Ok(v),
                             None => continue 'frame,
                         }
                     }
                     Op::ReturnNil => {
-                        self.frames[fi].pc = pc as u32;
+                        save_pc!();
                         match self.do_return(Value::Nil, stop)? {
                             Some(v) => return Ok(v),
                             None => continue 'frame,
@@ -831,6 +888,7 @@ impl Vm {
                         if let Object::Class(cls) = self.heap.get_mut(cg) {
                             cls.methods.insert(sym, fv);
                         }
+                        self.epoch = self.epoch.wrapping_add(1).max(1);
                     }
                     Op::VariantCtor { dst, name, arity } => {
                         let name_v = konst!(name);
@@ -917,7 +975,7 @@ impl Vm {
                         } else {
                             Some(reg!(kind))
                         };
-                        self.frames[fi].pc = pc as u32;
+                        save_pc!();
                         let e = self.throw_value(v, k);
                         bail!(RtError::Thrown(e));
                     }
@@ -927,7 +985,7 @@ impl Vm {
                     }
                     Op::Yield { src } => {
                         let v = reg!(src);
-                        self.frames[fi].pc = pc as u32;
+                        save_pc!();
                         match self.yield_generator(v, stop)? {
                             Some(v) => return Ok(v),
                             None => continue 'frame,
@@ -935,7 +993,7 @@ impl Vm {
                     }
                     Op::Resume { dst, gen } => {
                         let g = reg!(gen);
-                        self.frames[fi].pc = pc as u32;
+                        save_pc!();
                         match tr!(self.resume_generator(g, base + dst as usize)) {
                             None => continue 'frame,
                             Some(v) => {
@@ -947,7 +1005,7 @@ impl Vm {
                     Op::Import { dst, path } => {
                         let p = konst!(path);
                         let path_text = self.str_ref(p).unwrap_or("").to_string();
-                        self.frames[fi].pc = pc as u32;
+                        save_pc!();
                         match tr!(self.import(&path_text, base + dst as usize)) {
                             None => continue 'frame,
                             Some(v) => {
@@ -958,6 +1016,45 @@ impl Vm {
                     }
                 }
             }
+        }
+    }
+
+    /// The method a `CallMethod` at `pc` would call on an instance
+    /// receiver (not shadowed by a property), through the inline cache.
+    #[inline]
+    fn cached_instance_method(
+        &self,
+        func: &crate::object::FuncInfo,
+        pc: usize,
+        recv: &Value,
+        sym: fox_bytecode::Sym,
+    ) -> Option<crate::value::Gc> {
+        let &Value::Obj(rg) = recv else { return None };
+        let Object::Instance(inst) = self.heap.get(rg) else {
+            return None;
+        };
+        if inst.get(sym).is_some() {
+            return None;
+        }
+        let class = inst.class;
+        let slot = func.method_cache.get(pc)?;
+        let c = slot.get();
+        if c.class == class.0 && c.epoch == self.epoch {
+            return Some(crate::value::Gc(c.method));
+        }
+        let Object::Class(k) = self.heap.get(class) else {
+            return None;
+        };
+        match k.methods.get(&sym) {
+            Some(&Value::Obj(m)) => {
+                slot.set(crate::object::MethodCache {
+                    class: class.0,
+                    epoch: self.epoch,
+                    method: m.0,
+                });
+                Some(m)
+            }
+            _ => None,
         }
     }
 

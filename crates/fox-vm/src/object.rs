@@ -8,6 +8,7 @@ use crate::value::{Gc, Value};
 use fox_bytecode::{Proto, Sym};
 use num_bigint::BigInt;
 use rustc_hash::FxHashMap;
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// A loaded function prototype with its constants materialised as values.
@@ -20,6 +21,27 @@ pub struct FuncInfo {
     pub children: Box<[FuncRef]>,
     /// Module whose globals the code reads.
     pub module: u32,
+    /// Inline caches of `CallMethod` instructions, indexed by pc.
+    pub method_cache: Box<[Cell<MethodCache>]>,
+}
+
+/// One inline-cache entry: for receivers of class `class`, the method is
+/// the closure `method`. Valid only while the VM's method epoch is `epoch`
+/// (bumped by every class change and every collection, since handles are
+/// reused after a sweep).
+#[derive(Clone, Copy, Debug)]
+pub struct MethodCache {
+    pub class: u32,
+    pub epoch: u32,
+    pub method: u32,
+}
+
+impl MethodCache {
+    pub const EMPTY: MethodCache = MethodCache {
+        class: u32::MAX,
+        epoch: 0,
+        method: 0,
+    };
 }
 
 #[derive(Debug)]
@@ -118,7 +140,7 @@ pub enum Object {
     Dict(Box<Dict>),
     Class(Box<Class>),
     Instance(Instance),
-    Closure(Box<Closure>),
+    Closure(Closure),
     Cell(Value),
     BoundMethod(Box<BoundMethod>),
     VariantCtor {

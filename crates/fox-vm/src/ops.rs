@@ -141,6 +141,16 @@ impl Vm {
     /// The general (slow) path of a binary arithmetic operator.
     #[inline(never)]
     pub fn arith(&mut self, op: Arith, a: Value, b: Value) -> RtResult<Value> {
+        if op == Arith::Add {
+            if let (Some(x), Some(y)) = (self.str_ref(a), self.str_ref(b)) {
+                // One allocation: build the new text straight into its Rc.
+                let mut s = String::with_capacity(x.len() + y.len());
+                s.push_str(x);
+                s.push_str(y);
+                let rc: std::rc::Rc<str> = std::rc::Rc::from(s.as_str());
+                return Ok(self.alloc(Object::Str(rc)));
+            }
+        }
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return self.arith_num(op, x, y, a, b);
         }

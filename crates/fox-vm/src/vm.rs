@@ -96,6 +96,9 @@ pub struct Vm {
     pub last_trace: Option<(Value, Vec<TraceEntry>)>,
     /// Random generator state (xorshift), seeded deterministically.
     pub rng: u64,
+    /// Method-cache epoch: bumped whenever a class's methods change and at
+    /// every collection, invalidating all inline caches.
+    pub epoch: u32,
 }
 
 impl Vm {
@@ -132,6 +135,7 @@ impl Vm {
             budget,
             last_trace: None,
             rng: 0x2545_F491_4F6C_DD1D,
+            epoch: 1,
         };
         let argv: Vec<Value> = vm
             .config
@@ -189,11 +193,15 @@ impl Vm {
             .iter()
             .map(|p| self.load_proto(p, module))
             .collect();
+        let method_cache = (0..proto.code.len())
+            .map(|_| std::cell::Cell::new(crate::object::MethodCache::EMPTY))
+            .collect();
         self.funcs.add(FuncInfo {
             proto: proto.clone(),
             consts: consts.into_boxed_slice(),
             children: children.into_boxed_slice(),
             module,
+            method_cache,
         })
     }
 
@@ -306,6 +314,7 @@ impl Vm {
             self.heap.mark_value(*v);
         }
         self.heap.finish_collect();
+        self.epoch = self.epoch.wrapping_add(1).max(1);
     }
 
     /// Build the traceback of the current frames (innermost last).
