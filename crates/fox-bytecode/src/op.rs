@@ -223,17 +223,41 @@ pub enum Op {
     },
 
     /// Fused compare-with-immediate-and-branch: jump unless `a < imm`.
-    JumpIfNotLtI { a: Reg, imm: i16, target: u16 },
+    JumpIfNotLtI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
     /// Jump unless `a <= imm`.
-    JumpIfNotLeI { a: Reg, imm: i16, target: u16 },
+    JumpIfNotLeI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
     /// Jump unless `a > imm`.
-    JumpIfNotGtI { a: Reg, imm: i16, target: u16 },
+    JumpIfNotGtI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
     /// Jump unless `a >= imm`.
-    JumpIfNotGeI { a: Reg, imm: i16, target: u16 },
+    JumpIfNotGeI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
     /// Jump unless `a == imm`.
-    JumpIfNotEqI { a: Reg, imm: i16, target: u16 },
+    JumpIfNotEqI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
     /// Jump unless `a != imm`.
-    JumpIfNotNeI { a: Reg, imm: i16, target: u16 },
+    JumpIfNotNeI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
 
     Jump {
         target: u32,

@@ -347,10 +347,7 @@ fn pathological_cases(out: &mut Vec<Case>) {
         format!("biar x = [{}1]\ntulis(panjang(x))\n", "1, ".repeat(60_000)),
         NoCrash,
     ));
-    // Known bug (see fox-compiler's ignored `register_overflow_in_a_function_is_e0305`):
-    // with overflow checks on, the compiler panics on this input, so it is
-    // only checked in release builds until that is fixed.
-    if !cfg!(debug_assertions) {
+    {
         out.push(case(
             "long_list_line_in_function",
             format!(
@@ -688,12 +685,9 @@ fn fox_survives_malformed_input() {
     }
 }
 
-/// Known bug: at module level (not inside a function) the compiler does
-/// not report register-file overflow (E0305); it emits code the verifier
-/// rejects, so `fox run` reports an internal E0900 error at 1:1 and
-/// `fox check` / `fox disasm` accept the program.
+/// At module level (not only inside a function) register-file overflow is
+/// reported as E0305 by `fox run`, `fox check` and `fox disasm`.
 #[test]
-#[ignore = "known bug: module-level register overflow is not diagnosed (E0900 / check says ok)"]
 fn module_level_register_overflow_is_a_diagnostic() {
     let fox = PathBuf::from(env!("CARGO_BIN_EXE_fox"));
     let root = scratch_dir();

@@ -80,7 +80,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             ExprKind::Interp(parts) => {
                 let start = self.f().alloc_n(parts.len().max(1));
                 for (i, p) in parts.iter().enumerate() {
-                    let r = start + i as Reg;
+                    let r = start.wrapping_add(i as Reg);
                     match p {
                         InterpPart::Text(t) => {
                             let k = self.f().str_const(t);
@@ -105,7 +105,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             ExprKind::List(items) => {
                 let start = self.f().alloc_n(items.len().max(1));
                 for (i, x) in items.iter().enumerate() {
-                    self.expr_to(x, start + i as Reg);
+                    self.expr_to(x, start.wrapping_add(i as Reg));
                 }
                 self.set_pos(e.span);
                 self.emit(Op::NewList {
@@ -117,8 +117,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
             ExprKind::Dict(pairs) => {
                 let start = self.f().alloc_n((pairs.len() * 2).max(1));
                 for (i, (k, v)) in pairs.iter().enumerate() {
-                    self.expr_to(k, start + 2 * i as Reg);
-                    self.expr_to(v, start + 2 * i as Reg + 1);
+                    self.expr_to(k, start.wrapping_add((2 * i) as Reg));
+                    self.expr_to(v, start.wrapping_add((2 * i + 1) as Reg));
                 }
                 self.set_pos(e.span);
                 self.emit(Op::NewDict {
@@ -414,7 +414,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.expr_to(obj, recv);
                 let arg0 = self.f().alloc_n(args.len());
                 for (i, a) in args.iter().enumerate() {
-                    self.expr_to(a, arg0 + i as Reg);
+                    self.expr_to(a, arg0.wrapping_add(i as Reg));
                 }
                 let n = self.name_idx(&name.name);
                 self.set_pos(e.span);
@@ -428,7 +428,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.expr_to(callee, base);
                 let arg0 = self.f().alloc_n(args.len());
                 for (i, a) in args.iter().enumerate() {
-                    self.expr_to(a, arg0 + i as Reg);
+                    self.expr_to(a, arg0.wrapping_add(i as Reg));
                 }
                 self.set_pos(e.span);
                 self.emit(Op::Call {

@@ -124,21 +124,33 @@ impl<'a> FuncState<'a> {
         }
     }
 
+    /// Highest register index a frame may use; beyond it the function is
+    /// reported as too large (and the code is never run).
+    pub const MAX_REG: u32 = 65_000;
+
     pub fn alloc(&mut self) -> Reg {
         let r = self.next_reg;
         self.next_reg += 1;
         if self.next_reg > self.max_reg {
             self.max_reg = self.next_reg;
         }
-        if r >= (u16::MAX - 1) as u32 {
+        if r >= Self::MAX_REG {
             self.too_many_regs = true;
             return 0;
         }
         r as Reg
     }
 
-    /// Allocate `n` consecutive registers, returning the first.
+    /// Allocate `n` consecutive registers, returning the first. When they
+    /// would not fit, the function is flagged and register 0 returned; the
+    /// caller's `first + i` arithmetic must therefore wrap, never overflow.
     pub fn alloc_n(&mut self, n: usize) -> Reg {
+        if self.next_reg as usize + n > Self::MAX_REG as usize {
+            self.too_many_regs = true;
+            self.next_reg = Self::MAX_REG;
+            self.max_reg = self.max_reg.max(self.next_reg);
+            return 0;
+        }
         let first = self.alloc();
         for _ in 1..n {
             self.alloc();

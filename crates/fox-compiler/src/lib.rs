@@ -33,6 +33,13 @@ pub fn compile_module(
     c.block(&program.body);
     c.emit(fox_bytecode::Op::ReturnNil);
     let fs = c.funcs.pop();
+    if fs.as_ref().is_some_and(|f| f.too_many_regs) {
+        c.error(
+            morph_syntax::diagnostic::codes::TOO_MANY_REGISTERS,
+            "Program terlalu besar: badan modul membutuhkan terlalu banyak register.",
+            morph_syntax::Span::default(),
+        );
+    }
     let diagnostics = std::mem::take(&mut c.diagnostics);
     drop(c);
     if !diagnostics.is_empty() {

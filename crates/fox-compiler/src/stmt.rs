@@ -91,7 +91,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                         count: ids.len() as u16,
                     });
                     for (i, id) in ids.iter().enumerate() {
-                        self.store_name(&id.name, dst + i as Reg);
+                        self.store_name(&id.name, dst.wrapping_add(i as Reg));
                     }
                 }
             },
@@ -99,7 +99,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             StmtKind::Print(args) => {
                 let start = self.f().alloc_n(args.len().max(1));
                 for (i, a) in args.iter().enumerate() {
-                    self.expr_to(a, start + i as Reg);
+                    self.expr_to(a, start.wrapping_add(i as Reg));
                 }
                 self.set_pos(s.span);
                 self.emit(Op::Print {
@@ -115,6 +115,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 let r = value.as_ref().map(|v| self.expr_reg(v));
                 self.set_pos(s.span);
                 self.unwind_regions(0);
+                // The return itself is attributed to the `kembali`, not to
+                // the last line of an inlined `akhirnya`.
+                self.set_pos(s.span);
                 match r {
                     Some(src) => self.emit(Op::Return { src }),
                     None => self.emit(Op::ReturnNil),

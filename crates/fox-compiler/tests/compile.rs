@@ -390,7 +390,6 @@ fn captured_locals_become_cells_and_upvalues() {
 /// release builds it wraps silently, and only the separate `too_many_regs`
 /// flag turns it into E0305.
 #[test]
-#[ignore = "known bug: u16 register overflow panics in debug builds (expr.rs)"]
 fn register_overflow_in_a_function_is_e0305() {
     let src = format!(
         "fungsi f() maka\n    kembali [{}1]\nakhir\n",
@@ -411,7 +410,6 @@ fn many_module_registers_below_the_limit_compile() {
 /// rejects (the VM then reports an internal E0900 at 1:1, and `fox check`
 /// says ok).
 #[test]
-#[ignore = "known bug: module-level register overflow is not diagnosed"]
 fn register_overflow_at_module_level_is_e0305() {
     for src in [
         format!("biar x = [{}1]\n", "1, ".repeat(70_000)),

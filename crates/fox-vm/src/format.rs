@@ -90,7 +90,7 @@ pub fn repr_str(s: &str, out: &mut String) {
     out.push(quote);
 }
 
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 1000;
 
 impl Vm {
     /// `str(v)`: text as is, everything else as `repr`.

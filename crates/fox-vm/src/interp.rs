@@ -191,6 +191,16 @@ impl Vm {
                             Some(r) => Value::Float(r),
                             None => tr!(self.arith($op, Value::Float(p), Value::Float(q))),
                         },
+                        // Mixed int/float: Python converts the int (rounding
+                        // to nearest, as `as f64` does) and computes in floats.
+                        (&Value::Int(i), &Value::Float(q)) => match $float(i as f64, q) {
+                            Some(r) => Value::Float(r),
+                            None => tr!(self.arith($op, Value::Int(i), Value::Float(q))),
+                        },
+                        (&Value::Float(p), &Value::Int(j)) => match $float(p, j as f64) {
+                            Some(r) => Value::Float(r),
+                            None => tr!(self.arith($op, Value::Float(p), Value::Int(j))),
+                        },
                         (x, y) => {
                             let (x, y) = (*x, *y);
                             tr!(self.arith($op, x, y))
@@ -224,6 +234,9 @@ impl Vm {
                     match (rref!($a), rref!($b)) {
                         (&Value::Int(i), &Value::Int(j)) => i $op j,
                         (&Value::Float(p), &Value::Float(q)) => p $op q,
+                        // Exact while the int converts to f64 exactly.
+                        (&Value::Int(i), &Value::Float(q)) if i.unsigned_abs() < (1 << 53) => (i as f64) $op q,
+                        (&Value::Float(p), &Value::Int(j)) if j.unsigned_abs() < (1 << 53) => p $op (j as f64),
                         (x, y) => {
                             let (x, y) = (*x, *y);
                             tr!(self.compare($cmp, x, y))
@@ -671,13 +684,15 @@ impl Vm {
                         if self.budget != u64::MAX || self.heap.wants_gc() {
                             tr!(self.safe_point());
                         }
-                        if let Some(m) = self.cached_instance_method(func, pc!() - 1, rref!(b + 1), sym) {
+                        if let Some(m) =
+                            self.cached_instance_method(func, pc!() - 1, rref!(b + 1), sym)
+                        {
                             if let Object::Closure(cl) = self.heap.get(m) {
                                 let f = cl.func;
                                 let p = &f.get().proto;
                                 if p.is_method
                                     && !p.is_generator
-                                    && argc as usize + 1 <= p.params as usize
+                                    && (argc as usize) < p.params as usize
                                     && self.frames.len() < self.config.max_depth
                                 {
                                     let nb = base + b as usize + 1;

@@ -434,7 +434,7 @@ impl Vm {
 
     #[inline(never)]
     fn eq_depth(&self, a: Value, b: Value, depth: usize) -> bool {
-        if depth > 500 {
+        if depth > 5000 {
             return false;
         }
         match (a, b) {
@@ -518,7 +518,7 @@ impl Vm {
         if let (Some(x), Some(y)) = (self.str_ref(a), self.str_ref(b)) {
             return Some(Some(x.cmp(y)));
         }
-        if depth > 500 {
+        if depth > 5000 {
             return None;
         }
         if let (Some(x), Some(y)) = (self.list_ref(a), self.list_ref(b)) {

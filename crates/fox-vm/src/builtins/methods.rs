@@ -367,8 +367,17 @@ impl Vm {
             "center" | "ljust" | "rjust" | "zfill" => {
                 let width = match a0 {
                     Value::Int(w) => w.max(0) as usize,
-                    _ => 0,
+                    Value::Bool(b) => b as usize,
+                    other => {
+                        return Err(RtError::Msg(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            self.type_name(other)
+                        )))
+                    }
                 };
+                if width > (1 << 31) {
+                    return Err(RtError::msg("MemoryError: teks terlalu besar"));
+                }
                 let fill = match arg(args, 1) {
                     Value::Nil => ' ',
                     v => self.text_arg(v, name)?.chars().next().unwrap_or(' '),
