@@ -307,6 +307,10 @@ pub enum Op {
         dst: Reg,
         name: u16,
     },
+    /// `dst = obj[idx]` with a constant non-negative index.
+    GetIndexI { dst: Reg, obj: Reg, idx: u16 },
+    /// `obj[idx] = src` with a constant non-negative index.
+    SetIndexI { obj: Reg, idx: u16, src: Reg },
     GetIndex {
         dst: Reg,
         obj: Reg,

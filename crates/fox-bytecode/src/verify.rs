@@ -254,6 +254,14 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             }
             name(n)
         }
+        Op::GetIndexI { dst, obj, .. } => {
+            reg(dst)?;
+            reg(obj)
+        }
+        Op::SetIndexI { obj, src, .. } => {
+            reg(obj)?;
+            reg(src)
+        }
         Op::GetIndex { dst, obj, key } => {
             reg(dst)?;
             reg(obj)?;

@@ -168,6 +168,12 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.f().patch_here(end);
             }
             ExprKind::Call(callee, args) => self.call(e, callee, args, dst),
+            ExprKind::Index(obj, key) if const_index(key).is_some() => {
+                let o = self.expr_reg(obj);
+                self.set_pos(e.span);
+                let idx = const_index(key).unwrap_or(0);
+                self.emit(Op::GetIndexI { dst, obj: o, idx });
+            }
             ExprKind::Index(obj, key) => {
                 let o = self.expr_reg(obj);
                 let k = self.expr_reg(key);
@@ -478,5 +484,13 @@ impl<'a, 'i> Compiler<'a, 'i> {
         } else {
             self.emit(Op::Resume { dst, gen: r });
         }
+    }
+}
+
+/// A literal index in `0..=u16::MAX`, compiled into the instruction.
+pub fn const_index(key: &Expr) -> Option<u16> {
+    match &key.kind {
+        ExprKind::Int(i) => u16::try_from(*i).ok(),
+        _ => None,
     }
 }

@@ -305,6 +305,13 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 }
                 self.assign_name(n, value);
             }
+            ExprKind::Index(obj, key) if crate::expr::const_index(key).is_some() => {
+                let o = self.expr_reg(obj);
+                let v = self.expr_reg(value);
+                self.set_pos(target.span);
+                let idx = crate::expr::const_index(key).unwrap_or(0);
+                self.emit(Op::SetIndexI { obj: o, idx, src: v });
+            }
             ExprKind::Index(obj, key) => {
                 let o = self.expr_reg(obj);
                 let k = self.expr_reg(key);

@@ -723,6 +723,19 @@ impl Vm {
                     }
                     Op::Return { src } => {
                         let v = load!(src);
+                        // Fast path: an ordinary frame returning to a caller
+                        // inside this `execute`, with no handler left open.
+                        if fi > stop {
+                            let f = &self.frames[fi];
+                            if f.kind == FrameKind::Normal
+                                && self.handlers.len() <= f.handler_base as usize
+                            {
+                                let ret = f.ret as usize;
+                                self.frames.pop();
+                                self.stack[ret] = v;
+                                continue 'frame;
+                            }
+                        }
                         save_pc!();
                         match self.do_return(v, stop)? {
                             Some(v) => return Ok(v),
@@ -769,6 +782,31 @@ impl Vm {
                         });
                         let this = reg!(0);
                         reg!(dst) = tr!(self.get_super(home, this, sym));
+                    }
+                    Op::GetIndexI { dst, obj, idx } => {
+                        if let &Value::Obj(g) = rref!(obj) {
+                            if let Object::List(l) = self.heap.get(g) {
+                                if let Some(v) = l.get(idx as usize) {
+                                    reg!(dst) = *v;
+                                    continue;
+                                }
+                            }
+                        }
+                        let o = reg!(obj);
+                        reg!(dst) = tr!(self.get_index(o, Value::Int(idx as i64)));
+                    }
+                    Op::SetIndexI { obj, idx, src } => {
+                        let v = load!(src);
+                        if let &Value::Obj(g) = rref!(obj) {
+                            if let Object::List(l) = self.heap.get_mut(g) {
+                                if let Some(slot) = l.get_mut(idx as usize) {
+                                    *slot = v;
+                                    continue;
+                                }
+                            }
+                        }
+                        let o = reg!(obj);
+                        tr!(self.set_index(o, Value::Int(idx as i64), v));
                     }
                     Op::GetIndex { dst, obj, key } => {
                         if let (&Value::Obj(g), &Value::Int(i)) = (rref!(obj), rref!(key)) {
