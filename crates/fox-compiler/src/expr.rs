@@ -329,6 +329,21 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     && fold(c).is_none() =>
             {
                 let ra = self.expr_reg(a);
+                if let Some(imm) = small_int(b) {
+                    self.set_pos(c.span);
+                    let target = 0;
+                    let op = match op {
+                        BinaryOp::Lt => Op::JumpIfNotLtI { a: ra, imm, target },
+                        BinaryOp::Le => Op::JumpIfNotLeI { a: ra, imm, target },
+                        BinaryOp::Gt => Op::JumpIfNotGtI { a: ra, imm, target },
+                        BinaryOp::Ge => Op::JumpIfNotGeI { a: ra, imm, target },
+                        BinaryOp::Eq => Op::JumpIfNotEqI { a: ra, imm, target },
+                        _ => Op::JumpIfNotNeI { a: ra, imm, target },
+                    };
+                    let j = self.emit(op);
+                    self.f().release(mark);
+                    return vec![j];
+                }
                 let rb = self.expr_reg(b);
                 self.set_pos(c.span);
                 let op = match op {
@@ -491,6 +506,14 @@ impl<'a, 'i> Compiler<'a, 'i> {
 pub fn const_index(key: &Expr) -> Option<u16> {
     match &key.kind {
         ExprKind::Int(i) => u16::try_from(*i).ok(),
+        _ => None,
+    }
+}
+
+/// A literal integer that fits an instruction's 16-bit immediate.
+fn small_int(e: &Expr) -> Option<i16> {
+    match &e.kind {
+        ExprKind::Int(i) => i16::try_from(*i).ok(),
         _ => None,
     }
 }

@@ -275,6 +275,16 @@ impl Vm {
                 }
             }
             Object::Dict(d) => {
+                // `d.punya(k)` is the common case: answer it without going
+                // through the general method table.
+                if sym == self.syms.punya && argc == 1 {
+                    let key = self.stack[fbase + 2];
+                    let found = match self.hash_key(key) {
+                        Ok(k) => d.contains(&k),
+                        Err(_) => false,
+                    };
+                    return Ok(Some(Value::Bool(found)));
+                }
                 let name = self.interner.name_rc(sym);
                 if !crate::builtins::methods::is_dict_method(&name) {
                     if let Some(v) = d.get(&crate::dict::HashKey::Str(name.clone())) {

@@ -101,8 +101,6 @@ impl Vm {
             let code_start: *const Op = code.as_ptr();
             // SAFETY: start_pc < code.len() (checked just above).
             let mut ip: *const Op = unsafe { code_start.add(start_pc) };
-            let consts = &func.consts[..];
-            let names = &func.proto.names[..];
             let module = func.module as usize;
 
             macro_rules! reg {
@@ -166,7 +164,7 @@ impl Vm {
             }
             macro_rules! konst {
                 ($k:expr) => {
-                    match consts.get($k as usize) {
+                    match func.consts.get($k as usize) {
                         Some(v) => *v,
                         None => bail!(RtError::Internal("constant out of range".into())),
                     }
@@ -174,7 +172,7 @@ impl Vm {
             }
             macro_rules! name {
                 ($n:expr) => {
-                    match names.get($n as usize) {
+                    match func.proto.names.get($n as usize) {
                         Some(s) => *s,
                         None => bail!(RtError::Internal("name out of range".into())),
                     }

@@ -14,7 +14,9 @@ use std::rc::Rc;
 /// A loaded function prototype with its constants materialised as values.
 #[derive(Debug)]
 pub struct FuncInfo {
-    pub proto: Rc<Proto>,
+    /// The prototype, held inline so the interpreter reaches its code and
+    /// frame size without another indirection.
+    pub proto: Proto,
     /// `proto.consts` as values (strings and big integers live on the heap
     /// and are rooted through the VM's function registry).
     pub consts: Box<[Value]>,

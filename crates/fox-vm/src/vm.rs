@@ -197,7 +197,7 @@ impl Vm {
             .map(|_| std::cell::Cell::new(crate::object::MethodCache::EMPTY))
             .collect();
         self.funcs.add(FuncInfo {
-            proto: proto.clone(),
+            proto: (**proto).clone(),
             consts: consts.into_boxed_slice(),
             children: children.into_boxed_slice(),
             module,

@@ -146,7 +146,15 @@ impl Vm {
         start: usize,
         argc: usize,
     ) -> RtResult<Value> {
-        let args: Vec<Value> = self.stack[start..start + argc].to_vec();
+        let mut buf = [Value::Nil; 4];
+        let heap_args;
+        let args: &[Value] = if argc <= buf.len() {
+            buf[..argc].copy_from_slice(&self.stack[start..start + argc]);
+            &buf[..argc]
+        } else {
+            heap_args = self.stack[start..start + argc].to_vec();
+            &heap_args
+        };
         let name = self.interner.name_rc(sym);
         let Value::Obj(g) = recv else {
             return Err(self.no_attr(recv, sym));
@@ -154,13 +162,13 @@ impl Vm {
         match self.heap.get(g) {
             Object::Str(s) => {
                 let s = s.clone();
-                self.str_method(&s, &name, &args, recv, sym)
+                self.str_method(&s, &name, args, recv, sym)
             }
-            Object::List(_) => self.list_method(g, &name, &args, recv, sym),
-            Object::Dict(_) => self.dict_method(g, &name, &args, recv, sym),
+            Object::List(_) => self.list_method(g, &name, args, recv, sym),
+            Object::Dict(_) => self.dict_method(g, &name, args, recv, sym),
             Object::Instance(inst) => {
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(&args, 0));
+                    let key = self.str_of(arg(args, 0));
                     let ksym = self.interner.intern(&key);
                     let has = match self.heap.get(g) {
                         Object::Instance(i) => {
@@ -176,7 +184,7 @@ impl Vm {
             }
             Object::Class(c) => {
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(&args, 0));
+                    let key = self.str_of(arg(args, 0));
                     let ksym = self.interner.lookup(&key);
                     return Ok(Value::Bool(
                         ksym.is_some_and(|k| c.methods.contains_key(&k)),
@@ -187,7 +195,7 @@ impl Vm {
             Object::Module(id) => {
                 let id = *id;
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(&args, 0));
+                    let key = self.str_of(arg(args, 0));
                     return Ok(Value::Bool(self.module_get(id, &key).is_some()));
                 }
                 Err(self.no_attr(recv, sym))
