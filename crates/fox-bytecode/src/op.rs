@@ -308,9 +308,17 @@ pub enum Op {
         name: u16,
     },
     /// `dst = obj[idx]` with a constant non-negative index.
-    GetIndexI { dst: Reg, obj: Reg, idx: u16 },
+    GetIndexI {
+        dst: Reg,
+        obj: Reg,
+        idx: u16,
+    },
     /// `obj[idx] = src` with a constant non-negative index.
-    SetIndexI { obj: Reg, idx: u16, src: Reg },
+    SetIndexI {
+        obj: Reg,
+        idx: u16,
+        src: Reg,
+    },
     GetIndex {
         dst: Reg,
         obj: Reg,

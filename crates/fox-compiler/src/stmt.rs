@@ -310,7 +310,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 let v = self.expr_reg(value);
                 self.set_pos(target.span);
                 let idx = crate::expr::const_index(key).unwrap_or(0);
-                self.emit(Op::SetIndexI { obj: o, idx, src: v });
+                self.emit(Op::SetIndexI {
+                    obj: o,
+                    idx,
+                    src: v,
+                });
             }
             ExprKind::Index(obj, key) => {
                 let o = self.expr_reg(obj);

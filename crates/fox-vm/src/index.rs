@@ -165,6 +165,14 @@ impl Vm {
             Value::Nil => Ok(None),
             Value::Int(i) => Ok(Some(i)),
             Value::Bool(b) => Ok(Some(b as i64)),
+            // Huge bounds clamp, as in Python.
+            Value::Obj(g) => match self.heap.get(g) {
+                Object::BigInt(b) if b.sign() == num_bigint::Sign::Minus => Ok(Some(i64::MIN / 2)),
+                Object::BigInt(_) => Ok(Some(i64::MAX / 2)),
+                _ => Err(RtError::msg(
+                    "slice indices must be integers or None or have an __index__ method",
+                )),
+            },
             _ => Err(RtError::msg(
                 "slice indices must be integers or None or have an __index__ method",
             )),

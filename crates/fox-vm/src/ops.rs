@@ -190,6 +190,12 @@ impl Vm {
                 let (seq, n) = match (self.num(a), self.num(b)) {
                     (None, Some(Num::Int(n))) => (a, n),
                     (Some(Num::Int(n)), None) => (b, n),
+                    (None, Some(Num::Big(_))) | (Some(Num::Big(_)), None)
+                        if self.str_ref(a).or(self.str_ref(b)).is_some()
+                            || self.list_ref(a).or(self.list_ref(b)).is_some() =>
+                    {
+                        return Err(RtError::msg("cannot fit 'int' into an index-sized integer"))
+                    }
                     _ => return Err(self.unsupported(op, a, b)),
                 };
                 let n = n.max(0) as usize;

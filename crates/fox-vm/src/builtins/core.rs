@@ -89,6 +89,7 @@ pub fn chr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let n = match arg(args, 0) {
         Value::Int(i) => i,
         Value::Bool(b) => b as i64,
+        v if vm.type_name(v) == "int" => i64::MAX,
         v => {
             return Err(RtError::Msg(format!(
                 "an integer is required (got type {})",
@@ -96,6 +97,11 @@ pub fn chr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             )))
         }
     };
+    if (0xD800..=0xDFFF).contains(&n) {
+        return Err(RtError::Msg(format!(
+            "chr() arg {n} is a surrogate code point, which Morph texts cannot hold"
+        )));
+    }
     match u32::try_from(n).ok().and_then(char::from_u32) {
         Some(c) => Ok(vm.new_string(c.to_string())),
         None => Err(RtError::msg("chr() arg not in range(0x110000)")),

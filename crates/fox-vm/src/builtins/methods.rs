@@ -101,6 +101,44 @@ pub fn replace_all(h: &str, a: &str, b: &str) -> String {
     h.replace(a, b)
 }
 
+/// A `[start:end]` window of a text given Python-style optional bounds:
+/// byte range plus the number of characters before it. `None` when the
+/// start lies beyond the end of the text (Python then finds nothing).
+struct Window {
+    start: usize,
+    end: usize,
+    chars_before: usize,
+}
+
+fn window(s: &str, start: Value, end: Value) -> Option<Window> {
+    let len = s.chars().count() as i64;
+    let bound = |v: Value, default: i64| -> i64 {
+        match v {
+            Value::Int(i) if i < 0 => (i + len).max(0),
+            Value::Int(i) => i,
+            Value::Bool(b) => b as i64,
+            _ => default,
+        }
+    };
+    let a = bound(start, 0);
+    let b = bound(end, len).min(len);
+    if a > len {
+        return None;
+    }
+    let b = b.max(a);
+    let byte_at = |c: i64| -> usize {
+        s.char_indices()
+            .nth(c as usize)
+            .map(|(i, _)| i)
+            .unwrap_or(s.len())
+    };
+    Some(Window {
+        start: byte_at(a),
+        end: byte_at(b),
+        chars_before: a as usize,
+    })
+}
+
 fn py_split_whitespace(s: &str, max: Option<usize>) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = s.trim_start();
@@ -245,26 +283,23 @@ impl Vm {
                     _ => self.new_string(replace_all(s, &a, &b)),
                 }
             }
-            "temukan" | "find" | "index" => {
+            "temukan" | "find" | "index" | "rfind" => {
                 let n = self.text_arg(a0, name)?;
-                let start = match arg(args, 1) {
-                    Value::Int(i) if i >= 0 => i as usize,
-                    Value::Int(i) => {
-                        let len = s.chars().count() as i64;
-                        (len + i).max(0) as usize
+                let Some(w) = window(s, arg(args, 1), arg(args, 2)) else {
+                    if name == "index" {
+                        return Err(RtError::msg("substring not found"));
                     }
-                    _ => 0,
+                    return Ok(Value::Int(-1));
                 };
-                let r = find_chars(s, &n, start);
-                if name == "index" && r < 0 {
-                    return Err(RtError::msg("substring not found"));
-                }
-                Value::Int(r)
-            }
-            "rfind" => {
-                let n = self.text_arg(a0, name)?;
-                match s.rfind(&n) {
-                    Some(b) => Value::Int(s[..b].chars().count() as i64),
+                let hay = &s[w.start..w.end];
+                let found = if name == "rfind" {
+                    hay.rfind(&n)
+                } else {
+                    hay.find(&n)
+                };
+                match found {
+                    Some(b) => Value::Int((w.chars_before + hay[..b].chars().count()) as i64),
+                    None if name == "index" => return Err(RtError::msg("substring not found")),
                     None => Value::Int(-1),
                 }
             }
@@ -317,13 +352,19 @@ impl Vm {
                 }
                 self.new_string(out)
             }
-            "awalan" | "startswith" => {
+            "awalan" | "startswith" | "akhiran" | "endswith" => {
                 let p = self.text_arg(a0, name)?;
-                Value::Bool(s.starts_with(p.as_str()))
-            }
-            "akhiran" | "endswith" => {
-                let p = self.text_arg(a0, name)?;
-                Value::Bool(s.ends_with(p.as_str()))
+                match window(s, arg(args, 1), arg(args, 2)) {
+                    Some(w) => {
+                        let hay = &s[w.start..w.end];
+                        Value::Bool(if matches!(name, "awalan" | "startswith") {
+                            hay.starts_with(p.as_str())
+                        } else {
+                            hay.ends_with(p.as_str())
+                        })
+                    }
+                    None => Value::Bool(false),
+                }
             }
             "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
             "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic)),
@@ -337,10 +378,16 @@ impl Vm {
             ),
             "count" => {
                 let n = self.text_arg(a0, name)?;
-                if n.is_empty() {
-                    Value::Int(s.chars().count() as i64 + 1)
-                } else {
-                    Value::Int(s.matches(n.as_str()).count() as i64)
+                match window(s, arg(args, 1), arg(args, 2)) {
+                    Some(w) => {
+                        let hay = &s[w.start..w.end];
+                        if n.is_empty() {
+                            Value::Int(hay.chars().count() as i64 + 1)
+                        } else {
+                            Value::Int(hay.matches(n.as_str()).count() as i64)
+                        }
+                    }
+                    None => Value::Int(0),
                 }
             }
             "title" => {
