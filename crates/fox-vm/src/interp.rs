@@ -312,7 +312,7 @@ impl Vm {
                         reg!(dst) = v;
                     }
                     Op::SetGlobal { src, slot } => {
-                        let v = reg!(src);
+                        let v = load!(src);
                         match self.modules[module].globals.get_mut(slot as usize) {
                             Some(s) => *s = v,
                             None => bail!(RtError::Internal("global slot out of range".into())),
@@ -323,8 +323,8 @@ impl Vm {
                         reg!(r) = self.alloc(Object::Cell(v));
                     }
                     Op::GetCell { dst, cell } => {
-                        let v = match reg!(cell) {
-                            Value::Obj(g) => match self.heap.get(g) {
+                        let v = match rref!(cell) {
+                            &Value::Obj(g) => match self.heap.get(g) {
                                 Object::Cell(v) => *v,
                                 _ => bail!(RtError::Internal("register is not a cell".into())),
                             },
@@ -333,8 +333,8 @@ impl Vm {
                         reg!(dst) = v;
                     }
                     Op::SetCell { cell, src } => {
-                        let v = reg!(src);
-                        if let Value::Obj(g) = reg!(cell) {
+                        let v = load!(src);
+                        if let &Value::Obj(g) = rref!(cell) {
                             if let Object::Cell(slot) = self.heap.get_mut(g) {
                                 *slot = v;
                                 continue;
@@ -353,7 +353,7 @@ impl Vm {
                         }
                     }
                     Op::SetUpval { idx, src } => {
-                        let v = reg!(src);
+                        let v = load!(src);
                         let cell = closure.and_then(|c| match self.heap.get(c) {
                             Object::Closure(cl) => cl.captures.get(idx as usize).copied(),
                             _ => None,
@@ -501,7 +501,7 @@ impl Vm {
                         reg!(dst) = tr!(self.arith(Arith::Shr, x, y));
                     }
                     Op::Neg { dst, src } => {
-                        let x = reg!(src);
+                        let x = load!(src);
                         reg!(dst) = match x {
                             Value::Int(i) if i != i64::MIN => Value::Int(-i),
                             Value::Float(f) => Value::Float(-f),
@@ -509,11 +509,11 @@ impl Vm {
                         };
                     }
                     Op::Not { dst, src } => {
-                        let x = reg!(src);
+                        let x = load!(src);
                         reg!(dst) = Value::Bool(!self.truthy(x));
                     }
                     Op::BitNot { dst, src } => {
-                        let x = reg!(src);
+                        let x = load!(src);
                         reg!(dst) = tr!(self.bit_not(x));
                     }
                     Op::Eq { dst, a, b } => reg!(dst) = Value::Bool(equal!(a, b)),
@@ -636,7 +636,7 @@ impl Vm {
                         }
                         // Fast path: a plain (non-generator) closure with
                         // an acceptable argument count.
-                        if let Value::Obj(g) = reg!(b) {
+                        if let &Value::Obj(g) = rref!(b) {
                             if let Object::Closure(c) = self.heap.get(g) {
                                 let f = c.func;
                                 let p = &f.get().proto;
@@ -750,8 +750,7 @@ impl Vm {
 
                     Op::GetAttr { dst, obj, name } => {
                         let sym = name!(name);
-                        let o = reg!(obj);
-                        if let Value::Obj(g) = o {
+                        if let &Value::Obj(g) = rref!(obj) {
                             if let Object::Instance(inst) = self.heap.get(g) {
                                 if let Some(v) = inst.get(sym) {
                                     reg!(dst) = v;
@@ -759,17 +758,19 @@ impl Vm {
                                 }
                             }
                         }
+                        let o = reg!(obj);
                         reg!(dst) = tr!(self.get_attr(o, sym));
                     }
                     Op::SetAttr { obj, name, src } => {
                         let sym = name!(name);
-                        let (o, v) = (reg!(obj), reg!(src));
-                        if let Value::Obj(g) = o {
+                        let v = load!(src);
+                        if let &Value::Obj(g) = rref!(obj) {
                             if let Object::Instance(inst) = self.heap.get_mut(g) {
                                 inst.set(sym, v);
                                 continue;
                             }
                         }
+                        let o = reg!(obj);
                         tr!(self.set_attr(o, sym, v));
                     }
                     Op::GetSuper { dst, name } => {
@@ -870,13 +871,13 @@ impl Vm {
                         self.host.write_out(s.as_bytes());
                     }
                     Op::WriteStr { src } => {
-                        let v = reg!(src);
+                        let v = load!(src);
                         let mut s = String::new();
                         self.write_str(v, &mut s);
                         self.host.write_out(s.as_bytes());
                     }
                     Op::Unpack { dst, src, count } => {
-                        let v = reg!(src);
+                        let v = load!(src);
                         let items = tr!(self.sequence_items(v));
                         if items.len() < count as usize {
                             bail!(RtError::Msg(format!(
@@ -1035,7 +1036,7 @@ impl Vm {
                         bail!(RtError::Thrown(v));
                     }
                     Op::Yield { src } => {
-                        let v = reg!(src);
+                        let v = load!(src);
                         save_pc!();
                         match self.yield_generator(v, stop)? {
                             Some(v) => return Ok(v),
