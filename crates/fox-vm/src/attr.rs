@@ -6,6 +6,7 @@ use crate::builtins::methods;
 use crate::dict::HashKey;
 use crate::error::{RtError, RtResult};
 use crate::object::{BoundMethod, BoundTarget, Object};
+use crate::value::V;
 use crate::value::{Gc, Value};
 use crate::vm::Vm;
 use fox_bytecode::Sym;
@@ -20,8 +21,8 @@ impl Vm {
 
     pub fn no_attr(&self, v: Value, sym: Sym) -> RtError {
         let name = self.interner.name(sym);
-        match v {
-            Value::Obj(g) => match self.heap.get(g) {
+        match v.unpack() {
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Instance(_) => RtError::Msg(format!(
                     "Instance '{}' has no attribute '{name}'",
                     self.repr_of(v)
@@ -50,7 +51,7 @@ impl Vm {
 
     #[inline(never)]
     pub fn get_attr(&mut self, obj: Value, sym: Sym) -> RtResult<Value> {
-        let Value::Obj(g) = obj else {
+        let V::Obj(g) = obj.unpack() else {
             return Err(self.no_attr(obj, sym));
         };
         match self.heap.get(g) {
@@ -127,7 +128,7 @@ impl Vm {
 
     #[inline(never)]
     pub fn set_attr(&mut self, obj: Value, sym: Sym, v: Value) -> RtResult<()> {
-        let Value::Obj(g) = obj else {
+        let V::Obj(g) = obj.unpack() else {
             return Err(self.no_attr(obj, sym));
         };
         match self.heap.get_mut(g) {

@@ -7,6 +7,7 @@ use crate::builtins::NATIVES;
 use crate::error::{RtError, RtResult};
 use crate::funcref::FuncRef;
 use crate::object::{BoundTarget, GenState, Generator, Instance, Object, Variant};
+use crate::value::V;
 use crate::value::{Gc, Value};
 use crate::vm::{Frame, FrameKind, Vm};
 use fox_bytecode::Sym;
@@ -74,9 +75,9 @@ impl Vm {
     /// `Ok(None)`: a frame was pushed; `Ok(Some(v))`: finished with `v`.
     pub fn call_value(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
         let callee = self.stack[fbase];
-        match callee {
-            Value::Native(id) => self.call_native(id, fbase + 1, argc).map(Some),
-            Value::Obj(g) => match self.heap.get(g) {
+        match callee.unpack() {
+            V::Native(id) => self.call_native(id, fbase + 1, argc).map(Some),
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Closure(c) => {
                     let func = c.func;
                     self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal)
@@ -119,7 +120,7 @@ impl Vm {
     /// `stack[fbase+1]` (counted in `argc`).
     fn call_with_self(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
         let f = self.stack[fbase];
-        if let Value::Obj(g) = f {
+        if let V::Obj(g) = f.unpack() {
             if let Object::Closure(c) = self.heap.get(g) {
                 let func = c.func;
                 if func.get().proto.is_method {
@@ -182,7 +183,7 @@ impl Vm {
         };
         self.shift_args_right(fbase, argc);
         self.stack[fbase + 1] = inst;
-        if let Value::Obj(g) = init {
+        if let V::Obj(g) = init.unpack() {
             if let Object::Closure(c) = self.heap.get(g) {
                 let func = c.func;
                 return self.push_closure_frame(
@@ -218,7 +219,7 @@ impl Vm {
     #[inline(never)]
     pub fn call_method(&mut self, fbase: usize, argc: usize, sym: Sym) -> RtResult<Option<Value>> {
         let recv = self.stack[fbase + 1];
-        let Value::Obj(g) = recv else {
+        let V::Obj(g) = recv.unpack() else {
             return self
                 .call_builtin_method(recv, sym, fbase + 2, argc)
                 .map(Some);
@@ -306,7 +307,7 @@ impl Vm {
     /// `ini` explicitly as the first argument).
     fn call_plain(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
         let f = self.stack[fbase];
-        if let Value::Obj(g) = f {
+        if let V::Obj(g) = f.unpack() {
             if let Object::Closure(c) = self.heap.get(g) {
                 let func = c.func;
                 return self.push_closure_frame(g, func, fbase + 1, argc, fbase, FrameKind::Normal);

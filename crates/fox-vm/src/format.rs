@@ -3,6 +3,7 @@
 //! round-trip floats with Python's exponent thresholds, `True`/`False`/`None`.
 
 use crate::object::{BoundTarget, Object};
+use crate::value::V;
 use crate::value::{Gc, Value};
 use crate::vm::Vm;
 use std::fmt::Write;
@@ -95,7 +96,7 @@ const MAX_DEPTH: usize = 1000;
 impl Vm {
     /// `str(v)`: text as is, everything else as `repr`.
     pub fn str_of(&self, v: Value) -> String {
-        if let Value::Obj(g) = v {
+        if let V::Obj(g) = v.unpack() {
             if let Object::Str(s) = self.heap.get(g) {
                 return s.to_string();
             }
@@ -117,18 +118,18 @@ impl Vm {
     }
 
     fn write_value(&self, v: Value, out: &mut String, repr: bool, stack: &mut Vec<Gc>) {
-        match v {
-            Value::Nil | Value::Undef => out.push_str("None"),
-            Value::Bool(true) => out.push_str("True"),
-            Value::Bool(false) => out.push_str("False"),
-            Value::Int(i) => {
+        match v.unpack() {
+            V::Nil | V::Undef => out.push_str("None"),
+            V::Bool(true) => out.push_str("True"),
+            V::Bool(false) => out.push_str("False"),
+            V::Int(i) => {
                 let _ = write!(out, "{i}");
             }
-            Value::Float(f) => out.push_str(&fmt_float(f)),
-            Value::Native(id) => {
+            V::Float(f) => out.push_str(&fmt_float(f)),
+            V::Native(id) => {
                 let _ = write!(out, "<fungsi bawaan {}>", crate::builtins::native_name(id));
             }
-            Value::Obj(g) => self.write_obj(g, out, repr, stack),
+            V::Obj(g) => self.write_obj(g, out, repr, stack),
         }
     }
 
@@ -246,25 +247,25 @@ impl Vm {
     }
 
     pub fn func_name(&self, f: Value) -> String {
-        match f {
-            Value::Obj(g) => match self.heap.get(g) {
+        match f.unpack() {
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Closure(c) => c.func.get().proto.name.to_string(),
                 _ => "?".to_string(),
             },
-            Value::Native(id) => crate::builtins::native_name(id).to_string(),
+            V::Native(id) => crate::builtins::native_name(id).to_string(),
             _ => "?".to_string(),
         }
     }
 
     /// Python's type name of a value, for error messages.
     pub fn type_name(&self, v: Value) -> &'static str {
-        match v {
-            Value::Nil | Value::Undef => "NoneType",
-            Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
-            Value::Float(_) => "float",
-            Value::Native(_) => "builtin_function_or_method",
-            Value::Obj(g) => match self.heap.get(g) {
+        match v.unpack() {
+            V::Nil | V::Undef => "NoneType",
+            V::Bool(_) => "bool",
+            V::Int(_) => "int",
+            V::Float(_) => "float",
+            V::Native(_) => "builtin_function_or_method",
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Str(_) => "str",
                 Object::BigInt(_) => "int",
                 Object::List(_) => "list",
@@ -284,12 +285,12 @@ impl Vm {
 
     /// Morph's `tipe(x)`.
     pub fn morph_type(&self, v: Value) -> &'static str {
-        match v {
-            Value::Nil | Value::Undef => "nil",
-            Value::Bool(_) => "boolean",
-            Value::Int(_) | Value::Float(_) => "angka",
-            Value::Native(_) => "objek",
-            Value::Obj(g) => match self.heap.get(g) {
+        match v.unpack() {
+            V::Nil | V::Undef => "nil",
+            V::Bool(_) => "boolean",
+            V::Int(_) | V::Float(_) => "angka",
+            V::Native(_) => "objek",
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Str(_) => "teks",
                 Object::BigInt(_) => "angka",
                 Object::List(_) => "daftar",

@@ -4,6 +4,7 @@
 //! register, a global or another root, so cycles are freed.
 
 use crate::object::Object;
+use crate::value::V;
 use crate::value::{Gc, Value};
 
 pub struct Heap {
@@ -87,7 +88,7 @@ impl Heap {
 
     #[inline]
     pub fn mark_value(&mut self, v: Value) {
-        if let Value::Obj(g) = v {
+        if let V::Obj(g) = v.unpack() {
             self.mark(g);
         }
     }
@@ -111,7 +112,7 @@ impl Heap {
         while let Some(i) = gray.pop() {
             if let Some(obj) = objects.get(i as usize) {
                 obj.for_each_ref(|v| {
-                    if let Value::Obj(g) = v {
+                    if let V::Obj(g) = v.unpack() {
                         if let Some(m) = marks.get_mut(g.0 as usize) {
                             if !*m {
                                 *m = true;

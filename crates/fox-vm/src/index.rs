@@ -4,6 +4,7 @@
 use crate::error::{RtError, RtResult};
 use crate::object::Object;
 use crate::value::Value;
+use crate::value::V;
 use crate::vm::Vm;
 
 /// Resolve a Python index against a length.
@@ -39,10 +40,10 @@ pub fn slice_bounds(lo: Option<i64>, hi: Option<i64>, len: usize) -> (usize, usi
 
 impl Vm {
     fn index_int(&self, k: Value, what: &str) -> RtResult<i64> {
-        match k {
-            Value::Int(i) => Ok(i),
-            Value::Bool(b) => Ok(b as i64),
-            Value::Obj(g) if matches!(self.heap.get(g), Object::BigInt(_)) => Ok(i64::MAX),
+        match k.unpack() {
+            V::Int(i) => Ok(i),
+            V::Bool(b) => Ok(b as i64),
+            V::Obj(g) if matches!(self.heap.get(g), Object::BigInt(_)) => Ok(i64::MAX),
             _ => Err(RtError::Msg(format!(
                 "{what} indices must be integers or slices, not {}",
                 self.type_name(k)
@@ -70,7 +71,7 @@ impl Vm {
 
     #[inline(never)]
     pub fn get_index(&mut self, obj: Value, key: Value) -> RtResult<Value> {
-        let Value::Obj(g) = obj else {
+        let V::Obj(g) = obj.unpack() else {
             return Err(RtError::Msg(format!(
                 "'{}' object is not subscriptable",
                 self.type_name(obj)
@@ -86,9 +87,9 @@ impl Vm {
             }
             Object::Str(s) => {
                 let s = s.clone();
-                let i = match key {
-                    Value::Int(i) => i,
-                    Value::Bool(b) => b as i64,
+                let i = match key.unpack() {
+                    V::Int(i) => i,
+                    V::Bool(b) => b as i64,
                     _ => {
                         return Err(RtError::Msg(format!(
                             "string indices must be integers, not '{}'",
@@ -120,7 +121,7 @@ impl Vm {
 
     #[inline(never)]
     pub fn set_index(&mut self, obj: Value, key: Value, v: Value) -> RtResult<()> {
-        let Value::Obj(g) = obj else {
+        let V::Obj(g) = obj.unpack() else {
             return Err(RtError::Msg(format!(
                 "'{}' object does not support item assignment",
                 self.type_name(obj)
@@ -161,12 +162,12 @@ impl Vm {
     }
 
     fn slice_bound(&self, v: Value) -> RtResult<Option<i64>> {
-        match v {
-            Value::Nil => Ok(None),
-            Value::Int(i) => Ok(Some(i)),
-            Value::Bool(b) => Ok(Some(b as i64)),
+        match v.unpack() {
+            V::Nil => Ok(None),
+            V::Int(i) => Ok(Some(i)),
+            V::Bool(b) => Ok(Some(b as i64)),
             // Huge bounds clamp, as in Python.
-            Value::Obj(g) => match self.heap.get(g) {
+            V::Obj(g) => match self.heap.get(g) {
                 Object::BigInt(b) if b.sign() == num_bigint::Sign::Minus => Ok(Some(i64::MIN / 2)),
                 Object::BigInt(_) => Ok(Some(i64::MAX / 2)),
                 _ => Err(RtError::msg(
@@ -182,7 +183,7 @@ impl Vm {
     #[inline(never)]
     pub fn slice(&mut self, obj: Value, lo: Value, hi: Value) -> RtResult<Value> {
         let (lo, hi) = (self.slice_bound(lo)?, self.slice_bound(hi)?);
-        if let Value::Obj(g) = obj {
+        if let V::Obj(g) = obj.unpack() {
             match self.heap.get(g) {
                 Object::List(l) => {
                     let (a, b) = slice_bounds(lo, hi, l.len());

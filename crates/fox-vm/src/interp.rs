@@ -10,6 +10,7 @@ use crate::error::{RtError, RtResult, VmError};
 use crate::object::{Closure, Object, SavedHandler, Variant};
 use crate::ops::{int_mod, Arith, Cmp};
 use crate::value::Value;
+use crate::value::V;
 use crate::vm::{FrameKind, Handler, Vm};
 use fox_bytecode::{Capture, Op, NO_REG};
 
@@ -114,16 +115,6 @@ impl Vm {
                     *unsafe { &mut *regs.add($r as usize) }
                 };
             }
-            // A shared view of a register: matching through it reads the tag
-            // and the payload separately, which keeps store-to-load
-            // forwarding working after a field-wise write (a 16-byte copy
-            // of a just-written value would stall).
-            macro_rules! rref {
-                ($r:expr) => {
-                    // SAFETY: as for `reg!`.
-                    unsafe { &*regs.add($r as usize) }
-                };
-            }
             macro_rules! refresh {
                 () => {
                     regs = self.stack[base..].as_mut_ptr()
@@ -180,106 +171,86 @@ impl Vm {
             }
             macro_rules! arith {
                 ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $float:expr) => {{
-                    let v = match (rref!($a), rref!($b)) {
-                        (&Value::Int(i), &Value::Int(j)) => match $int(i, j) {
-                            Some(r) => Value::Int(r),
-                            None => tr!(self.arith($op, Value::Int(i), Value::Int(j))),
-                        },
-                        (&Value::Float(p), &Value::Float(q)) => match $float(p, q) {
-                            Some(r) => Value::Float(r),
-                            None => tr!(self.arith($op, Value::Float(p), Value::Float(q))),
-                        },
-                        // Mixed int/float: Python converts the int (rounding
-                        // to nearest, as `as f64` does) and computes in floats.
-                        (&Value::Int(i), &Value::Float(q)) => match $float(i as f64, q) {
-                            Some(r) => Value::Float(r),
-                            None => tr!(self.arith($op, Value::Int(i), Value::Float(q))),
-                        },
-                        (&Value::Float(p), &Value::Int(j)) => match $float(p, j as f64) {
-                            Some(r) => Value::Float(r),
-                            None => tr!(self.arith($op, Value::Float(p), Value::Int(j))),
-                        },
-                        (x, y) => {
-                            let (x, y) = (*x, *y);
-                            tr!(self.arith($op, x, y))
-                        }
+                    let (x, y) = (reg!($a), reg!($b));
+                    let fast = if let (Some(i), Some(j)) = (x.as_int(), y.as_int()) {
+                        $int(i, j).and_then(Value::small_int)
+                    } else if let (Some(p), Some(q)) = (x.as_float(), y.as_float()) {
+                        $float(p, q).map(Value::Float)
+                    } else if let (Some(i), Some(q)) = (x.as_int(), y.as_float()) {
+                        // Python converts the int (rounding to nearest, as
+                        // `as f64` does) and computes in floats.
+                        $float(i as f64, q).map(Value::Float)
+                    } else if let (Some(p), Some(j)) = (x.as_float(), y.as_int()) {
+                        $float(p, j as f64).map(Value::Float)
+                    } else {
+                        None
                     };
-                    reg!($dst) = v;
+                    reg!($dst) = match fast {
+                        Some(v) => v,
+                        None => tr!(self.arith($op, x, y)),
+                    };
                 }};
             }
             macro_rules! arith_imm {
                 ($dst:expr, $a:expr, $imm:expr, $op:expr, $int:expr, $float:expr) => {{
+                    let x = reg!($a);
                     let j = $imm as i64;
-                    let v = match rref!($a) {
-                        &Value::Int(i) => match $int(i, j) {
-                            Some(r) => Value::Int(r),
-                            None => tr!(self.arith($op, Value::Int(i), Value::Int(j))),
-                        },
-                        &Value::Float(p) => match $float(p, j as f64) {
-                            Some(r) => Value::Float(r),
-                            None => tr!(self.arith($op, Value::Float(p), Value::Int(j))),
-                        },
-                        x => {
-                            let x = *x;
-                            tr!(self.arith($op, x, Value::Int(j)))
-                        }
+                    let fast = if let Some(i) = x.as_int() {
+                        $int(i, j).and_then(Value::small_int)
+                    } else if let Some(p) = x.as_float() {
+                        $float(p, j as f64).map(Value::Float)
+                    } else {
+                        None
                     };
-                    reg!($dst) = v;
+                    reg!($dst) = match fast {
+                        Some(v) => v,
+                        None => tr!(self.arith($op, x, Value::Int(j))),
+                    };
                 }};
             }
             macro_rules! compare {
                 ($a:expr, $b:expr, $cmp:expr, $op:tt) => {{
-                    match (rref!($a), rref!($b)) {
-                        (&Value::Int(i), &Value::Int(j)) => i $op j,
-                        (&Value::Float(p), &Value::Float(q)) => p $op q,
-                        // Exact while the int converts to f64 exactly.
-                        (&Value::Int(i), &Value::Float(q)) if i.unsigned_abs() < (1 << 53) => (i as f64) $op q,
-                        (&Value::Float(p), &Value::Int(j)) if j.unsigned_abs() < (1 << 53) => p $op (j as f64),
-                        (x, y) => {
-                            let (x, y) = (*x, *y);
-                            tr!(self.compare($cmp, x, y))
+                    let (x, y) = (reg!($a), reg!($b));
+                    if let (Some(i), Some(j)) = (x.as_int(), y.as_int()) {
+                        i $op j
+                    } else if let (Some(p), Some(q)) = (x.as_float(), y.as_float()) {
+                        p $op q
+                    } else {
+                        // Inline ints convert to f64 exactly (|i| < 2^47).
+                        match (x.as_int(), y.as_float(), x.as_float(), y.as_int()) {
+                            (Some(i), Some(q), _, _) => (i as f64) $op q,
+                            (_, _, Some(p), Some(j)) => p $op (j as f64),
+                            _ => tr!(self.compare($cmp, x, y)),
                         }
                     }
                 }};
             }
             macro_rules! compare_imm {
                 ($a:expr, $imm:expr, $cmp:expr, $op:tt) => {{
-                    match rref!($a) {
-                        &Value::Int(i) => i $op ($imm as i64),
-                        &Value::Float(p) => p $op ($imm as f64),
-                        x => {
-                            let x = *x;
-                            tr!(self.compare($cmp, x, Value::Int($imm as i64)))
-                        }
+                    let x = reg!($a);
+                    if let Some(i) = x.as_int() {
+                        i $op ($imm as i64)
+                    } else if let Some(p) = x.as_float() {
+                        p $op ($imm as f64)
+                    } else {
+                        tr!(self.compare($cmp, x, Value::Int($imm as i64)))
                     }
                 }};
             }
             macro_rules! equal {
                 ($a:expr, $b:expr) => {{
-                    match (rref!($a), rref!($b)) {
-                        (&Value::Int(i), &Value::Int(j)) => i == j,
-                        (&Value::Nil, y) => matches!(y, Value::Nil),
-                        (x, &Value::Nil) => matches!(x, Value::Nil),
-                        (&Value::Obj(g), &Value::Obj(h)) if g == h => true,
-                        (x, y) => {
-                            let (x, y) = (*x, *y);
-                            self.values_equal(x, y)
-                        }
+                    let (x, y) = (reg!($a), reg!($b));
+                    if x.same(y) && x.as_float().is_none() {
+                        // Identical non-float words are equal (floats: NaN).
+                        true
+                    } else if let (Some(i), Some(j)) = (x.as_int(), y.as_int()) {
+                        i == j
+                    } else if x.is_nil() || y.is_nil() {
+                        false
+                    } else {
+                        self.values_equal(x, y)
                     }
                 }};
-            }
-            // Copy a register field-wise (see `rref!`).
-            macro_rules! load {
-                ($r:expr) => {
-                    match rref!($r) {
-                        &Value::Int(i) => Value::Int(i),
-                        &Value::Float(f) => Value::Float(f),
-                        &Value::Obj(g) => Value::Obj(g),
-                        &Value::Bool(b) => Value::Bool(b),
-                        &Value::Nil => Value::Nil,
-                        other => *other,
-                    }
-                };
             }
 
             loop {
@@ -294,7 +265,7 @@ impl Vm {
                     Op::LoadBool { dst, value } => reg!(dst) = Value::Bool(value),
                     Op::LoadInt { dst, value } => reg!(dst) = Value::Int(value as i64),
                     Op::LoadConst { dst, k } => reg!(dst) = konst!(k),
-                    Op::Move { dst, src } => reg!(dst) = load!(src),
+                    Op::Move { dst, src } => reg!(dst) = reg!(src),
                     Op::GetGlobal { dst, slot } => {
                         let v = self.modules[module]
                             .globals
@@ -312,7 +283,7 @@ impl Vm {
                         reg!(dst) = v;
                     }
                     Op::SetGlobal { src, slot } => {
-                        let v = load!(src);
+                        let v = reg!(src);
                         match self.modules[module].globals.get_mut(slot as usize) {
                             Some(s) => *s = v,
                             None => bail!(RtError::Internal("global slot out of range".into())),
@@ -323,8 +294,8 @@ impl Vm {
                         reg!(r) = self.alloc(Object::Cell(v));
                     }
                     Op::GetCell { dst, cell } => {
-                        let v = match rref!(cell) {
-                            &Value::Obj(g) => match self.heap.get(g) {
+                        let v = match reg!(cell).unpack() {
+                            V::Obj(g) => match self.heap.get(g) {
                                 Object::Cell(v) => *v,
                                 _ => bail!(RtError::Internal("register is not a cell".into())),
                             },
@@ -333,8 +304,8 @@ impl Vm {
                         reg!(dst) = v;
                     }
                     Op::SetCell { cell, src } => {
-                        let v = load!(src);
-                        if let &Value::Obj(g) = rref!(cell) {
+                        let v = reg!(src);
+                        if let Some(g) = reg!(cell).as_obj() {
                             if let Object::Cell(slot) = self.heap.get_mut(g) {
                                 *slot = v;
                                 continue;
@@ -353,7 +324,7 @@ impl Vm {
                         }
                     }
                     Op::SetUpval { idx, src } => {
-                        let v = load!(src);
+                        let v = reg!(src);
                         let cell = closure.and_then(|c| match self.heap.get(c) {
                             Object::Closure(cl) => cl.captures.get(idx as usize).copied(),
                             _ => None,
@@ -405,25 +376,13 @@ impl Vm {
                     }
                     Op::Div { dst, a, b } => {
                         let (x, y) = (reg!(a), reg!(b));
-                        let v = match (x, y) {
-                            (Value::Float(p), Value::Float(q)) if q != 0.0 => Value::Float(p / q),
-                            (Value::Int(i), Value::Int(j))
-                                if j != 0
-                                    && i.unsigned_abs() < (1 << 53)
-                                    && j.unsigned_abs() < (1 << 53) =>
-                            {
-                                Value::Float(i as f64 / j as f64)
-                            }
-                            (Value::Float(p), Value::Int(j))
-                                if j != 0 && j.unsigned_abs() < (1 << 53) =>
-                            {
-                                Value::Float(p / j as f64)
-                            }
-                            (Value::Int(i), Value::Float(q))
-                                if q != 0.0 && i.unsigned_abs() < (1 << 53) =>
-                            {
-                                Value::Float(i as f64 / q)
-                            }
+                        // Inline ints (|i| < 2^47) convert to f64 exactly, so
+                        // one IEEE division is Python's correctly rounded result.
+                        let v = match (x.unpack(), y.unpack()) {
+                            (V::Float(p), V::Float(q)) if q != 0.0 => Value::Float(p / q),
+                            (V::Int(i), V::Int(j)) if j != 0 => Value::Float(i as f64 / j as f64),
+                            (V::Float(p), V::Int(j)) if j != 0 => Value::Float(p / j as f64),
+                            (V::Int(i), V::Float(q)) if q != 0.0 => Value::Float(i as f64 / q),
                             _ => tr!(self.arith(Arith::Div, x, y)),
                         };
                         reg!(dst) = v;
@@ -501,19 +460,20 @@ impl Vm {
                         reg!(dst) = tr!(self.arith(Arith::Shr, x, y));
                     }
                     Op::Neg { dst, src } => {
-                        let x = load!(src);
-                        reg!(dst) = match x {
-                            Value::Int(i) if i != i64::MIN => Value::Int(-i),
-                            Value::Float(f) => Value::Float(-f),
+                        let x = reg!(src);
+                        reg!(dst) = match x.unpack() {
+                            // -INT_MIN does not fit inline: the slow path boxes it.
+                            V::Int(i) if i != crate::value::INT_MIN => Value::Int(-i),
+                            V::Float(f) => Value::Float(-f),
                             _ => tr!(self.negate(x)),
                         };
                     }
                     Op::Not { dst, src } => {
-                        let x = load!(src);
+                        let x = reg!(src);
                         reg!(dst) = Value::Bool(!self.truthy(x));
                     }
                     Op::BitNot { dst, src } => {
-                        let x = load!(src);
+                        let x = reg!(src);
                         reg!(dst) = tr!(self.bit_not(x));
                     }
                     Op::Eq { dst, a, b } => reg!(dst) = Value::Bool(equal!(a, b)),
@@ -573,24 +533,20 @@ impl Vm {
                         }
                     }
                     Op::JumpIfNotEqI { a, imm, target } => {
-                        let eq = match rref!(a) {
-                            &Value::Int(i) => i == imm as i64,
-                            x => {
-                                let x = *x;
-                                self.values_equal(x, Value::Int(imm as i64))
-                            }
+                        let x = reg!(a);
+                        let eq = match x.as_int() {
+                            Some(i) => i == imm as i64,
+                            None => self.values_equal(x, Value::Int(imm as i64)),
                         };
                         if !eq {
                             jump!(target);
                         }
                     }
                     Op::JumpIfNotNeI { a, imm, target } => {
-                        let eq = match rref!(a) {
-                            &Value::Int(i) => i == imm as i64,
-                            x => {
-                                let x = *x;
-                                self.values_equal(x, Value::Int(imm as i64))
-                            }
+                        let x = reg!(a);
+                        let eq = match x.as_int() {
+                            Some(i) => i == imm as i64,
+                            None => self.values_equal(x, Value::Int(imm as i64)),
                         };
                         if eq {
                             jump!(target);
@@ -605,24 +561,20 @@ impl Vm {
                         }
                     }
                     Op::JumpIfFalse { cond, target } => {
-                        let c = match rref!(cond) {
-                            &Value::Bool(b) => b,
-                            v => {
-                                let v = *v;
-                                self.truthy(v)
-                            }
+                        let v = reg!(cond);
+                        let c = match v.as_bool() {
+                            Some(b) => b,
+                            None => self.truthy(v),
                         };
                         if !c {
                             jump!(target);
                         }
                     }
                     Op::JumpIfTrue { cond, target } => {
-                        let c = match rref!(cond) {
-                            &Value::Bool(b) => b,
-                            v => {
-                                let v = *v;
-                                self.truthy(v)
-                            }
+                        let v = reg!(cond);
+                        let c = match v.as_bool() {
+                            Some(b) => b,
+                            None => self.truthy(v),
                         };
                         if c {
                             jump!(target);
@@ -636,7 +588,7 @@ impl Vm {
                         }
                         // Fast path: a plain (non-generator) closure with
                         // an acceptable argument count.
-                        if let &Value::Obj(g) = rref!(b) {
+                        if let Some(g) = reg!(b).as_obj() {
                             if let Object::Closure(c) = self.heap.get(g) {
                                 let f = c.func;
                                 let p = &f.get().proto;
@@ -683,7 +635,7 @@ impl Vm {
                             tr!(self.safe_point());
                         }
                         if let Some(m) =
-                            self.cached_instance_method(func, pc!() - 1, rref!(b + 1), sym)
+                            self.cached_instance_method(func, pc!() - 1, reg!(b + 1), sym)
                         {
                             if let Object::Closure(cl) = self.heap.get(m) {
                                 let f = cl.func;
@@ -720,7 +672,7 @@ impl Vm {
                         }
                     }
                     Op::Return { src } => {
-                        let v = load!(src);
+                        let v = reg!(src);
                         // Fast path: an ordinary frame returning to a caller
                         // inside this `execute`, with no handler left open.
                         if fi > stop {
@@ -750,7 +702,7 @@ impl Vm {
 
                     Op::GetAttr { dst, obj, name } => {
                         let sym = name!(name);
-                        if let &Value::Obj(g) = rref!(obj) {
+                        if let Some(g) = reg!(obj).as_obj() {
                             if let Object::Instance(inst) = self.heap.get(g) {
                                 if let Some(v) = inst.get(sym) {
                                     reg!(dst) = v;
@@ -763,8 +715,8 @@ impl Vm {
                     }
                     Op::SetAttr { obj, name, src } => {
                         let sym = name!(name);
-                        let v = load!(src);
-                        if let &Value::Obj(g) = rref!(obj) {
+                        let v = reg!(src);
+                        if let Some(g) = reg!(obj).as_obj() {
                             if let Object::Instance(inst) = self.heap.get_mut(g) {
                                 inst.set(sym, v);
                                 continue;
@@ -783,7 +735,7 @@ impl Vm {
                         reg!(dst) = tr!(self.get_super(home, this, sym));
                     }
                     Op::GetIndexI { dst, obj, idx } => {
-                        if let &Value::Obj(g) = rref!(obj) {
+                        if let Some(g) = reg!(obj).as_obj() {
                             if let Object::List(l) = self.heap.get(g) {
                                 if let Some(v) = l.get(idx as usize) {
                                     reg!(dst) = *v;
@@ -795,8 +747,8 @@ impl Vm {
                         reg!(dst) = tr!(self.get_index(o, Value::Int(idx as i64)));
                     }
                     Op::SetIndexI { obj, idx, src } => {
-                        let v = load!(src);
-                        if let &Value::Obj(g) = rref!(obj) {
+                        let v = reg!(src);
+                        if let Some(g) = reg!(obj).as_obj() {
                             if let Object::List(l) = self.heap.get_mut(g) {
                                 if let Some(slot) = l.get_mut(idx as usize) {
                                     *slot = v;
@@ -808,7 +760,7 @@ impl Vm {
                         tr!(self.set_index(o, Value::Int(idx as i64), v));
                     }
                     Op::GetIndex { dst, obj, key } => {
-                        if let (&Value::Obj(g), &Value::Int(i)) = (rref!(obj), rref!(key)) {
+                        if let (Some(g), Some(i)) = (reg!(obj).as_obj(), reg!(key).as_int()) {
                             if let Object::List(l) = self.heap.get(g) {
                                 if i >= 0 && (i as usize) < l.len() {
                                     reg!(dst) = l[i as usize];
@@ -820,8 +772,8 @@ impl Vm {
                         reg!(dst) = tr!(self.get_index(o, k));
                     }
                     Op::SetIndex { obj, key, src } => {
-                        let v = load!(src);
-                        if let (&Value::Obj(g), &Value::Int(i)) = (rref!(obj), rref!(key)) {
+                        let v = reg!(src);
+                        if let (Some(g), Some(i)) = (reg!(obj).as_obj(), reg!(key).as_int()) {
                             if let Object::List(l) = self.heap.get_mut(g) {
                                 if i >= 0 && (i as usize) < l.len() {
                                     l[i as usize] = v;
@@ -871,13 +823,13 @@ impl Vm {
                         self.host.write_out(s.as_bytes());
                     }
                     Op::WriteStr { src } => {
-                        let v = load!(src);
+                        let v = reg!(src);
                         let mut s = String::new();
                         self.write_str(v, &mut s);
                         self.host.write_out(s.as_bytes());
                     }
                     Op::Unpack { dst, src, count } => {
-                        let v = load!(src);
+                        let v = reg!(src);
                         let items = tr!(self.sequence_items(v));
                         if items.len() < count as usize {
                             bail!(RtError::Msg(format!(
@@ -901,8 +853,8 @@ impl Vm {
                             None
                         } else {
                             let p = reg!(parent);
-                            match p {
-                                Value::Obj(g) if matches!(self.heap.get(g), Object::Class(_)) => {
+                            match p.unpack() {
+                                V::Obj(g) if matches!(self.heap.get(g), Object::Class(_)) => {
                                     Some(g)
                                 }
                                 _ => bail!(RtError::Msg(format!(
@@ -929,10 +881,10 @@ impl Vm {
                     } => {
                         let sym = name!(name);
                         let (c, fv) = (reg!(class), reg!(f));
-                        let Value::Obj(cg) = c else {
+                        let Some(cg) = c.as_obj() else {
                             bail!(RtError::Internal("method target is not a class".into()));
                         };
-                        if let Value::Obj(fg) = fv {
+                        if let Some(fg) = fv.as_obj() {
                             if let Object::Closure(cl) = self.heap.get_mut(fg) {
                                 cl.home_class = Some(cg);
                             }
@@ -955,8 +907,8 @@ impl Vm {
                         arity,
                     } => {
                         let sym = name!(name);
-                        let ok = match reg!(src) {
-                            Value::Obj(g) => match self.heap.get(g) {
+                        let ok = match reg!(src).unpack() {
+                            V::Obj(g) => match self.heap.get(g) {
                                 Object::Variant(v) => {
                                     v.name == sym
                                         && (arity == u8::MAX || v.fields.len() == arity as usize)
@@ -968,8 +920,8 @@ impl Vm {
                         reg!(dst) = Value::Bool(ok);
                     }
                     Op::VariantField { dst, src, idx } => {
-                        let v = match reg!(src) {
-                            Value::Obj(g) => match self.heap.get(g) {
+                        let v = match reg!(src).unpack() {
+                            V::Obj(g) => match self.heap.get(g) {
                                 Object::Variant(v) => v.fields.get(idx as usize).copied(),
                                 Object::List(l) => l.get(idx as usize).copied(),
                                 _ => None,
@@ -1036,7 +988,7 @@ impl Vm {
                         bail!(RtError::Thrown(v));
                     }
                     Op::Yield { src } => {
-                        let v = load!(src);
+                        let v = reg!(src);
                         save_pc!();
                         match self.yield_generator(v, stop)? {
                             Some(v) => return Ok(v),
@@ -1078,10 +1030,10 @@ impl Vm {
         &self,
         func: &crate::object::FuncInfo,
         pc: usize,
-        recv: &Value,
+        recv: Value,
         sym: fox_bytecode::Sym,
     ) -> Option<crate::value::Gc> {
-        let &Value::Obj(rg) = recv else { return None };
+        let rg = recv.as_obj()?;
         let Object::Instance(inst) = self.heap.get(rg) else {
             return None;
         };
@@ -1097,8 +1049,8 @@ impl Vm {
         let Object::Class(k) = self.heap.get(class) else {
             return None;
         };
-        match k.methods.get(&sym) {
-            Some(&Value::Obj(m)) => {
+        match k.methods.get(&sym).and_then(|v| v.as_obj()) {
+            Some(m) => {
                 slot.set(crate::object::MethodCache {
                     class: class.0,
                     epoch: self.epoch,
@@ -1171,8 +1123,8 @@ impl Vm {
     #[inline(never)]
     fn resume_generator(&mut self, g: Value, ret: usize) -> RtResult<Option<Value>> {
         use crate::object::GenState;
-        let gg = match g {
-            Value::Obj(gg) if matches!(self.heap.get(gg), Object::Generator(_)) => gg,
+        let gg = match g.unpack() {
+            V::Obj(gg) if matches!(self.heap.get(gg), Object::Generator(_)) => gg,
             _ => {
                 return Err(RtError::Msg(format!(
                     "lanjut() membutuhkan generator, bukan {}",

@@ -7,6 +7,7 @@ use crate::dict::HashKey;
 use crate::error::{RtError, RtResult};
 use crate::object::Object;
 use crate::value::Value;
+use crate::value::V;
 use crate::vm::Vm;
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -107,12 +108,17 @@ fn big_to_f64(b: &BigInt) -> f64 {
 
 impl Vm {
     fn num(&self, v: Value) -> Option<Num> {
-        match v {
-            Value::Int(i) => Some(Num::Int(i)),
-            Value::Bool(b) => Some(Num::Int(b as i64)),
-            Value::Float(f) => Some(Num::Float(f)),
-            Value::Obj(g) => match self.heap.get(g) {
-                Object::BigInt(b) => Some(Num::Big((**b).clone())),
+        match v.unpack() {
+            V::Int(i) => Some(Num::Int(i)),
+            V::Bool(b) => Some(Num::Int(b as i64)),
+            V::Float(f) => Some(Num::Float(f)),
+            V::Obj(g) => match self.heap.get(g) {
+                // Medium integers (beyond the inline range, within i64)
+                // take the i64 path; only true big integers use BigInt.
+                Object::BigInt(b) => Some(match i64::try_from(&**b) {
+                    Ok(i) => Num::Int(i),
+                    Err(_) => Num::Big((**b).clone()),
+                }),
                 _ => None,
             },
             _ => None,
@@ -120,8 +126,8 @@ impl Vm {
     }
 
     pub fn str_ref(&self, v: Value) -> Option<&str> {
-        match v {
-            Value::Obj(g) => match self.heap.get(g) {
+        match v.unpack() {
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Str(s) => Some(s),
                 _ => None,
             },
@@ -326,7 +332,7 @@ impl Vm {
             }
         };
         match r {
-            Some(v) => Ok(Value::Int(v)),
+            Some(v) => Ok(self.int(v)),
             None => self.arith_big(op, BigInt::from(i), BigInt::from(j)),
         }
     }
@@ -383,13 +389,13 @@ impl Vm {
     /// Unary minus.
     #[inline(never)]
     pub fn negate(&mut self, v: Value) -> RtResult<Value> {
-        match v {
-            Value::Int(i) => match i.checked_neg() {
-                Some(n) => Ok(Value::Int(n)),
+        match v.unpack() {
+            V::Int(i) => match i.checked_neg() {
+                Some(n) => Ok(self.int(n)),
                 None => Ok(self.int_from_big(-BigInt::from(i))),
             },
-            Value::Bool(b) => Ok(Value::Int(-(b as i64))),
-            Value::Float(f) => Ok(Value::Float(-f)),
+            V::Bool(b) => Ok(Value::Int(-(b as i64))),
+            V::Float(f) => Ok(Value::Float(-f)),
             _ => match self.num(v) {
                 Some(Num::Big(b)) => Ok(self.int_from_big(-b)),
                 _ => self.arith(Arith::Mul, v, Value::Int(-1)).map_err(|_| {
@@ -405,7 +411,7 @@ impl Vm {
     #[inline(never)]
     pub fn bit_not(&mut self, v: Value) -> RtResult<Value> {
         match self.num(v) {
-            Some(Num::Int(i)) => Ok(Value::Int(!i)),
+            Some(Num::Int(i)) => Ok(self.int(!i)),
             Some(Num::Big(b)) => Ok(self.int_from_big(-b - 1)),
             _ => Err(RtError::Msg(format!(
                 "bad operand type for unary ~: '{}'",
@@ -417,13 +423,13 @@ impl Vm {
     /// Python truthiness.
     #[inline]
     pub fn truthy(&self, v: Value) -> bool {
-        match v {
-            Value::Nil | Value::Undef => false,
-            Value::Bool(b) => b,
-            Value::Int(i) => i != 0,
-            Value::Float(f) => f != 0.0,
-            Value::Native(_) => true,
-            Value::Obj(g) => match self.heap.get(g) {
+        match v.unpack() {
+            V::Nil | V::Undef => false,
+            V::Bool(b) => b,
+            V::Int(i) => i != 0,
+            V::Float(f) => f != 0.0,
+            V::Native(_) => true,
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Str(s) => !s.is_empty(),
                 Object::List(l) => !l.is_empty(),
                 Object::Dict(d) => !d.is_empty(),
@@ -443,16 +449,16 @@ impl Vm {
         if depth > 5000 {
             return false;
         }
-        match (a, b) {
-            (Value::Int(x), Value::Int(y)) => return x == y,
-            (Value::Float(x), Value::Float(y)) => return x == y,
-            (Value::Nil, Value::Nil) => return true,
+        match (a.unpack(), b.unpack()) {
+            (V::Int(x), V::Int(y)) => return x == y,
+            (V::Float(x), V::Float(y)) => return x == y,
+            (V::Nil, V::Nil) => return true,
             _ => {}
         }
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return num_cmp(&x, &y) == Some(std::cmp::Ordering::Equal);
         }
-        let (Value::Obj(ga), Value::Obj(gb)) = (a, b) else {
+        let (Some(ga), Some(gb)) = (a.as_obj(), b.as_obj()) else {
             return a.same(b);
         };
         if ga == gb {
@@ -539,8 +545,8 @@ impl Vm {
     }
 
     pub fn list_ref(&self, v: Value) -> Option<&Vec<Value>> {
-        match v {
-            Value::Obj(g) => match self.heap.get(g) {
+        match v.unpack() {
+            V::Obj(g) => match self.heap.get(g) {
                 Object::List(l) => Some(l),
                 _ => None,
             },
@@ -551,21 +557,25 @@ impl Vm {
     /// The dictionary key identity of a value.
     #[inline(never)]
     pub fn hash_key(&self, v: Value) -> RtResult<HashKey> {
-        match v {
-            Value::Nil | Value::Undef => Ok(HashKey::Nil),
-            Value::Bool(b) => Ok(HashKey::Int(b as i64)),
-            Value::Int(i) => Ok(HashKey::Int(i)),
-            Value::Float(f) => {
+        match v.unpack() {
+            V::Nil | V::Undef => Ok(HashKey::Nil),
+            V::Bool(b) => Ok(HashKey::Int(b as i64)),
+            V::Int(i) => Ok(HashKey::Int(i)),
+            V::Float(f) => {
                 if f.fract() == 0.0 && f.abs() < 9.2e18 {
                     Ok(HashKey::Int(f as i64))
                 } else {
                     Ok(HashKey::Float(f.to_bits()))
                 }
             }
-            Value::Native(id) => Ok(HashKey::Native(id)),
-            Value::Obj(g) => match self.heap.get(g) {
+            V::Native(id) => Ok(HashKey::Native(id)),
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Str(s) => Ok(HashKey::Str(s.clone())),
-                Object::BigInt(b) => Ok(HashKey::Big(b.clone())),
+                // Big integers within i64 hash like the equal float would.
+                Object::BigInt(b) => Ok(match i64::try_from(&**b) {
+                    Ok(i) => HashKey::Int(i),
+                    Err(_) => HashKey::Big(b.clone()),
+                }),
                 Object::List(_) => Err(RtError::msg("unhashable type: 'list'")),
                 Object::Dict(_) => Err(RtError::msg("unhashable type: 'dict'")),
                 Object::Variant(_) => Err(RtError::msg("unhashable type: 'MorphVariant'")),

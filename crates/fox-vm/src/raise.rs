@@ -8,6 +8,7 @@ use crate::dict::{Dict, HashKey};
 use crate::error::{RtError, TraceEntry, Uncaught, VmError, ERROR_MANUAL, ERROR_SISTEM};
 use crate::object::{GenState, Object};
 use crate::value::Value;
+use crate::value::V;
 use crate::vm::{FrameKind, Vm};
 use std::rc::Rc;
 
@@ -72,7 +73,7 @@ impl Vm {
         if let Some(k) = kind {
             return self.make_error_dict(value, k);
         }
-        if let Value::Obj(g) = value {
+        if let V::Obj(g) = value.unpack() {
             if matches!(self.heap.get(g), Object::Dict(_)) {
                 let trace = self.traceback();
                 let has = match self.heap.get(g) {
@@ -99,8 +100,8 @@ impl Vm {
 
     /// Read a field of an error dict as text.
     pub fn error_field(&self, v: Value, field: &str) -> Option<String> {
-        match v {
-            Value::Obj(g) => match self.heap.get(g) {
+        match v.unpack() {
+            V::Obj(g) => match self.heap.get(g) {
                 Object::Dict(d) => d
                     .get(&HashKey::Str(Rc::from(field)))
                     .map(|x| self.str_of(x)),

@@ -8,6 +8,7 @@ use crate::funcref::{FuncRef, FuncRegistry};
 use crate::heap::Heap;
 use crate::host::Host;
 use crate::object::{FuncInfo, Object};
+use crate::value::V;
 use crate::value::{Gc, Value};
 use fox_bytecode::{Const, Interner, Proto, Sym};
 use num_bigint::BigInt;
@@ -165,10 +166,20 @@ impl Vm {
         self.alloc(Object::List(items))
     }
 
+    /// An integer value: inline when it fits, else a heap big integer.
+    #[inline]
+    pub fn int(&mut self, i: i64) -> Value {
+        match Value::small_int(i) {
+            Some(v) => v,
+            None => self.alloc(Object::BigInt(Box::new(BigInt::from(i)))),
+        }
+    }
+
     /// An integer value from a big integer, normalised to `Int` when it fits.
     pub fn int_from_big(&mut self, b: BigInt) -> Value {
         match i64::try_from(&b) {
-            Ok(i) => Value::Int(i),
+            Ok(i) if Value::fits_int(i) => Value::Int(i),
+            Ok(_) => self.alloc(Object::BigInt(Box::new(b))),
             Err(_) => self.alloc(Object::BigInt(Box::new(b))),
         }
     }
@@ -179,7 +190,7 @@ impl Vm {
             .consts
             .iter()
             .map(|c| match c {
-                Const::Int(i) => Value::Int(*i),
+                Const::Int(i) => self.int(*i),
                 Const::Float(f) => Value::Float(*f),
                 Const::Str(s) => self.alloc(Object::Str(s.clone())),
                 Const::BigInt(d) => match d.parse::<BigInt>() {
@@ -251,13 +262,13 @@ impl Vm {
         let m = self.modules.get(module as usize)?;
         if let Some(slot) = m.index.get(name) {
             let v = m.globals[*slot as usize];
-            if !matches!(v, Value::Undef) {
+            if !matches!(v.unpack(), V::Undef) {
                 return Some(v);
             }
         }
-        match self.builtin_value(name) {
-            Value::Undef => None,
-            v => Some(v),
+        match self.builtin_value(name).unpack() {
+            V::Undef => None,
+            v => Some(v.pack()),
         }
     }
 
@@ -400,7 +411,7 @@ impl Vm {
         self.run_function(func, module)?;
         self.modules[module as usize].state = ModuleState::Loaded;
         if let Some(utama) = self.module_get(module, "utama") {
-            if !matches!(utama, Value::Native(_)) {
+            if !matches!(utama.unpack(), V::Native(_)) {
                 self.call_entry(utama, &[])?;
             }
         }

@@ -7,6 +7,7 @@ use crate::error::{RtError, RtResult};
 use crate::index::norm_index;
 use crate::object::Object;
 use crate::value::Value;
+use crate::value::V;
 use crate::vm::Vm;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
@@ -51,8 +52,8 @@ pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 }
 
 pub fn length_of(vm: &Vm, v: Value) -> usize {
-    match v {
-        Value::Obj(g) => match vm.heap.get(g) {
+    match v.unpack() {
+        V::Obj(g) => match vm.heap.get(g) {
             Object::Str(s) => {
                 if s.is_ascii() {
                     s.len()
@@ -86,14 +87,14 @@ pub fn tipe(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 }
 
 pub fn chr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let n = match arg(args, 0) {
-        Value::Int(i) => i,
-        Value::Bool(b) => b as i64,
-        v if vm.type_name(v) == "int" => i64::MAX,
+    let n = match (arg(args, 0)).unpack() {
+        V::Int(i) => i,
+        V::Bool(b) => b as i64,
+        v if vm.type_name(v.pack()) == "int" => i64::MAX,
         v => {
             return Err(RtError::Msg(format!(
                 "an integer is required (got type {})",
-                vm.type_name(v)
+                vm.type_name(v.pack())
             )))
         }
     };
@@ -131,9 +132,9 @@ pub fn waktu(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
 }
 
 pub fn tidur(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let secs = match arg(args, 0) {
-        Value::Int(i) => i as f64,
-        Value::Float(f) => f,
+    let secs = match (arg(args, 0)).unpack() {
+        V::Int(i) => i as f64,
+        V::Float(f) => f,
         _ => 0.0,
     };
     vm.host.sleep(secs);
@@ -146,10 +147,10 @@ pub fn platform(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
 
 pub fn keluar(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     vm.host.flush_out();
-    let code = match arg(args, 0) {
-        Value::Nil => 0,
-        Value::Int(i) => i.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
-        Value::Bool(b) => b as i32,
+    let code = match (arg(args, 0)).unpack() {
+        V::Nil => 0,
+        V::Int(i) => i.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+        V::Bool(b) => b as i32,
         _ => 1,
     };
     Err(RtError::Exit(code))
@@ -171,7 +172,7 @@ pub fn repr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 fn list_mut<'a>(vm: &'a mut Vm, v: Value, who: &str) -> RtResult<&'a mut Vec<Value>> {
     let tn = vm.type_name(v);
-    if let Value::Obj(g) = v {
+    if let V::Obj(g) = v.unpack() {
         if let Object::List(l) = vm.heap.get_mut(g) {
             return Ok(l);
         }
@@ -196,9 +197,9 @@ pub fn pop(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     if l.is_empty() {
         return Ok(Value::Nil);
     }
-    match idx {
-        Value::Nil => Ok(l.pop().unwrap_or(Value::Nil)),
-        Value::Int(i) => match norm_index(i, l.len()) {
+    match idx.unpack() {
+        V::Nil => Ok(l.pop().unwrap_or(Value::Nil)),
+        V::Int(i) => match norm_index(i, l.len()) {
             Some(j) => Ok(l.remove(j)),
             None => Ok(Value::Nil),
         },
@@ -207,9 +208,9 @@ pub fn pop(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 }
 
 pub fn gabung(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let sep = match arg(args, 1) {
-        Value::Nil => String::new(),
-        v => vm.str_of(v),
+    let sep = match (arg(args, 1)).unpack() {
+        V::Nil => String::new(),
+        v => vm.str_of(v.pack()),
     };
     let items = match vm.list_ref(arg(args, 0)) {
         Some(l) => l.clone(),
@@ -260,11 +261,11 @@ pub fn parse_int_text(s: &str, base: u32) -> Option<BigInt> {
 
 pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
-    match v {
-        Value::Int(_) => Ok(v),
-        Value::Bool(b) => Ok(Value::Int(b as i64)),
-        Value::Nil if args.is_empty() => Ok(Value::Int(0)),
-        Value::Float(f) => {
+    match v.unpack() {
+        V::Int(_) => Ok(v),
+        V::Bool(b) => Ok(Value::Int(b as i64)),
+        V::Nil if args.is_empty() => Ok(Value::Int(0)),
+        V::Float(f) => {
             if f.is_nan() {
                 return Err(RtError::msg("cannot convert float NaN to integer"));
             }
@@ -273,15 +274,15 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             }
             let t = f.trunc();
             if t.abs() < 9.0e18 {
-                Ok(Value::Int(t as i64))
+                Ok(vm.int(t as i64))
             } else {
                 Ok(vm.int_from_big(big_from_float(t)))
             }
         }
         _ => {
             if let Some(s) = vm.str_ref(v) {
-                let base = match arg(args, 1) {
-                    Value::Int(b) if (2..=36).contains(&b) => b as u32,
+                let base = match arg(args, 1).unpack() {
+                    V::Int(b) if (2..=36).contains(&b) => b as u32,
                     _ => 10,
                 };
                 let s = s.to_string();
@@ -293,7 +294,7 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                     ))),
                 };
             }
-            if let Value::Obj(g) = v {
+            if let Some(g) = v.as_obj() {
                 if let Object::BigInt(_) = vm.heap.get(g) {
                     return Ok(v);
                 }
@@ -348,11 +349,11 @@ pub fn parse_float_text(s: &str) -> Option<f64> {
 
 pub fn float(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
-    match v {
-        Value::Int(i) => Ok(Value::Float(i as f64)),
-        Value::Bool(b) => Ok(Value::Float(b as i64 as f64)),
-        Value::Float(_) => Ok(v),
-        Value::Nil if args.is_empty() => Ok(Value::Float(0.0)),
+    match v.unpack() {
+        V::Int(i) => Ok(Value::Float(i as f64)),
+        V::Bool(b) => Ok(Value::Float(b as i64 as f64)),
+        V::Float(_) => Ok(v),
+        V::Nil if args.is_empty() => Ok(Value::Float(0.0)),
         _ => {
             if let Some(s) = vm.str_ref(v) {
                 return match parse_float_text(s) {
@@ -363,7 +364,7 @@ pub fn float(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                     ))),
                 };
             }
-            if let Value::Obj(g) = v {
+            if let Some(g) = v.as_obj() {
                 if let Object::BigInt(b) = vm.heap.get(g) {
                     return match b.to_f64() {
                         Some(f) if f.is_finite() => Ok(Value::Float(f)),
@@ -380,7 +381,7 @@ pub fn float(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 }
 
 fn dict_of(vm: &Vm, v: Value, who: &str) -> RtResult<crate::value::Gc> {
-    if let Value::Obj(g) = v {
+    if let V::Obj(g) = v.unpack() {
         if let Object::Dict(_) = vm.heap.get(g) {
             return Ok(g);
         }
@@ -463,8 +464,8 @@ pub fn byte_ke_teks(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     };
     let mut bytes = Vec::with_capacity(items.len());
     for x in items {
-        match x {
-            Value::Int(b) if (0..=255).contains(b) => bytes.push(*b as u8),
+        match x.unpack() {
+            V::Int(b) if (0..=255).contains(&b) => bytes.push(b as u8),
             _ => return Err(RtError::msg("byte harus berupa angka 0..255")),
         }
     }

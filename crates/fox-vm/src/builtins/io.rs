@@ -5,6 +5,7 @@
 use super::arg;
 use crate::error::{RtError, RtResult};
 use crate::value::Value;
+use crate::value::V;
 use crate::vm::Vm;
 use std::path::Path;
 
@@ -84,9 +85,9 @@ pub fn buat_direktori(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 }
 
 pub fn daftar_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let p = match arg(args, 0) {
-        Value::Nil => ".".to_string(),
-        v => path_arg(vm, v, "_io_daftar_file")?,
+    let p = match (arg(args, 0)).unpack() {
+        V::Nil => ".".to_string(),
+        v => path_arg(vm, v.pack(), "_io_daftar_file")?,
     };
     let rd = std::fs::read_dir(&p).map_err(|e| io_err("Gagal membaca direktori", &p, e))?;
     let mut names: Vec<String> = rd

@@ -8,16 +8,17 @@ use crate::error::{RtError, RtResult};
 use crate::object::Object;
 use crate::ops::Cmp;
 use crate::value::Value;
+use crate::value::V;
 use crate::vm::Vm;
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 fn float_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
-    match v {
-        Value::Int(i) => Ok(i as f64),
-        Value::Bool(b) => Ok(b as i64 as f64),
-        Value::Float(f) => Ok(f),
-        Value::Obj(g) => match vm.heap.get(g) {
+    match v.unpack() {
+        V::Int(i) => Ok(i as f64),
+        V::Bool(b) => Ok(b as i64 as f64),
+        V::Float(f) => Ok(f),
+        V::Obj(g) => match vm.heap.get(g) {
             Object::BigInt(b) => Ok(b.to_f64().unwrap_or(f64::INFINITY)),
             _ => Err(RtError::Msg(format!(
                 "{who}(): must be real number, not {}",
@@ -32,10 +33,10 @@ fn float_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
 }
 
 fn big_of(vm: &Vm, v: Value) -> Option<BigInt> {
-    match v {
-        Value::Int(i) => Some(BigInt::from(i)),
-        Value::Bool(b) => Some(BigInt::from(b as i64)),
-        Value::Obj(g) => match vm.heap.get(g) {
+    match v.unpack() {
+        V::Int(i) => Some(BigInt::from(i)),
+        V::Bool(b) => Some(BigInt::from(b as i64)),
+        V::Obj(g) => match vm.heap.get(g) {
             Object::BigInt(b) => Some((**b).clone()),
             _ => None,
         },
@@ -45,13 +46,13 @@ fn big_of(vm: &Vm, v: Value) -> Option<BigInt> {
 
 pub fn absolut(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
-    match v {
-        Value::Int(i) => match i.checked_abs() {
-            Some(a) => Ok(Value::Int(a)),
+    match v.unpack() {
+        V::Int(i) => match i.checked_abs() {
+            Some(a) => Ok(vm.int(a)),
             None => Ok(vm.int_from_big(BigInt::from(i).abs())),
         },
-        Value::Bool(b) => Ok(Value::Int(b as i64)),
-        Value::Float(f) => Ok(Value::Float(f.abs())),
+        V::Bool(b) => Ok(Value::Int(b as i64)),
+        V::Float(f) => Ok(Value::Float(f.abs())),
         _ => match big_of(vm, v) {
             Some(b) => Ok(vm.int_from_big(b.abs())),
             None => Err(RtError::Msg(format!(
@@ -99,7 +100,7 @@ fn float_to_int(vm: &mut Vm, f: f64) -> RtResult<Value> {
         return Err(RtError::msg("cannot convert float infinity to integer"));
     }
     if f.abs() < 9.0e18 {
-        Ok(Value::Int(f as i64))
+        Ok(vm.int(f as i64))
     } else {
         Ok(vm.int_from_big(big_from_float(f)))
     }
@@ -107,10 +108,10 @@ fn float_to_int(vm: &mut Vm, f: f64) -> RtResult<Value> {
 
 pub fn lantai(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
-    match v {
-        Value::Int(_) => Ok(v),
-        Value::Bool(b) => Ok(Value::Int(b as i64)),
-        Value::Float(f) => float_to_int(vm, f.floor()),
+    match v.unpack() {
+        V::Int(_) => Ok(v),
+        V::Bool(b) => Ok(Value::Int(b as i64)),
+        V::Float(f) => float_to_int(vm, f.floor()),
         _ if big_of(vm, v).is_some() => Ok(v),
         _ => Err(RtError::Msg(format!(
             "must be real number, not {}",
@@ -121,10 +122,10 @@ pub fn lantai(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 pub fn atap(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
-    match v {
-        Value::Int(_) => Ok(v),
-        Value::Bool(b) => Ok(Value::Int(b as i64)),
-        Value::Float(f) => float_to_int(vm, f.ceil()),
+    match v.unpack() {
+        V::Int(_) => Ok(v),
+        V::Bool(b) => Ok(Value::Int(b as i64)),
+        V::Float(f) => float_to_int(vm, f.ceil()),
         _ if big_of(vm, v).is_some() => Ok(v),
         _ => Err(RtError::Msg(format!(
             "must be real number, not {}",
@@ -136,20 +137,20 @@ pub fn atap(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 /// Python's `round(x[, n])` (banker's rounding for ties).
 pub fn bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
-    let digits = match arg(args, 1) {
-        Value::Nil => None,
-        Value::Int(n) => Some(n),
+    let digits = match (arg(args, 1)).unpack() {
+        V::Nil => None,
+        V::Int(n) => Some(n),
         o => {
             return Err(RtError::Msg(format!(
                 "'{}' object cannot be interpreted as an integer",
-                vm.type_name(o)
+                vm.type_name(o.pack())
             )))
         }
     };
-    match (v, digits) {
-        (Value::Int(_), _) | (Value::Bool(_), None) => Ok(v),
-        (Value::Float(f), None) => float_to_int(vm, round_half_even(f)),
-        (Value::Float(f), Some(n)) => {
+    match (v.unpack(), digits) {
+        (V::Int(_), _) | (V::Bool(_), None) => Ok(v),
+        (V::Float(f), None) => float_to_int(vm, round_half_even(f)),
+        (V::Float(f), Some(n)) => {
             if !f.is_finite() {
                 return Ok(v);
             }
@@ -180,10 +181,10 @@ fn round_half_even(f: f64) -> f64 {
 
 pub fn faktorial(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
-    let n = match v {
-        Value::Int(n) => n,
-        Value::Bool(b) => b as i64,
-        Value::Float(f) if f.fract() == 0.0 => f as i64,
+    let n = match v.unpack() {
+        V::Int(n) => n,
+        V::Bool(b) => b as i64,
+        V::Float(f) if f.fract() == 0.0 => f as i64,
         _ => return Err(RtError::msg("factorial() only accepts integral values")),
     };
     if n < 0 {
@@ -264,10 +265,10 @@ pub fn log(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     if x <= 0.0 {
         return Err(RtError::msg("math domain error"));
     }
-    match arg(args, 1) {
-        Value::Nil => Ok(Value::Float(x.ln())),
+    match (arg(args, 1)).unpack() {
+        V::Nil => Ok(Value::Float(x.ln())),
         b => {
-            let base = float_of(vm, b, "log")?;
+            let base = float_of(vm, b.pack(), "log")?;
             Ok(Value::Float(x.ln() / base.ln()))
         }
     }

@@ -7,6 +7,7 @@ use crate::dict::HashKey;
 use crate::error::{RtError, RtResult};
 use crate::object::Object;
 use crate::ops::Cmp;
+use crate::value::V;
 use crate::value::{Gc, Value};
 use crate::vm::Vm;
 use fox_bytecode::Sym;
@@ -113,10 +114,10 @@ struct Window {
 fn window(s: &str, start: Value, end: Value) -> Option<Window> {
     let len = s.chars().count() as i64;
     let bound = |v: Value, default: i64| -> i64 {
-        match v {
-            Value::Int(i) if i < 0 => (i + len).max(0),
-            Value::Int(i) => i,
-            Value::Bool(b) => b as i64,
+        match v.unpack() {
+            V::Int(i) if i < 0 => (i + len).max(0),
+            V::Int(i) => i,
+            V::Bool(b) => b as i64,
             _ => default,
         }
     };
@@ -194,7 +195,7 @@ impl Vm {
             &heap_args
         };
         let name = self.interner.name_rc(sym);
-        let Value::Obj(g) = recv else {
+        let V::Obj(g) = recv.unpack() else {
             return Err(self.no_attr(recv, sym));
         };
         match self.heap.get(g) {
@@ -254,32 +255,32 @@ impl Vm {
         Ok(match name {
             "kecil" | "lower" => self.new_string(s.to_lowercase()),
             "besar" | "upper" => self.new_string(s.to_uppercase()),
-            "bersihkan" | "strip" => match a0 {
-                Value::Nil => self.new_str(s.trim()),
+            "bersihkan" | "strip" => match a0.unpack() {
+                V::Nil => self.new_str(s.trim()),
                 v => {
-                    let chars = self.text_arg(v, name)?;
+                    let chars = self.text_arg(v.pack(), name)?;
                     self.new_str(s.trim_matches(|c| chars.contains(c)))
                 }
             },
-            "lstrip" => match a0 {
-                Value::Nil => self.new_str(s.trim_start()),
+            "lstrip" => match a0.unpack() {
+                V::Nil => self.new_str(s.trim_start()),
                 v => {
-                    let chars = self.text_arg(v, name)?;
+                    let chars = self.text_arg(v.pack(), name)?;
                     self.new_str(s.trim_start_matches(|c| chars.contains(c)))
                 }
             },
-            "rstrip" => match a0 {
-                Value::Nil => self.new_str(s.trim_end()),
+            "rstrip" => match a0.unpack() {
+                V::Nil => self.new_str(s.trim_end()),
                 v => {
-                    let chars = self.text_arg(v, name)?;
+                    let chars = self.text_arg(v.pack(), name)?;
                     self.new_str(s.trim_end_matches(|c| chars.contains(c)))
                 }
             },
             "ganti" | "replace" => {
                 let a = self.text_arg(a0, name)?;
                 let b = self.text_arg(arg(args, 1), name)?;
-                match arg(args, 2) {
-                    Value::Int(n) if n >= 0 => self.new_string(s.replacen(&a, &b, n as usize)),
+                match (arg(args, 2)).unpack() {
+                    V::Int(n) if n >= 0 => self.new_string(s.replacen(&a, &b, n as usize)),
                     _ => self.new_string(replace_all(s, &a, &b)),
                 }
             }
@@ -304,17 +305,17 @@ impl Vm {
                 }
             }
             "pisah" | "split" => {
-                let max = match arg(args, 1) {
-                    Value::Int(m) if m >= 0 => Some(m as usize),
+                let max = match (arg(args, 1)).unpack() {
+                    V::Int(m) if m >= 0 => Some(m as usize),
                     _ => None,
                 };
-                match a0 {
-                    Value::Nil => {
+                match a0.unpack() {
+                    V::Nil => {
                         let parts = py_split_whitespace(s, max);
                         self.strs(parts)
                     }
                     v => {
-                        let sep = self.text_arg(v, name)?;
+                        let sep = self.text_arg(v.pack(), name)?;
                         if sep.is_empty() {
                             return Err(RtError::msg("empty separator"));
                         }
@@ -420,22 +421,22 @@ impl Vm {
                 self.new_string(out)
             }
             "center" | "ljust" | "rjust" | "zfill" => {
-                let width = match a0 {
-                    Value::Int(w) => w.max(0) as usize,
-                    Value::Bool(b) => b as usize,
+                let width = match a0.unpack() {
+                    V::Int(w) => w.max(0) as usize,
+                    V::Bool(b) => b as usize,
                     other => {
                         return Err(RtError::Msg(format!(
                             "'{}' object cannot be interpreted as an integer",
-                            self.type_name(other)
+                            self.type_name(other.pack())
                         )))
                     }
                 };
                 if width > (1 << 31) {
                     return Err(RtError::msg("MemoryError: teks terlalu besar"));
                 }
-                let fill = match arg(args, 1) {
-                    Value::Nil => ' ',
-                    v => self.text_arg(v, name)?.chars().next().unwrap_or(' '),
+                let fill = match (arg(args, 1)).unpack() {
+                    V::Nil => ' ',
+                    v => self.text_arg(v.pack(), name)?.chars().next().unwrap_or(' '),
                 };
                 let len = s.chars().count();
                 if len >= width {
@@ -504,9 +505,9 @@ impl Vm {
                 if len == 0 {
                     return Err(RtError::msg("pop from empty list"));
                 }
-                let i = match a0 {
-                    Value::Nil => len - 1,
-                    Value::Int(i) => crate::index::norm_index(i, len)
+                let i = match a0.unpack() {
+                    V::Nil => len - 1,
+                    V::Int(i) => crate::index::norm_index(i, len)
                         .ok_or_else(|| RtError::msg("pop index out of range"))?,
                     _ => return Err(RtError::msg("list indices must be integers")),
                 };
@@ -516,8 +517,8 @@ impl Vm {
                 }
             }
             "insert" => {
-                let i = match a0 {
-                    Value::Int(i) => {
+                let i = match a0.unpack() {
+                    V::Int(i) => {
                         if i < 0 {
                             (i + len as i64).max(0) as usize
                         } else {
@@ -585,7 +586,7 @@ impl Vm {
                         }
                     }
                 });
-                if self.truthy(arg(args, 1)) || matches!(a0, Value::Bool(true)) {
+                if self.truthy(arg(args, 1)) || matches!(a0.unpack(), V::Bool(true)) {
                     items.reverse();
                 }
                 self.put_list(g, items);
@@ -705,8 +706,8 @@ impl Vm {
                 self.alloc(Object::Dict(Box::new(copy)))
             }
             "update" => {
-                let entries: Vec<(Value, Value)> = match a0 {
-                    Value::Obj(o) => match self.heap.get(o) {
+                let entries: Vec<(Value, Value)> = match a0.unpack() {
+                    V::Obj(o) => match self.heap.get(o) {
                         Object::Dict(d) => d.entries().collect(),
                         _ => return Err(RtError::msg("update() membutuhkan kamus")),
                     },
