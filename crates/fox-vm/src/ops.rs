@@ -148,13 +148,8 @@ impl Vm {
     #[inline(never)]
     pub fn arith(&mut self, op: Arith, a: Value, b: Value) -> RtResult<Value> {
         if op == Arith::Add {
-            if let (Some(x), Some(y)) = (self.str_ref(a), self.str_ref(b)) {
-                // One allocation: build the new text straight into its Rc.
-                let mut s = String::with_capacity(x.len() + y.len());
-                s.push_str(x);
-                s.push_str(y);
-                let rc: std::rc::Rc<str> = std::rc::Rc::from(s.as_str());
-                return Ok(self.alloc(Object::Str(rc)));
+            if let Some(v) = self.concat_texts(a, b) {
+                return Ok(v);
             }
         }
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
@@ -384,6 +379,21 @@ impl Vm {
             }
         };
         Ok(self.int_from_big(r))
+    }
+
+    /// `a + b` for two texts, or `None` when they are not both texts. The
+    /// result is assembled in a reusable buffer, so the only allocation is
+    /// the new text itself.
+    fn concat_texts(&mut self, a: Value, b: Value) -> Option<Value> {
+        let (ga, gb) = (a.as_obj()?, b.as_obj()?);
+        let (Object::Str(x), Object::Str(y)) = (self.heap.get(ga), self.heap.get(gb)) else {
+            return None;
+        };
+        self.scratch.clear();
+        self.scratch.push_str(x);
+        self.scratch.push_str(y);
+        let rc: std::rc::Rc<str> = std::rc::Rc::from(self.scratch.as_str());
+        Some(self.alloc(Object::Str(rc)))
     }
 
     /// Unary minus.

@@ -100,6 +100,8 @@ pub struct Vm {
     /// Method-cache epoch: bumped whenever a class's methods change and at
     /// every collection, invalidating all inline caches.
     pub epoch: u32,
+    /// Reusable buffer for building texts.
+    pub(crate) scratch: String,
 }
 
 impl Vm {
@@ -137,6 +139,7 @@ impl Vm {
             last_trace: None,
             rng: 0x2545_F491_4F6C_DD1D,
             epoch: 1,
+            scratch: String::new(),
         };
         let argv: Vec<Value> = vm
             .config
