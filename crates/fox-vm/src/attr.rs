@@ -82,7 +82,7 @@ impl Vm {
                 }
                 if sym == self.syms.name {
                     let n = c.name.clone();
-                    return Ok(self.alloc(Object::Str(n)));
+                    return Ok(self.alloc(Object::Str(crate::object::Text::new(n))));
                 }
                 if sym == self.syms.punya {
                     return Ok(self.bind_builtin(obj, sym));
@@ -91,7 +91,7 @@ impl Vm {
             }
             Object::Dict(d) => {
                 let name = self.interner.name_rc(sym);
-                if let Some(v) = d.get(&HashKey::Str(name.clone())) {
+                if let Some(v) = d.get(&HashKey::text(name.clone())) {
                     return Ok(v);
                 }
                 if methods::is_dict_method(&name) {

@@ -288,7 +288,7 @@ impl Vm {
                 }
                 let name = self.interner.name_rc(sym);
                 if !crate::builtins::methods::is_dict_method(&name) {
-                    if let Some(v) = d.get(&crate::dict::HashKey::Str(name.clone())) {
+                    if let Some(v) = d.get(&crate::dict::HashKey::text(name.clone())) {
                         self.stack[fbase] = v;
                         self.shift_args_left(fbase, argc);
                         return self.call_value(fbase, argc);

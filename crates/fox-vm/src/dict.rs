@@ -16,10 +16,49 @@ pub enum HashKey {
     /// A non-integral float, by bits (NaN by identity of bits).
     Float(u64),
     Big(Box<BigInt>),
-    Str(Rc<str>),
+    Str(StrKey),
     /// Identity-hashed heap object or builtin function.
     Obj(u32),
     Native(u32),
+}
+
+/// A text key with its hash computed once (texts cache it).
+#[derive(Clone, Debug)]
+pub struct StrKey {
+    pub hash: u64,
+    pub text: Rc<str>,
+}
+
+impl PartialEq for StrKey {
+    fn eq(&self, other: &StrKey) -> bool {
+        self.hash == other.hash && self.text == other.text
+    }
+}
+
+impl Eq for StrKey {}
+
+impl std::hash::Hash for StrKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// The hash of a text key (the same for every way a key is made).
+pub fn text_hash(s: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = FxBuildHasher.build_hasher();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+impl HashKey {
+    /// The key of a text.
+    pub fn text(text: Rc<str>) -> HashKey {
+        HashKey::Str(StrKey {
+            hash: text_hash(&text),
+            text,
+        })
+    }
 }
 
 #[derive(Debug, Default)]

@@ -52,8 +52,8 @@ impl Vm {
     }
 
     /// Character `i` of a text, as a new one-character text.
-    pub fn str_char_at(&mut self, s: &str, i: i64) -> RtResult<Value> {
-        if s.is_ascii() {
+    pub fn str_char_at(&mut self, s: &str, ascii: bool, i: i64) -> RtResult<Value> {
+        if ascii {
             return match norm_index(i, s.len()) {
                 Some(j) => Ok(self.new_str(&s[j..j + 1])),
                 None => Err(RtError::msg("string index out of range")),
@@ -86,7 +86,8 @@ impl Vm {
                 }
             }
             Object::Str(s) => {
-                let s = s.clone();
+                let ascii = s.is_ascii();
+                let s = s.text.clone();
                 let i = match key.unpack() {
                     V::Int(i) => i,
                     V::Bool(b) => b as i64,
@@ -97,7 +98,7 @@ impl Vm {
                         )))
                     }
                 };
-                self.str_char_at(&s, i)
+                self.str_char_at(&s, ascii, i)
             }
             Object::Dict(d) => {
                 let hk = self.hash_key(key)?;

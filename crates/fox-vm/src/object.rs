@@ -46,6 +46,60 @@ impl MethodCache {
     };
 }
 
+/// An immutable text with its hash and ASCII-ness computed once, on first
+/// use (dictionary keys and indexing ask for them repeatedly).
+#[derive(Debug)]
+pub struct Text {
+    pub text: Rc<str>,
+    /// 0 = not computed yet (a real hash of 0 is just recomputed).
+    hash: Cell<u64>,
+    /// 0 = unknown, 1 = ASCII, 2 = not ASCII.
+    ascii: Cell<u8>,
+}
+
+impl Text {
+    pub fn new(text: Rc<str>) -> Text {
+        Text {
+            text,
+            hash: Cell::new(0),
+            ascii: Cell::new(0),
+        }
+    }
+
+    #[inline]
+    pub fn hash(&self) -> u64 {
+        match self.hash.get() {
+            0 => {
+                let h = crate::dict::text_hash(&self.text);
+                self.hash.set(h);
+                h
+            }
+            h => h,
+        }
+    }
+
+    /// Is every character ASCII (so byte and character positions agree)?
+    #[inline]
+    pub fn is_ascii(&self) -> bool {
+        match self.ascii.get() {
+            1 => true,
+            2 => false,
+            _ => {
+                let a = self.text.is_ascii();
+                self.ascii.set(if a { 1 } else { 2 });
+                a
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
 #[derive(Debug)]
 pub struct Class {
     pub name: Rc<str>,
@@ -136,7 +190,7 @@ pub struct Generator {
 pub enum Object {
     /// A free slot; the payload links the free list.
     Free(u32),
-    Str(Rc<str>),
+    Str(Text),
     BigInt(Box<BigInt>),
     List(Vec<Value>),
     Dict(Box<Dict>),

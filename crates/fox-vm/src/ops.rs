@@ -5,7 +5,7 @@
 
 use crate::dict::HashKey;
 use crate::error::{RtError, RtResult};
-use crate::object::Object;
+use crate::object::{Object, Text};
 use crate::value::Value;
 use crate::value::V;
 use crate::vm::Vm;
@@ -393,7 +393,7 @@ impl Vm {
         self.scratch.push_str(x);
         self.scratch.push_str(y);
         let rc: std::rc::Rc<str> = std::rc::Rc::from(self.scratch.as_str());
-        Some(self.alloc(Object::Str(rc)))
+        Some(self.alloc(Object::Str(Text::new(rc))))
     }
 
     /// Unary minus.
@@ -475,7 +475,7 @@ impl Vm {
             return true;
         }
         match (self.heap.get(ga), self.heap.get(gb)) {
-            (Object::Str(x), Object::Str(y)) => x == y,
+            (Object::Str(x), Object::Str(y)) => x.text == y.text,
             (Object::List(x), Object::List(y)) => {
                 x.len() == y.len()
                     && x.iter()
@@ -580,7 +580,10 @@ impl Vm {
             }
             V::Native(id) => Ok(HashKey::Native(id)),
             V::Obj(g) => match self.heap.get(g) {
-                Object::Str(s) => Ok(HashKey::Str(s.clone())),
+                Object::Str(s) => Ok(HashKey::Str(crate::dict::StrKey {
+                    hash: s.hash(),
+                    text: s.text.clone(),
+                })),
                 // Big integers within i64 hash like the equal float would.
                 Object::BigInt(b) => Ok(match i64::try_from(&**b) {
                     Ok(i) => HashKey::Int(i),

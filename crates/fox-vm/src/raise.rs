@@ -25,7 +25,7 @@ impl Vm {
     }
 
     fn key(&self, s: &str) -> HashKey {
-        HashKey::Str(Rc::from(s))
+        HashKey::text(Rc::from(s))
     }
 
     /// Build a fresh error dict.
@@ -103,7 +103,7 @@ impl Vm {
         match v.unpack() {
             V::Obj(g) => match self.heap.get(g) {
                 Object::Dict(d) => d
-                    .get(&HashKey::Str(Rc::from(field)))
+                    .get(&HashKey::text(Rc::from(field)))
                     .map(|x| self.str_of(x)),
                 _ => None,
             },

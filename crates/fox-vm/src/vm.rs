@@ -7,7 +7,7 @@ use crate::error::{RtError, RtResult, TraceEntry, VmError};
 use crate::funcref::{FuncRef, FuncRegistry};
 use crate::heap::Heap;
 use crate::host::Host;
-use crate::object::{FuncInfo, Object};
+use crate::object::{FuncInfo, Object, Text};
 use crate::value::V;
 use crate::value::{Gc, Value};
 use fox_bytecode::{Const, Interner, Proto, Sym};
@@ -158,11 +158,11 @@ impl Vm {
     }
 
     pub fn new_str(&mut self, s: &str) -> Value {
-        self.alloc(Object::Str(Rc::from(s)))
+        self.alloc(Object::Str(Text::new(Rc::from(s))))
     }
 
     pub fn new_string(&mut self, s: String) -> Value {
-        self.alloc(Object::Str(Rc::from(s)))
+        self.alloc(Object::Str(Text::new(Rc::from(s))))
     }
 
     pub fn new_list(&mut self, items: Vec<Value>) -> Value {
@@ -195,7 +195,7 @@ impl Vm {
             .map(|c| match c {
                 Const::Int(i) => self.int(*i),
                 Const::Float(f) => Value::Float(*f),
-                Const::Str(s) => self.alloc(Object::Str(s.clone())),
+                Const::Str(s) => self.alloc(Object::Str(Text::new(s.clone()))),
                 Const::BigInt(d) => match d.parse::<BigInt>() {
                     Ok(b) => self.int_from_big(b),
                     Err(_) => Value::Nil,

@@ -200,7 +200,7 @@ impl Vm {
         };
         match self.heap.get(g) {
             Object::Str(s) => {
-                let s = s.clone();
+                let s = s.text.clone();
                 self.str_method(&s, &name, args, recv, sym)
             }
             Object::List(_) => self.list_method(g, &name, args, recv, sym),
