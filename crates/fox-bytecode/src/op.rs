@@ -259,6 +259,70 @@ pub enum Op {
         target: u16,
     },
 
+    /// Loop back-edge with the loop condition fused in: jump back to
+    /// `target` (a safe point) when `a < b`; otherwise fall through (exit).
+    LoopIfLt {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    LoopIfLe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    LoopIfGt {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    LoopIfGe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    LoopIfEq {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    LoopIfNe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    /// As `LoopIfLt`, comparing with an immediate.
+    LoopIfLtI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
+    LoopIfLeI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
+    LoopIfGtI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
+    LoopIfGeI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
+    LoopIfEqI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
+    LoopIfNeI {
+        a: Reg,
+        imm: i16,
+        target: u16,
+    },
+
     Jump {
         target: u32,
     },
@@ -469,7 +533,19 @@ impl Op {
             | Op::JumpIfNotGtI { target, .. }
             | Op::JumpIfNotGeI { target, .. }
             | Op::JumpIfNotEqI { target, .. }
-            | Op::JumpIfNotNeI { target, .. } => Some(target as u32),
+            | Op::JumpIfNotNeI { target, .. }
+            | Op::LoopIfLt { target, .. }
+            | Op::LoopIfLe { target, .. }
+            | Op::LoopIfGt { target, .. }
+            | Op::LoopIfGe { target, .. }
+            | Op::LoopIfEq { target, .. }
+            | Op::LoopIfNe { target, .. }
+            | Op::LoopIfLtI { target, .. }
+            | Op::LoopIfLeI { target, .. }
+            | Op::LoopIfGtI { target, .. }
+            | Op::LoopIfGeI { target, .. }
+            | Op::LoopIfEqI { target, .. }
+            | Op::LoopIfNeI { target, .. } => Some(target as u32),
             Op::PushHandler { target, .. } => Some(target),
             _ => None,
         }
@@ -497,7 +573,19 @@ impl Op {
             | Op::JumpIfNotGtI { target, .. }
             | Op::JumpIfNotGeI { target, .. }
             | Op::JumpIfNotEqI { target, .. }
-            | Op::JumpIfNotNeI { target, .. } => match u16::try_from(new) {
+            | Op::JumpIfNotNeI { target, .. }
+            | Op::LoopIfLt { target, .. }
+            | Op::LoopIfLe { target, .. }
+            | Op::LoopIfGt { target, .. }
+            | Op::LoopIfGe { target, .. }
+            | Op::LoopIfEq { target, .. }
+            | Op::LoopIfNe { target, .. }
+            | Op::LoopIfLtI { target, .. }
+            | Op::LoopIfLeI { target, .. }
+            | Op::LoopIfGtI { target, .. }
+            | Op::LoopIfGeI { target, .. }
+            | Op::LoopIfEqI { target, .. }
+            | Op::LoopIfNeI { target, .. } => match u16::try_from(new) {
                 Ok(t) => {
                     *target = t;
                     true

@@ -222,6 +222,25 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             reg(a)?;
             target(t as u32)
         }
+        Op::LoopIfLt { a, b, target: t }
+        | Op::LoopIfLe { a, b, target: t }
+        | Op::LoopIfGt { a, b, target: t }
+        | Op::LoopIfGe { a, b, target: t }
+        | Op::LoopIfEq { a, b, target: t }
+        | Op::LoopIfNe { a, b, target: t } => {
+            reg(a)?;
+            reg(b)?;
+            target(t as u32)
+        }
+        Op::LoopIfLtI { a, target: t, .. }
+        | Op::LoopIfLeI { a, target: t, .. }
+        | Op::LoopIfGtI { a, target: t, .. }
+        | Op::LoopIfGeI { a, target: t, .. }
+        | Op::LoopIfEqI { a, target: t, .. }
+        | Op::LoopIfNeI { a, target: t, .. } => {
+            reg(a)?;
+            target(t as u32)
+        }
         Op::Jump { target: t } | Op::Loop { target: t } => target(t),
         Op::JumpIfFalse { cond, target: t } | Op::JumpIfTrue { cond, target: t } => {
             reg(cond)?;

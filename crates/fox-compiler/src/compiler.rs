@@ -231,14 +231,17 @@ impl<'a, 'i> Compiler<'a, 'i> {
         self.funcs.push(fs);
         self.set_pos(span);
         // The VM clears only missing parameters on entry; other locals start
-        // as nil here (temporaries are always written before they are read).
+        // as nil here (temporaries are always written before they are read),
+        // except plain locals certainly assigned before any read.
+        let assigned = scope::assigned_before_use(body);
         for (i, l) in locals.iter().enumerate() {
             let slot = self.fr().locals.get(l).copied();
             let r = match slot {
                 Some(LocalSlot::Reg(r)) | Some(LocalSlot::Cell(r)) => r,
                 None => continue,
             };
-            if i >= params.len() {
+            let skip = matches!(slot, Some(LocalSlot::Reg(_))) && assigned.contains(l);
+            if i >= params.len() && !skip {
                 self.emit(Op::LoadNil { dst: r });
             }
             if let Some(LocalSlot::Cell(_)) = slot {

@@ -389,6 +389,107 @@ impl<'a, 'i> Compiler<'a, 'i> {
         out
     }
 
+    /// Can `c` be a fused loop back-edge (a comparison, not constant)?
+    pub fn is_fusable_compare(&self, c: &Expr) -> bool {
+        matches!(
+            &c.kind,
+            ExprKind::Binary(
+                BinaryOp::Lt
+                    | BinaryOp::Le
+                    | BinaryOp::Gt
+                    | BinaryOp::Ge
+                    | BinaryOp::Eq
+                    | BinaryOp::Ne,
+                _,
+                _
+            )
+        ) && fold(c).is_none()
+            && self.fr().here() < FUSED_LIMIT
+    }
+
+    /// Emit a loop's bottom test: evaluate the comparison `c` and jump back
+    /// to `target` while it holds.
+    pub fn loop_back_if(&mut self, c: &'a Expr, target: u32) {
+        let ExprKind::Binary(op, a, b) = &c.kind else {
+            return;
+        };
+        let mark = self.f().mark();
+        self.set_pos(c.span);
+        let t = u16::try_from(target).unwrap_or(0);
+        let ra = self.expr_reg(a);
+        if let Some(imm) = small_int(b) {
+            self.set_pos(c.span);
+            self.emit(match op {
+                BinaryOp::Lt => Op::LoopIfLtI {
+                    a: ra,
+                    imm,
+                    target: t,
+                },
+                BinaryOp::Le => Op::LoopIfLeI {
+                    a: ra,
+                    imm,
+                    target: t,
+                },
+                BinaryOp::Gt => Op::LoopIfGtI {
+                    a: ra,
+                    imm,
+                    target: t,
+                },
+                BinaryOp::Ge => Op::LoopIfGeI {
+                    a: ra,
+                    imm,
+                    target: t,
+                },
+                BinaryOp::Eq => Op::LoopIfEqI {
+                    a: ra,
+                    imm,
+                    target: t,
+                },
+                _ => Op::LoopIfNeI {
+                    a: ra,
+                    imm,
+                    target: t,
+                },
+            });
+        } else {
+            let rb = self.expr_reg(b);
+            self.set_pos(c.span);
+            self.emit(match op {
+                BinaryOp::Lt => Op::LoopIfLt {
+                    a: ra,
+                    b: rb,
+                    target: t,
+                },
+                BinaryOp::Le => Op::LoopIfLe {
+                    a: ra,
+                    b: rb,
+                    target: t,
+                },
+                BinaryOp::Gt => Op::LoopIfGt {
+                    a: ra,
+                    b: rb,
+                    target: t,
+                },
+                BinaryOp::Ge => Op::LoopIfGe {
+                    a: ra,
+                    b: rb,
+                    target: t,
+                },
+                BinaryOp::Eq => Op::LoopIfEq {
+                    a: ra,
+                    b: rb,
+                    target: t,
+                },
+                _ => Op::LoopIfNe {
+                    a: ra,
+                    b: rb,
+                    target: t,
+                },
+            });
+        }
+        self.f().release(mark);
+    }
+
     /// Compile a condition; returns the jumps taken when it is true.
     pub fn cond_true_jumps(&mut self, c: &'a Expr) -> Vec<usize> {
         let mark = self.f().mark();

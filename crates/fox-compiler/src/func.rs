@@ -35,6 +35,9 @@ pub struct TryRegion<'a> {
 #[derive(Debug, Default)]
 pub struct LoopState {
     pub continue_target: u32,
+    /// When the condition is tested at the bottom, `lanjutkan` jumps
+    /// forward to it: these jumps are patched once it is placed.
+    pub continue_jumps: Option<Vec<usize>>,
     pub break_jumps: Vec<usize>,
     /// Number of try regions open when the loop started.
     pub try_depth: usize,

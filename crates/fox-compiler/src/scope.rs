@@ -366,6 +366,34 @@ fn uses_in_expr(e: &Expr, used: &mut FxHashSet<String>) {
     }
 }
 
+/// Locals that are certainly assigned before anything can read them: their
+/// first appearance in the body is a `biar x = e` statement at the top level
+/// of the body (not inside a branch or loop) whose value does not mention
+/// them. Such locals need no nil initialisation on entry.
+pub fn assigned_before_use(body: &Block) -> FxHashSet<String> {
+    let mut seen: FxHashSet<String> = FxHashSet::default();
+    let mut out = FxHashSet::default();
+    for s in body {
+        if let StmtKind::Let {
+            target: LetTarget::Name(id),
+            value: Some(v),
+            ..
+        } = &s.kind
+        {
+            let mut used = FxHashSet::default();
+            uses_in_expr(v, &mut used);
+            if !seen.contains(&id.name) && !used.contains(&id.name) {
+                out.insert(id.name.clone());
+            }
+        }
+        uses_in_stmt(s, &mut seen);
+        decls_in_stmt(s, &mut |n: &str| {
+            seen.insert(n.to_string());
+        });
+    }
+    out
+}
+
 /// Does this body (not counting nested functions) call `bekukan`?
 pub fn contains_yield(body: &Block) -> bool {
     let mut found = false;

@@ -141,13 +141,27 @@ impl<'a, 'i> Compiler<'a, 'i> {
                         l.break_jumps.push(j);
                     }
                 } else {
-                    let target = self
+                    let forward = self
                         .fr()
                         .loops
                         .last()
-                        .map(|l| l.continue_target)
-                        .unwrap_or(0);
-                    self.emit(Op::Loop { target });
+                        .is_some_and(|l| l.continue_jumps.is_some());
+                    if forward {
+                        let j = self.emit(Op::Jump { target: 0 });
+                        if let Some(Some(list)) =
+                            self.f().loops.last_mut().map(|l| l.continue_jumps.as_mut())
+                        {
+                            list.push(j);
+                        }
+                    } else {
+                        let target = self
+                            .fr()
+                            .loops
+                            .last()
+                            .map(|l| l.continue_target)
+                            .unwrap_or(0);
+                        self.emit(Op::Loop { target });
+                    }
                 }
             }
             StmtKind::Throw { value, kind } => {
@@ -182,15 +196,25 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 let start = self.fr().here();
                 let exit = self.cond_false_jumps(cond);
                 let try_depth = self.fr().tries.len();
+                // A comparison condition is tested again at the bottom by one
+                // fused back-edge (`LoopIf*`), saving a jump per iteration.
+                let bottom_test = self.is_fusable_compare(cond);
+                let body_start = self.fr().here();
                 self.f().loops.push(LoopState {
                     continue_target: start,
+                    continue_jumps: if bottom_test { Some(Vec::new()) } else { None },
                     break_jumps: Vec::new(),
                     try_depth,
                 });
                 self.block(body);
                 self.set_pos(s.span);
-                self.emit(Op::Loop { target: start });
                 let l = self.f().loops.pop().unwrap_or_default();
+                if bottom_test {
+                    self.patch_list(&l.continue_jumps.unwrap_or_default(), s.span);
+                    self.loop_back_if(cond, body_start);
+                } else {
+                    self.emit(Op::Loop { target: start });
+                }
                 self.patch_list(&exit, s.span);
                 self.patch_list(&l.break_jumps, s.span);
             }

@@ -139,6 +139,16 @@ impl Vm {
                     ip = unsafe { code_start.add($t as usize) }
                 };
             }
+            // A taken loop back-edge: jump, then the safe point.
+            macro_rules! loop_back {
+                ($t:expr) => {{
+                    jump!($t);
+                    if self.budget != u64::MAX || self.heap.wants_gc() {
+                        save_pc!();
+                        tr!(self.safe_point());
+                    }
+                }};
+            }
             macro_rules! bail {
                 ($e:expr) => {{
                     save_pc!();
@@ -550,6 +560,76 @@ impl Vm {
                         };
                         if eq {
                             jump!(target);
+                        }
+                    }
+                    Op::LoopIfLt { a, b, target } => {
+                        if compare!(a, b, Cmp::Lt, <) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfLe { a, b, target } => {
+                        if compare!(a, b, Cmp::Le, <=) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfGt { a, b, target } => {
+                        if compare!(a, b, Cmp::Gt, >) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfGe { a, b, target } => {
+                        if compare!(a, b, Cmp::Ge, >=) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfEq { a, b, target } => {
+                        if equal!(a, b) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfNe { a, b, target } => {
+                        if !equal!(a, b) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfLtI { a, imm, target } => {
+                        if compare_imm!(a, imm, Cmp::Lt, <) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfLeI { a, imm, target } => {
+                        if compare_imm!(a, imm, Cmp::Le, <=) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfGtI { a, imm, target } => {
+                        if compare_imm!(a, imm, Cmp::Gt, >) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfGeI { a, imm, target } => {
+                        if compare_imm!(a, imm, Cmp::Ge, >=) {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfEqI { a, imm, target } => {
+                        let x = reg!(a);
+                        let eq = match x.as_int() {
+                            Some(i) => i == imm as i64,
+                            None => self.values_equal(x, Value::Int(imm as i64)),
+                        };
+                        if eq {
+                            loop_back!(target);
+                        }
+                    }
+                    Op::LoopIfNeI { a, imm, target } => {
+                        let x = reg!(a);
+                        let eq = match x.as_int() {
+                            Some(i) => i == imm as i64,
+                            None => self.values_equal(x, Value::Int(imm as i64)),
+                        };
+                        if !eq {
+                            loop_back!(target);
                         }
                     }
                     Op::Jump { target } => jump!(target),
