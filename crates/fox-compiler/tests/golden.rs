@@ -161,7 +161,9 @@ fn while_loop_uses_a_fused_compare() {
     };
     assert!(f.code.iter().any(is_fused), "no fused compare-and-branch");
     assert!(
-        f.code.iter().any(|op| matches!(op, Op::Loop { .. })),
+        f.code
+            .iter()
+            .any(|op| matches!(op, Op::Loop { .. }) || format!("{op:?}").starts_with("LoopIf")),
         "no loop back-edge"
     );
     assert!(
