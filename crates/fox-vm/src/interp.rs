@@ -1121,25 +1121,19 @@ impl Vm {
             return None;
         }
         let class = inst.class;
-        let slot = func.method_cache.get(pc)?;
-        let c = slot.get();
-        if c.class == class.0 && c.epoch == self.epoch {
-            return Some(crate::value::Gc(c.method));
+        let idx = *func.cache_index.get(pc)?;
+        let slot = func.method_cache.get(idx as usize)?;
+        let mut c = slot.get();
+        if let Some(m) = c.lookup(self.epoch, class.0) {
+            return Some(crate::value::Gc(m));
         }
         let Object::Class(k) = self.heap.get(class) else {
             return None;
         };
-        match k.methods.get(&sym).and_then(|v| v.as_obj()) {
-            Some(m) => {
-                slot.set(crate::object::MethodCache {
-                    class: class.0,
-                    epoch: self.epoch,
-                    method: m.0,
-                });
-                Some(m)
-            }
-            _ => None,
-        }
+        let m = k.methods.get(&sym).and_then(|v| v.as_obj())?;
+        c.insert(self.epoch, class.0, m.0);
+        slot.set(c);
+        Some(m)
     }
 
     /// Items of a list or the characters of a text (destructuring).

@@ -23,27 +23,52 @@ pub struct FuncInfo {
     pub children: Box<[FuncRef]>,
     /// Module whose globals the code reads.
     pub module: u32,
-    /// Inline caches of `CallMethod` instructions, indexed by pc.
+    /// For each pc, the index of its `CallMethod` inline cache (u32::MAX
+    /// for other instructions).
+    pub cache_index: Box<[u32]>,
+    /// Inline caches of the `CallMethod` instructions.
     pub method_cache: Box<[Cell<MethodCache>]>,
 }
 
-/// One inline-cache entry: for receivers of class `class`, the method is
-/// the closure `method`. Valid only while the VM's method epoch is `epoch`
-/// (bumped by every class change and every collection, since handles are
-/// reused after a sweep).
+/// A polymorphic inline cache: for receivers of class `classes[k]`, the
+/// method is the closure `methods[k]`. Valid only while the VM's method
+/// epoch is `epoch` (bumped by every class change and every collection,
+/// since handles are reused after a sweep).
 #[derive(Clone, Copy, Debug)]
 pub struct MethodCache {
-    pub class: u32,
     pub epoch: u32,
-    pub method: u32,
+    pub classes: [u32; 4],
+    pub methods: [u32; 4],
 }
 
 impl MethodCache {
     pub const EMPTY: MethodCache = MethodCache {
-        class: u32::MAX,
         epoch: 0,
-        method: 0,
+        classes: [u32::MAX; 4],
+        methods: [0; 4],
     };
+
+    #[inline]
+    pub fn lookup(&self, epoch: u32, class: u32) -> Option<u32> {
+        if self.epoch != epoch {
+            return None;
+        }
+        (0..4)
+            .find(|&k| self.classes[k] == class)
+            .map(|k| self.methods[k])
+    }
+
+    /// Add an entry, evicting the oldest when full.
+    pub fn insert(&mut self, epoch: u32, class: u32, method: u32) {
+        if self.epoch != epoch {
+            *self = MethodCache::EMPTY;
+            self.epoch = epoch;
+        }
+        self.classes.copy_within(0..3, 1);
+        self.methods.copy_within(0..3, 1);
+        self.classes[0] = class;
+        self.methods[0] = method;
+    }
 }
 
 /// An immutable text with its hash and ASCII-ness computed once, on first

@@ -207,7 +207,20 @@ impl Vm {
             .iter()
             .map(|p| self.load_proto(p, module))
             .collect();
-        let method_cache = (0..proto.code.len())
+        let mut sites = 0u32;
+        let cache_index: Box<[u32]> = proto
+            .code
+            .iter()
+            .map(|op| {
+                if matches!(op, fox_bytecode::Op::CallMethod { .. }) {
+                    sites += 1;
+                    sites - 1
+                } else {
+                    u32::MAX
+                }
+            })
+            .collect();
+        let method_cache = (0..sites)
             .map(|_| std::cell::Cell::new(crate::object::MethodCache::EMPTY))
             .collect();
         self.funcs.add(FuncInfo {
@@ -215,6 +228,7 @@ impl Vm {
             consts: consts.into_boxed_slice(),
             children: children.into_boxed_slice(),
             module,
+            cache_index,
             method_cache,
         })
     }
