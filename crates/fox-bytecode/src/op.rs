@@ -323,6 +323,17 @@ pub enum Op {
         target: u16,
     },
 
+    /// Jump to `target` unless `a` is nil (`a == nil` as a condition).
+    JumpIfNotNil {
+        a: Reg,
+        target: u32,
+    },
+    /// Jump to `target` if `a` is nil (`a != nil` as a condition).
+    JumpIfNil {
+        a: Reg,
+        target: u32,
+    },
+
     Jump {
         target: u32,
     },
@@ -521,7 +532,9 @@ impl Op {
             Op::Jump { target }
             | Op::Loop { target }
             | Op::JumpIfFalse { target, .. }
-            | Op::JumpIfTrue { target, .. } => Some(target),
+            | Op::JumpIfTrue { target, .. }
+            | Op::JumpIfNotNil { target, .. }
+            | Op::JumpIfNil { target, .. } => Some(target),
             Op::JumpIfNotLt { target, .. }
             | Op::JumpIfNotLe { target, .. }
             | Op::JumpIfNotGt { target, .. }
@@ -558,7 +571,9 @@ impl Op {
             Op::Jump { target }
             | Op::Loop { target }
             | Op::JumpIfFalse { target, .. }
-            | Op::JumpIfTrue { target, .. } => {
+            | Op::JumpIfTrue { target, .. }
+            | Op::JumpIfNotNil { target, .. }
+            | Op::JumpIfNil { target, .. } => {
                 *target = new;
                 true
             }

@@ -242,7 +242,10 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             target(t as u32)
         }
         Op::Jump { target: t } | Op::Loop { target: t } => target(t),
-        Op::JumpIfFalse { cond, target: t } | Op::JumpIfTrue { cond, target: t } => {
+        Op::JumpIfNotNil { a: cond, target: t }
+        | Op::JumpIfNil { a: cond, target: t }
+        | Op::JumpIfFalse { cond, target: t }
+        | Op::JumpIfTrue { cond, target: t } => {
             reg(cond)?;
             target(t)
         }

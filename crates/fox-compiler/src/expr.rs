@@ -316,6 +316,24 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 f
             }
             ExprKind::Bool(true) => vec![],
+            // `x == nil` / `x != nil`: nil equals only nil, so a tag test.
+            ExprKind::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), a, b)
+                if matches!(b.kind, ExprKind::Nil) || matches!(a.kind, ExprKind::Nil) =>
+            {
+                let other = if matches!(b.kind, ExprKind::Nil) {
+                    a
+                } else {
+                    b
+                };
+                let r = self.expr_reg(other);
+                self.set_pos(c.span);
+                let j = if *op == BinaryOp::Eq {
+                    self.emit(Op::JumpIfNotNil { a: r, target: 0 })
+                } else {
+                    self.emit(Op::JumpIfNil { a: r, target: 0 })
+                };
+                vec![j]
+            }
             ExprKind::Binary(op, a, b)
                 if matches!(
                     op,

@@ -632,6 +632,16 @@ impl Vm {
                             loop_back!(target);
                         }
                     }
+                    Op::JumpIfNotNil { a, target } => {
+                        if !reg!(a).is_nil() {
+                            jump!(target);
+                        }
+                    }
+                    Op::JumpIfNil { a, target } => {
+                        if reg!(a).is_nil() {
+                            jump!(target);
+                        }
+                    }
                     Op::Jump { target } => jump!(target),
                     Op::Loop { target } => {
                         jump!(target);
