@@ -361,6 +361,14 @@ pub enum Op {
         argc: u16,
         name: u16,
     },
+    /// `dst = panjang(arg)` when global slot `slot` still holds the builtin
+    /// `panjang` (checked at run time, so shadowing keeps working);
+    /// otherwise an ordinary call of that global.
+    CallLen {
+        dst: Reg,
+        arg: Reg,
+        slot: u16,
+    },
     Return {
         src: Reg,
     },

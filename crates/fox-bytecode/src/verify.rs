@@ -259,6 +259,10 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             window(base, argc as usize + 2)
         }
         Op::Return { src } => reg(src),
+        Op::CallLen { dst, arg, .. } => {
+            reg(dst)?;
+            reg(arg)
+        }
         Op::GetAttr { dst, obj, name: n } => {
             reg(dst)?;
             reg(obj)?;

@@ -540,6 +540,20 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.intrinsic(e, n, args, dst);
                 return;
             }
+            // `panjang(x)` (the loop-bound idiom) with a side-effect-free
+            // argument: a length instruction that checks the global still
+            // is the builtin. Evaluating the argument first is unobservable
+            // because it cannot rebind `panjang`.
+            if n == "panjang" && args.len() == 1 && is_simple_operand(&args[0]) {
+                if let Resolved::Global(slot) = self.resolve(n) {
+                    if let Ok(slot) = u16::try_from(slot) {
+                        let arg = self.expr_reg(&args[0]);
+                        self.set_pos(e.span);
+                        self.emit(Op::CallLen { dst, arg, slot });
+                        return;
+                    }
+                }
+            }
         }
         // The result lands in `base`: reuse `dst` as the base when it is
         // the topmost temporary, saving a move.
@@ -634,5 +648,14 @@ fn small_int(e: &Expr) -> Option<i16> {
     match &e.kind {
         ExprKind::Int(i) => i16::try_from(*i).ok(),
         _ => None,
+    }
+}
+
+/// An operand whose evaluation cannot run Morph code (no calls).
+fn is_simple_operand(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(_) | ExprKind::This | ExprKind::Str(_) | ExprKind::Int(_) => true,
+        ExprKind::Attr(obj, _) => matches!(obj.kind, ExprKind::Name(_) | ExprKind::This),
+        _ => false,
     }
 }

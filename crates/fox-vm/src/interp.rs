@@ -761,6 +761,43 @@ impl Vm {
                             }
                         }
                     }
+                    Op::CallLen { dst, arg, slot } => {
+                        let f = self.modules[module]
+                            .globals
+                            .get(slot as usize)
+                            .copied()
+                            .unwrap_or(Value::Undef);
+                        if f.same(self.panjang_value) {
+                            let n = crate::builtins::core::length_of(self, reg!(arg));
+                            reg!(dst) = self.int(n as i64);
+                        } else {
+                            // Shadowed: an ordinary call `f(arg)` through a
+                            // scratch window above this frame.
+                            save_pc!();
+                            if f.is_undef() {
+                                bail!(RtError::msg("Global 'panjang' not found."));
+                            }
+                            let fbase = base + frame_regs;
+                            self.ensure_stack(fbase + 2);
+                            refresh!();
+                            self.stack[fbase] = f;
+                            self.stack[fbase + 1] = reg!(arg);
+                            match tr!(self.call_value(fbase, 1)) {
+                                Some(v) => {
+                                    refresh!();
+                                    reg!(dst) = v;
+                                }
+                                None => {
+                                    // The callee's frame delivers its result
+                                    // straight into `dst`.
+                                    if let Some(top) = self.frames.last_mut() {
+                                        top.ret = (base + dst as usize) as u32;
+                                    }
+                                    continue 'frame;
+                                }
+                            }
+                        }
+                    }
                     Op::Return { src } => {
                         let v = reg!(src);
                         // Fast path: an ordinary frame returning to a caller

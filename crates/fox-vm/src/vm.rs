@@ -102,6 +102,8 @@ pub struct Vm {
     pub epoch: u32,
     /// Reusable buffer for building texts.
     pub(crate) scratch: String,
+    /// The builtin `panjang`, which `CallLen` checks for.
+    pub(crate) panjang_value: Value,
 }
 
 impl Vm {
@@ -140,6 +142,11 @@ impl Vm {
             rng: 0x2545_F491_4F6C_DD1D,
             epoch: 1,
             scratch: String::new(),
+            panjang_value: Value::Undef,
+        };
+        vm.panjang_value = match vm.native_by_name.get("panjang") {
+            Some(id) => Value::Native(*id),
+            None => Value::Undef,
         };
         let argv: Vec<Value> = vm
             .config
