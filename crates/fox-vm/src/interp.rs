@@ -247,6 +247,15 @@ impl Vm {
                     }
                 }};
             }
+            macro_rules! equal_imm {
+                ($a:expr, $imm:expr) => {{
+                    let x = reg!($a);
+                    match x.as_int() {
+                        Some(i) => i == $imm as i64,
+                        None => self.values_equal(x, Value::Int($imm as i64)),
+                    }
+                }};
+            }
             macro_rules! equal {
                 ($a:expr, $b:expr) => {{
                     let (x, y) = (reg!($a), reg!($b));
@@ -543,21 +552,13 @@ impl Vm {
                         }
                     }
                     Op::JumpIfNotEqI { a, imm, target } => {
-                        let x = reg!(a);
-                        let eq = match x.as_int() {
-                            Some(i) => i == imm as i64,
-                            None => self.values_equal(x, Value::Int(imm as i64)),
-                        };
+                        let eq = equal_imm!(a, imm);
                         if !eq {
                             jump!(target);
                         }
                     }
                     Op::JumpIfNotNeI { a, imm, target } => {
-                        let x = reg!(a);
-                        let eq = match x.as_int() {
-                            Some(i) => i == imm as i64,
-                            None => self.values_equal(x, Value::Int(imm as i64)),
-                        };
+                        let eq = equal_imm!(a, imm);
                         if eq {
                             jump!(target);
                         }
@@ -613,21 +614,13 @@ impl Vm {
                         }
                     }
                     Op::LoopIfEqI { a, imm, target } => {
-                        let x = reg!(a);
-                        let eq = match x.as_int() {
-                            Some(i) => i == imm as i64,
-                            None => self.values_equal(x, Value::Int(imm as i64)),
-                        };
+                        let eq = equal_imm!(a, imm);
                         if eq {
                             loop_back!(target);
                         }
                     }
                     Op::LoopIfNeI { a, imm, target } => {
-                        let x = reg!(a);
-                        let eq = match x.as_int() {
-                            Some(i) => i == imm as i64,
-                            None => self.values_equal(x, Value::Int(imm as i64)),
-                        };
+                        let eq = equal_imm!(a, imm);
                         if !eq {
                             loop_back!(target);
                         }
