@@ -534,57 +534,17 @@ pub enum Op {
 const _: () = assert!(std::mem::size_of::<Op>() == 8);
 
 impl Op {
-    /// The jump target of a branch instruction, if it is one.
-    pub fn target(&self) -> Option<u32> {
-        match *self {
-            Op::Jump { target }
-            | Op::Loop { target }
-            | Op::JumpIfFalse { target, .. }
-            | Op::JumpIfTrue { target, .. }
-            | Op::JumpIfNotNil { target, .. }
-            | Op::JumpIfNil { target, .. } => Some(target),
-            Op::JumpIfNotLt { target, .. }
-            | Op::JumpIfNotLe { target, .. }
-            | Op::JumpIfNotGt { target, .. }
-            | Op::JumpIfNotGe { target, .. }
-            | Op::JumpIfNotEq { target, .. }
-            | Op::JumpIfNotNe { target, .. }
-            | Op::JumpIfNotLtI { target, .. }
-            | Op::JumpIfNotLeI { target, .. }
-            | Op::JumpIfNotGtI { target, .. }
-            | Op::JumpIfNotGeI { target, .. }
-            | Op::JumpIfNotEqI { target, .. }
-            | Op::JumpIfNotNeI { target, .. }
-            | Op::LoopIfLt { target, .. }
-            | Op::LoopIfLe { target, .. }
-            | Op::LoopIfGt { target, .. }
-            | Op::LoopIfGe { target, .. }
-            | Op::LoopIfEq { target, .. }
-            | Op::LoopIfNe { target, .. }
-            | Op::LoopIfLtI { target, .. }
-            | Op::LoopIfLeI { target, .. }
-            | Op::LoopIfGtI { target, .. }
-            | Op::LoopIfGeI { target, .. }
-            | Op::LoopIfEqI { target, .. }
-            | Op::LoopIfNeI { target, .. } => Some(target as u32),
-            Op::PushHandler { target, .. } => Some(target),
-            _ => None,
-        }
-    }
-
-    /// Rewrite the jump target of a branch instruction. Returns false when
-    /// the target does not fit the instruction's field.
-    pub fn set_target(&mut self, new: u32) -> bool {
+    /// The jump-target field of a branch instruction, if it is one. The one
+    /// list of branch instructions; `target` and `set_target` read it.
+    fn target_field(&mut self) -> Option<TargetField<'_>> {
         match self {
             Op::Jump { target }
             | Op::Loop { target }
             | Op::JumpIfFalse { target, .. }
             | Op::JumpIfTrue { target, .. }
             | Op::JumpIfNotNil { target, .. }
-            | Op::JumpIfNil { target, .. } => {
-                *target = new;
-                true
-            }
+            | Op::JumpIfNil { target, .. }
+            | Op::PushHandler { target, .. } => Some(TargetField::Wide(target)),
             Op::JumpIfNotLt { target, .. }
             | Op::JumpIfNotLe { target, .. }
             | Op::JumpIfNotGt { target, .. }
@@ -608,18 +568,42 @@ impl Op {
             | Op::LoopIfGtI { target, .. }
             | Op::LoopIfGeI { target, .. }
             | Op::LoopIfEqI { target, .. }
-            | Op::LoopIfNeI { target, .. } => match u16::try_from(new) {
-                Ok(t) => {
-                    *target = t;
+            | Op::LoopIfNeI { target, .. } => Some(TargetField::Narrow(target)),
+            _ => None,
+        }
+    }
+
+    /// The jump target of a branch instruction, if it is one.
+    pub fn target(&self) -> Option<u32> {
+        let mut copy = *self;
+        copy.target_field().map(|f| match f {
+            TargetField::Wide(t) => *t,
+            TargetField::Narrow(t) => *t as u32,
+        })
+    }
+
+    /// Rewrite the jump target of a branch instruction. Returns false when
+    /// the target does not fit the instruction's field.
+    pub fn set_target(&mut self, new: u32) -> bool {
+        match self.target_field() {
+            Some(TargetField::Wide(t)) => {
+                *t = new;
+                true
+            }
+            Some(TargetField::Narrow(t)) => match u16::try_from(new) {
+                Ok(n) => {
+                    *t = n;
                     true
                 }
                 Err(_) => false,
             },
-            Op::PushHandler { target, .. } => {
-                *target = new;
-                true
-            }
-            _ => false,
+            None => false,
         }
     }
+}
+
+/// A branch instruction's target: 32-bit, or 16-bit in fused branches.
+enum TargetField<'a> {
+    Wide(&'a mut u32),
+    Narrow(&'a mut u16),
 }

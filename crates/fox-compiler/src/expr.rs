@@ -535,7 +535,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
 
     fn call(&mut self, e: &'a Expr, callee: &'a Expr, args: &'a [Expr], dst: Reg) {
         if let ExprKind::Name(n) = &callee.kind {
-            let shadowed = !matches!(self.resolve_peek(n), Resolved::Global(_));
+            let shadowed = !matches!(self.resolve(n), Resolved::Global(_));
             if !shadowed && (n == "bekukan" || n == "lanjut") {
                 self.intrinsic(e, n, args, dst);
                 return;
@@ -594,12 +594,6 @@ impl<'a, 'i> Compiler<'a, 'i> {
         if dst != base {
             self.emit(Op::Move { dst, src: base });
         }
-    }
-
-    /// Resolve without creating upvalues or global slots as a side effect
-    /// beyond what `resolve` would do anyway.
-    fn resolve_peek(&mut self, name: &str) -> Resolved {
-        self.resolve(name)
     }
 
     fn intrinsic(&mut self, e: &'a Expr, name: &str, args: &'a [Expr], dst: Reg) {

@@ -123,10 +123,6 @@ impl Dict {
         self.map.values().copied()
     }
 
-    pub fn get_index(&self, i: usize) -> Option<(Value, Value)> {
-        self.map.get_index(i).map(|(_, e)| *e)
-    }
-
     pub fn clear(&mut self) {
         self.map.clear();
     }

@@ -66,11 +66,6 @@ pub fn canonical_name(name: &str) -> &'static str {
         .unwrap_or("?")
 }
 
-/// Every module name (for tests and documentation).
-pub fn names() -> impl Iterator<Item = &'static str> {
-    MODULES.iter().map(|(n, _)| *n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,9 @@
 //! The VM state (heap, register stack, frame stack, handler stack, loaded
 //! modules) and its embedding API: load and run a program, call `utama`.
 
-use crate::builtins::{self, NATIVES};
+use crate::builtins::NATIVES;
 use crate::config::Config;
-use crate::error::{RtError, RtResult, TraceEntry, VmError};
+use crate::error::{RtError, TraceEntry, VmError};
 use crate::funcref::{FuncRef, FuncRegistry};
 use crate::heap::Heap;
 use crate::host::Host;
@@ -263,7 +263,7 @@ impl Vm {
             "PI" => Value::Float(std::f64::consts::PI),
             "E" => Value::Float(std::f64::consts::E),
             _ => match self.native_by_name.get(name) {
-                Some(id) if builtins::is_global(*id) => Value::Native(*id),
+                Some(id) => Value::Native(*id),
                 _ => Value::Undef,
             },
         }
@@ -513,16 +513,7 @@ impl Vm {
         }
     }
 
-    pub fn sym(&mut self, name: &str) -> Sym {
-        self.interner.intern(name)
-    }
-
     pub fn flush(&mut self) {
         self.host.flush_out();
-    }
-
-    /// Raise helper for builtins.
-    pub fn err<T>(&self, msg: impl Into<String>) -> RtResult<T> {
-        Err(RtError::Msg(msg.into()))
     }
 }

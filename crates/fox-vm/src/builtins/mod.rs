@@ -102,11 +102,6 @@ natives! {
     "_io_ukuran_file" => io::ukuran_file,
 }
 
-/// Is the native bound as a global in every module?
-pub fn is_global(_id: u32) -> bool {
-    true
-}
-
 pub fn native_name(id: u32) -> &'static str {
     NATIVES.get(id as usize).map(|n| n.name).unwrap_or("?")
 }
