@@ -13,7 +13,7 @@ pub type Reg = u16;
 /// "No register" marker for optional operands.
 pub const NO_REG: Reg = u16::MAX;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Op {
     Nop,
     LoadNil {

@@ -6,7 +6,7 @@ use crate::op::Op;
 use std::rc::Rc;
 
 /// A constant-pool entry.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Const {
     Int(i64),
     /// An integer literal beyond i64, as decimal digits.
@@ -16,7 +16,7 @@ pub enum Const {
 }
 
 /// Where a closure's capture comes from when the closure is created.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Capture {
     /// A cell held in a register of the creating frame.
     Local(u16),
@@ -25,7 +25,7 @@ pub enum Capture {
 }
 
 /// A source position of an instruction (1-based).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pos {
     pub line: u32,
     pub col: u32,

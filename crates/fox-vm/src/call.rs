@@ -76,6 +76,7 @@ impl Vm {
     pub fn call_value(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
         let callee = self.stack[fbase];
         match callee.unpack() {
+            V::Native(_) if callee.same(self.alur_value) => self.start_pipeline(fbase, argc),
             V::Native(id) => self.call_native(id, fbase + 1, argc).map(Some),
             V::Obj(g) => match self.heap.get(g) {
                 Object::Closure(c) => {

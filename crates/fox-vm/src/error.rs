@@ -36,7 +36,7 @@ impl RtError {
 pub type RtResult<T> = Result<T, RtError>;
 
 /// One frame of a Morph traceback.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TraceEntry {
     pub function: String,
     pub file: String,
@@ -51,6 +51,9 @@ pub struct Uncaught {
     pub pesan: String,
     /// Innermost frame last.
     pub traceback: Vec<TraceEntry>,
+    /// The `.z` ticket written for this failure: its path, or why it could
+    /// not be written.
+    pub ticket: Option<Result<String, String>>,
 }
 
 #[derive(Debug, Clone)]

@@ -224,6 +224,9 @@ impl Vm {
                 };
                 let _ = write!(out, "<Generator {name}>");
             }
+            Object::Pipeline(p) => {
+                let _ = write!(out, "<alur {}>", p.name);
+            }
             Object::Module(m) => {
                 let file = self
                     .modules
@@ -278,7 +281,7 @@ impl Vm {
                 Object::Variant(_) => "MorphVariant",
                 Object::Generator(_) => "generator",
                 Object::Module(_) => "dict",
-                Object::Cell(_) | Object::Free(_) => "object",
+                Object::Cell(_) | Object::Free(_) | Object::Pipeline(_) => "object",
             },
         }
     }

@@ -17,7 +17,7 @@
 use crate::object::FuncInfo;
 use std::fmt;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FuncRef(*const FuncInfo);
 
 impl FuncRef {

@@ -16,6 +16,25 @@ pub trait Host {
     fn now(&mut self) -> f64;
     /// Sleep for the given number of seconds.
     fn sleep(&mut self, secs: f64);
+    /// Keep a `.z` ticket (bytes from the VM) named after `name`; returns
+    /// where it was written.
+    fn save_ticket(&mut self, name: &str, bytes: &[u8]) -> Result<String, String> {
+        let _ = (name, bytes);
+        Err("host ini tidak menyimpan tiket".into())
+    }
+    /// The durable store (`ingat`/`kenang`/`lupakan`).
+    fn store_get(&mut self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        let _ = key;
+        Err("tidak ada penyimpanan (store) untuk run ini".into())
+    }
+    fn store_put(&mut self, key: &str, value: &[u8]) -> Result<(), String> {
+        let _ = (key, value);
+        Err("tidak ada penyimpanan (store) untuk run ini".into())
+    }
+    fn store_delete(&mut self, key: &str) -> Result<bool, String> {
+        let _ = key;
+        Err("tidak ada penyimpanan (store) untuk run ini".into())
+    }
 }
 
 /// A host that collects output in memory and reads input from a list.
@@ -61,6 +80,10 @@ pub struct SharedBufferHost {
     pub out: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
     pub input: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<String>>>,
     pub clock: f64,
+    /// An in-memory durable store, shared by every clone.
+    pub store: std::rc::Rc<std::cell::RefCell<std::collections::BTreeMap<String, Vec<u8>>>>,
+    /// Tickets saved by the VM: (name, bytes).
+    pub tickets: std::rc::Rc<std::cell::RefCell<Vec<(String, Vec<u8>)>>>,
 }
 
 impl SharedBufferHost {
@@ -69,6 +92,8 @@ impl SharedBufferHost {
             out: Default::default(),
             input: Default::default(),
             clock: 1_700_000_000.0,
+            store: Default::default(),
+            tickets: Default::default(),
         }
     }
 
@@ -133,5 +158,22 @@ impl Host for SharedBufferHost {
         if secs.is_finite() {
             self.clock += secs.max(0.0);
         }
+    }
+    fn save_ticket(&mut self, name: &str, bytes: &[u8]) -> Result<String, String> {
+        let mut t = self.tickets.borrow_mut();
+        t.push((name.to_string(), bytes.to_vec()));
+        Ok(format!("memori:{name}-{}", t.len()))
+    }
+    fn store_get(&mut self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        Ok(self.store.borrow().get(key).cloned())
+    }
+    fn store_put(&mut self, key: &str, value: &[u8]) -> Result<(), String> {
+        self.store
+            .borrow_mut()
+            .insert(key.to_string(), value.to_vec());
+        Ok(())
+    }
+    fn store_delete(&mut self, key: &str) -> Result<bool, String> {
+        Ok(self.store.borrow_mut().remove(key).is_some())
     }
 }

@@ -50,6 +50,16 @@ impl Vm {
                 }
                 v
             }
+            FrameKind::Pipeline(p) => {
+                return match self.pipeline_step_done(p, v, f.ret as usize)? {
+                    None => Ok(None),
+                    Some(result) if self.frames.len() <= stop => Ok(Some(result)),
+                    Some(result) => {
+                        self.stack[f.ret as usize] = result;
+                        Ok(None)
+                    }
+                };
+            }
         };
         if self.frames.len() <= stop {
             return Ok(Some(result));
@@ -145,9 +155,26 @@ impl Vm {
                     jump!($t);
                     if self.budget != u64::MAX || self.heap.wants_gc() {
                         save_pc!();
-                        tr!(self.safe_point());
+                        if let Err(e) = self.safe_point() {
+                            // The saved pc (the loop head) is where to resume.
+                            self.fault_exact = true;
+                            return Err(e);
+                        }
                     }
                 }};
+            }
+            // The safe point before a call: on failure (budget, heap
+            // limit) the frame resumes by running the call again.
+            macro_rules! call_safe_point {
+                () => {
+                    if self.budget != u64::MAX || self.heap.wants_gc() {
+                        if let Err(e) = self.safe_point() {
+                            self.frames[fi].pc = (pc!() - 1) as u32;
+                            self.fault_exact = true;
+                            return Err(e);
+                        }
+                    }
+                };
             }
             macro_rules! bail {
                 ($e:expr) => {{
@@ -637,11 +664,7 @@ impl Vm {
                     }
                     Op::Jump { target } => jump!(target),
                     Op::Loop { target } => {
-                        jump!(target);
-                        if self.budget != u64::MAX || self.heap.wants_gc() {
-                            save_pc!();
-                            tr!(self.safe_point());
-                        }
+                        loop_back!(target);
                     }
                     Op::JumpIfFalse { cond, target } => {
                         let v = reg!(cond);
@@ -666,9 +689,7 @@ impl Vm {
 
                     Op::Call { base: b, argc } => {
                         save_pc!();
-                        if self.budget != u64::MAX || self.heap.wants_gc() {
-                            tr!(self.safe_point());
-                        }
+                        call_safe_point!();
                         // Fast path: a plain (non-generator) closure with
                         // an acceptable argument count.
                         if let Some(g) = reg!(b).as_obj() {
@@ -714,9 +735,7 @@ impl Vm {
                     } => {
                         let sym = name!(name);
                         save_pc!();
-                        if self.budget != u64::MAX || self.heap.wants_gc() {
-                            tr!(self.safe_point());
-                        }
+                        call_safe_point!();
                         if let Some(m) =
                             self.cached_instance_method(func, pc!() - 1, reg!(b + 1), sym)
                         {

@@ -91,6 +91,9 @@ impl Vm {
             return self.cached_module(*id, path);
         }
         let id = self.new_module(&display);
+        if key.starts_with("stdlib:") {
+            self.modules[id as usize].key = std::rc::Rc::from(key.as_str());
+        }
         let func = match self.compile_into(id, &display, &source) {
             Ok(f) => f,
             Err(diags) => {

@@ -23,6 +23,12 @@ pub struct FuncInfo {
     pub children: Box<[FuncRef]>,
     /// Module whose globals the code reads.
     pub module: u32,
+    /// Position in its module's load order: with the module's key, the
+    /// function's identity across processes (snapshots name functions so).
+    pub ordinal: u32,
+    /// Content hash of the prototype (0 = not computed yet): a snapshot
+    /// only binds to a function whose code is the one it was taken with.
+    pub hash: Cell<u64>,
     /// For each pc, the index of its `CallMethod` inline cache (u32::MAX
     /// for other instructions).
     pub cache_index: Box<[u32]>,
@@ -211,6 +217,23 @@ pub struct Generator {
     pub handlers: Vec<SavedHandler>,
 }
 
+/// A running `alur` pipeline: its steps, where it is, the value flowing
+/// between steps, and "process 0" — every module's globals as they were
+/// when `alur` was called, which each step starts from (as a deep copy).
+#[derive(Debug)]
+pub struct Pipeline {
+    pub name: Rc<str>,
+    pub steps: Vec<Value>,
+    /// The step running, or to run next (0-based).
+    pub next: u32,
+    /// The input of step `next` (the previous step's result).
+    pub input: Value,
+    /// Globals of modules `0..lens.len()`, concatenated.
+    pub originals: Vec<Value>,
+    /// How many globals each module had.
+    pub lens: Vec<u32>,
+}
+
 #[derive(Debug)]
 pub enum Object {
     /// A free slot; the payload links the free list.
@@ -231,6 +254,7 @@ pub enum Object {
     Variant(Box<Variant>),
     Generator(Box<Generator>),
     Module(u32),
+    Pipeline(Box<Pipeline>),
 }
 
 const _: () = assert!(std::mem::size_of::<Object>() <= 40);
@@ -270,6 +294,11 @@ impl Object {
             Object::Generator(g) => {
                 f(Value::Obj(g.closure));
                 g.regs.iter().for_each(|v| f(*v));
+            }
+            Object::Pipeline(p) => {
+                p.steps.iter().for_each(|v| f(*v));
+                f(p.input);
+                p.originals.iter().for_each(|v| f(*v));
             }
         }
     }

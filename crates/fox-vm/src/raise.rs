@@ -7,6 +7,7 @@
 use crate::dict::{Dict, HashKey};
 use crate::error::{RtError, TraceEntry, Uncaught, VmError, ERROR_MANUAL, ERROR_SISTEM};
 use crate::object::{GenState, Object};
+use crate::snapshot::{TicketInfo, TicketReason};
 use crate::value::Value;
 use crate::value::V;
 use crate::vm::{FrameKind, Vm};
@@ -127,6 +128,7 @@ impl Vm {
             jenis,
             pesan,
             traceback,
+            ticket: None,
         }
     }
 
@@ -141,6 +143,7 @@ impl Vm {
                         gen.state = GenState::Done;
                     }
                 }
+                FrameKind::Pipeline(p) => self.pipeline_restore(p),
                 FrameKind::Module(id) => {
                     let path = self
                         .modules
@@ -172,13 +175,15 @@ impl Vm {
     /// Route an error raised in `execute(stop)` to its handler. `Ok` means
     /// execution continues at the handler.
     pub fn handle_error(&mut self, e: RtError, stop: usize) -> Result<(), VmError> {
+        let exact = std::mem::take(&mut self.fault_exact);
         let mut v = match e {
             RtError::Exit(n) => {
                 self.abandon(stop);
                 return Err(VmError::Exit(n));
             }
+            // Paused, not failed: the frames stay as they are (the pc is
+            // the safe point's), so the run can be captured and continued.
             RtError::Budget => {
-                self.abandon(stop);
                 return Err(VmError::Budget(self.config.max_instructions.unwrap_or(0)));
             }
             RtError::Internal(m) => {
@@ -187,8 +192,36 @@ impl Vm {
             }
             other => self.error_value(other),
         };
-        match self.handlers.last().copied() {
-            Some(h) if h.frame as usize >= stop && (h.frame as usize) < self.frames.len() => {
+        let handler = self
+            .handlers
+            .last()
+            .copied()
+            .filter(|h| h.frame as usize >= stop && (h.frame as usize) < self.frames.len());
+        // An error leaving a pipeline step becomes a ticket, captured here,
+        // before anything unwinds.
+        let floor = handler.map_or(stop, |h| h.frame as usize + 1);
+        let step = (floor..self.frames.len()).rev().find_map(|i| match self.frames[i].kind {
+            FrameKind::Pipeline(p) => Some(p),
+            _ => None,
+        });
+        let mut step_ticket = None;
+        if let Some(pg) = step {
+            let report = self.uncaught_from(v);
+            let saved = self.save_ticket_in(TicketReason::Error, &report, exact, Some(pg));
+            if let Ok(path) = &saved {
+                let p = self.new_str(path);
+                let k = self.new_str("tiket");
+                if let V::Obj(g) = v.unpack() {
+                    let hk = self.key("tiket");
+                    if let Object::Dict(d) = self.heap.get_mut(g) {
+                        d.insert(hk, k, p);
+                    }
+                }
+            }
+            step_ticket = Some(saved);
+        }
+        match handler {
+            Some(h) => {
                 self.handlers.pop();
                 self.pop_frames_to(h.frame as usize + 1, &mut v);
                 let f = &mut self.frames[h.frame as usize];
@@ -202,6 +235,11 @@ impl Vm {
                 // Module wrapping applies to uncaught errors as well.
                 let frames_before = self.frames.len();
                 let mut report = self.uncaught_from(v2);
+                report.ticket = step_ticket;
+                if report.ticket.is_none() && self.ticket_on_error {
+                    // Captured before anything unwinds.
+                    report.ticket = Some(self.save_ticket(TicketReason::Error, &report, exact));
+                }
                 let mut kinds = self.frames[stop.min(frames_before)..]
                     .iter()
                     .map(|f| f.kind)
@@ -219,8 +257,70 @@ impl Vm {
         }
     }
 
+    /// Write a ticket of the current state for a failure described by
+    /// `report`. The top frame's pc is moved back to the failing
+    /// instruction (unless `exact`: a safe point already saved the place to
+    /// resume) for the capture only. Returns the ticket's path.
+    pub fn save_ticket(
+        &mut self,
+        reason: TicketReason,
+        report: &Uncaught,
+        exact: bool,
+    ) -> Result<String, String> {
+        self.save_ticket_in(reason, report, exact, None)
+    }
+
+    /// [`Vm::save_ticket`] for a failure inside pipeline `pipeline`'s step.
+    fn save_ticket_in(
+        &mut self,
+        reason: TicketReason,
+        report: &Uncaught,
+        exact: bool,
+        pipeline: Option<crate::value::Gc>,
+    ) -> Result<String, String> {
+        let top = self.frames.len().checked_sub(1);
+        let saved = top.map(|i| self.frames[i].pc);
+        if let (Some(i), false) = (top, exact) {
+            self.frames[i].pc = self.frames[i].pc.saturating_sub(1);
+        }
+        let pipeline = pipeline.and_then(|p| self.pipeline_info(p));
+        let name = match &pipeline {
+            Some(p) => p.name.clone(),
+            None => self.ticket_name(),
+        };
+        let created = self.host.now();
+        let info = TicketInfo {
+            name: name.clone(),
+            program: self.program_file.clone(),
+            reason,
+            jenis: report.jenis.clone(),
+            pesan: report.pesan.clone(),
+            traceback: report.traceback.clone(),
+            attempts: self.attempt,
+            created,
+            pipeline,
+            input_lines: self.input_lines,
+            clock: self.clock_floor,
+            fox_version: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        let bytes = self.ticket_bytes(&info);
+        if let (Some(i), Some(pc)) = (top, saved) {
+            self.frames[i].pc = pc;
+        }
+        self.host.save_ticket(&name, &bytes)
+    }
+
+    /// A ticket's name: the program file's stem.
+    fn ticket_name(&self) -> String {
+        std::path::Path::new(&self.program_file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "program".to_string())
+    }
+
     /// Drop every frame and handler above `stop`.
-    fn abandon(&mut self, stop: usize) {
+    pub(crate) fn abandon(&mut self, stop: usize) {
         let mut dummy = Value::Nil;
         let keep_modules = self.frames.len();
         let _ = keep_modules;

@@ -26,6 +26,9 @@ pub enum FrameKind {
     Module(u32),
     /// A generator body resumed by `lanjut`.
     Generator(Gc),
+    /// A step of an `alur` pipeline: its result goes to the pipeline,
+    /// which runs the next step or delivers the final result to `ret`.
+    Pipeline(Gc),
 }
 
 #[derive(Clone, Debug)]
@@ -46,6 +49,18 @@ pub struct Handler {
     pub reg: u16,
 }
 
+/// What the top-level driver runs once the frame stack empties; part of
+/// the VM state, so a restored snapshot knows what is left to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum EntryPhase {
+    /// Nothing pending (REPL lines, embedder calls).
+    Idle,
+    /// The main module's body is running; `utama` follows.
+    MainBody(u32),
+    /// `utama` is running.
+    Utama,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModuleState {
     Loading,
@@ -55,6 +70,11 @@ pub enum ModuleState {
 /// A loaded module: its global slots.
 pub struct ModuleRt {
     pub file: Rc<str>,
+    /// Stable identity across processes: `@main` for the program, the
+    /// cache key (`stdlib:name`) for the standard library, else the path.
+    pub key: Rc<str>,
+    /// Functions loaded for this module, in load order (`FuncInfo::ordinal`).
+    pub funcs: Vec<FuncRef>,
     pub globals: Vec<Value>,
     pub names: Vec<Rc<str>>,
     pub index: FxHashMap<Rc<str>, u32>,
@@ -104,6 +124,27 @@ pub struct Vm {
     pub(crate) scratch: String,
     /// The builtin `panjang`, which `CallLen` checks for.
     pub(crate) panjang_value: Value,
+    /// The builtin `alur`, which calls start a pipeline.
+    pub(crate) alur_value: Value,
+    /// Module bodies in load order (what a VM image carries as bytecode).
+    pub(crate) program: Vec<(u32, Rc<Proto>)>,
+    /// The program's module (`@main`), once `run_main` created it.
+    pub main_module: Option<u32>,
+    /// What runs after the current frames finish.
+    pub entry: EntryPhase,
+    /// Set when an error came from a safe point whose saved pc is already
+    /// the place to resume (not the instruction after the failing one).
+    pub(crate) fault_exact: bool,
+    /// Attempt number of this run (a resumed ticket's attempts + 1).
+    pub attempt: u32,
+    /// `waktu()` never returns less than this (set from a resumed ticket).
+    pub clock_floor: f64,
+    /// Lines of standard input consumed so far.
+    pub input_lines: u64,
+    /// The main program file as given to `run_main`.
+    pub program_file: String,
+    /// Write a ticket for every uncaught error (`fox run --tiket`).
+    pub ticket_on_error: bool,
 }
 
 impl Vm {
@@ -143,8 +184,22 @@ impl Vm {
             epoch: 1,
             scratch: String::new(),
             panjang_value: Value::Undef,
+            alur_value: Value::Undef,
+            program: Vec::new(),
+            main_module: None,
+            entry: EntryPhase::Idle,
+            fault_exact: false,
+            attempt: 1,
+            clock_floor: 0.0,
+            input_lines: 0,
+            program_file: String::new(),
+            ticket_on_error: false,
         };
         vm.panjang_value = match vm.native_by_name.get("panjang") {
+            Some(id) => Value::Native(*id),
+            None => Value::Undef,
+        };
+        vm.alur_value = match vm.native_by_name.get("alur") {
             Some(id) => Value::Native(*id),
             None => Value::Undef,
         };
@@ -230,14 +285,24 @@ impl Vm {
         let method_cache = (0..sites)
             .map(|_| std::cell::Cell::new(crate::object::MethodCache::EMPTY))
             .collect();
-        self.funcs.add(FuncInfo {
+        let ordinal = self
+            .modules
+            .get(module as usize)
+            .map_or(0, |m| m.funcs.len() as u32);
+        let f = self.funcs.add(FuncInfo {
             proto: (**proto).clone(),
             consts: consts.into_boxed_slice(),
             children: children.into_boxed_slice(),
             module,
+            ordinal,
+            hash: std::cell::Cell::new(0),
             cache_index,
             method_cache,
-        })
+        });
+        if let Some(m) = self.modules.get_mut(module as usize) {
+            m.funcs.push(f);
+        }
+        f
     }
 
     /// Create a module runtime record with builtins bound in its slots.
@@ -247,6 +312,8 @@ impl Vm {
         self.modules.push(ModuleRt {
             obj,
             file: Rc::from(file),
+            key: Rc::from(file),
+            funcs: Vec::new(),
             globals: Vec::new(),
             names: Vec::new(),
             index: FxHashMap::default(),
@@ -329,7 +396,7 @@ impl Vm {
             if let Some(c) = f.closure {
                 self.heap.mark(c);
             }
-            if let FrameKind::Generator(g) = f.kind {
+            if let FrameKind::Generator(g) | FrameKind::Pipeline(g) = f.kind {
                 self.heap.mark(g);
             }
         }
@@ -411,6 +478,7 @@ impl Vm {
             )]);
         }
         self.sync_globals(module, &names);
+        self.program.push((module, compiled.body.clone()));
         Ok(self.load_proto(&compiled.body, module))
     }
 
@@ -418,6 +486,9 @@ impl Vm {
     /// is defined. Returns the VM error that ended the run, if any.
     pub fn run_main(&mut self, file: &str, source: &str) -> Result<(), VmError> {
         let module = self.new_module(file);
+        self.modules[module as usize].key = Rc::from("@main");
+        self.main_module = Some(module);
+        self.program_file = file.to_string();
         let func = match self.compile_into(module, file, source) {
             Ok(f) => f,
             Err(diagnostics) => {
@@ -432,14 +503,75 @@ impl Vm {
             self.module_cache
                 .insert(canon.to_string_lossy().into_owned(), module);
         }
-        self.run_function(func, module)?;
-        self.modules[module as usize].state = ModuleState::Loaded;
-        if let Some(utama) = self.module_get(module, "utama") {
-            if !matches!(utama.unpack(), V::Native(_)) {
-                self.call_entry(utama, &[])?;
+        self.push_entry_frame(func);
+        self.entry = EntryPhase::MainBody(module);
+        self.drive()
+    }
+
+    /// Run until the program is finished: the current frames, then what
+    /// the entry phase says follows (the main body is followed by
+    /// `utama`). Used for fresh runs and for restored snapshots and
+    /// tickets alike. When the instruction budget runs out the VM is left
+    /// paused, intact, so it can be captured and continued later.
+    pub fn drive(&mut self) -> Result<(), VmError> {
+        loop {
+            if !self.frames.is_empty() {
+                if let Err(e) = self.execute(0) {
+                    if !matches!(e, VmError::Budget(_)) {
+                        self.entry = EntryPhase::Idle;
+                    }
+                    return Err(e);
+                }
+            }
+            match self.entry {
+                EntryPhase::MainBody(module) => {
+                    self.modules[module as usize].state = ModuleState::Loaded;
+                    self.entry = EntryPhase::Utama;
+                    let Some(utama) = self.module_get(module, "utama") else {
+                        continue;
+                    };
+                    if matches!(utama.unpack(), V::Native(_)) {
+                        continue;
+                    }
+                    let base = self.entry_base();
+                    self.ensure_stack(base + 2);
+                    self.stack[base] = utama;
+                    if let Err(e) = self.call_value(base, 0) {
+                        self.entry = EntryPhase::Idle;
+                        return Err(self.rt_to_vm_error(e));
+                    }
+                }
+                EntryPhase::Utama | EntryPhase::Idle => {
+                    self.entry = EntryPhase::Idle;
+                    return Ok(());
+                }
             }
         }
-        Ok(())
+    }
+
+    /// Drop all execution state (after a run that will not be continued).
+    pub fn abandon_run(&mut self) {
+        self.abandon(0);
+        self.entry = EntryPhase::Idle;
+    }
+
+    /// Push a module body as an entry frame (not yet run).
+    fn push_entry_frame(&mut self, func: FuncRef) {
+        let base = self.entry_base();
+        let regs = func.get().proto.regs as usize;
+        self.ensure_stack(base + regs + 2);
+        for v in &mut self.stack[base..base + regs] {
+            *v = Value::Nil;
+        }
+        self.frames.push(Frame {
+            func,
+            closure: None,
+            pc: 0,
+            base: base as u32,
+            ret: base as u32,
+            kind: FrameKind::Normal,
+            handler_base: self.handlers.len() as u32,
+        });
     }
 
     /// Run a compiled module body as an entry frame.
@@ -460,7 +592,11 @@ impl Vm {
             handler_base: self.handlers.len() as u32,
         });
         let stop = self.frames.len() - 1;
-        self.execute(stop)
+        let r = self.execute(stop);
+        if matches!(r, Err(VmError::Budget(_))) {
+            self.abandon(stop);
+        }
+        r
     }
 
     /// Call a Morph value from the embedder (e.g. `utama`).
@@ -473,7 +609,13 @@ impl Vm {
         }
         let depth = self.frames.len();
         match self.call_value(base, args.len()) {
-            Ok(None) => self.execute(depth),
+            Ok(None) => {
+                let r = self.execute(depth);
+                if matches!(r, Err(VmError::Budget(_))) {
+                    self.abandon(depth);
+                }
+                r
+            }
             Ok(Some(v)) => Ok(v),
             Err(e) => Err(self.rt_to_vm_error(e)),
         }

@@ -46,7 +46,10 @@ pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     }
     vm.host.flush_out();
     match vm.host.read_line() {
-        Some(line) => Ok(vm.new_string(line)),
+        Some(line) => {
+            vm.input_lines += 1;
+            Ok(vm.new_string(line))
+        }
         None => Err(RtError::msg("EOF when reading a line")),
     }
 }
@@ -128,7 +131,10 @@ pub fn ord(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 }
 
 pub fn waktu(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
-    Ok(Value::Float(vm.host.now()))
+    // Never earlier than a reading made before a ticket was resumed.
+    let t = vm.host.now().max(vm.clock_floor);
+    vm.clock_floor = t;
+    Ok(Value::Float(t))
 }
 
 pub fn tidur(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {

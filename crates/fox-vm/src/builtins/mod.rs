@@ -4,6 +4,7 @@
 //! underscore helpers back the standard library modules.
 
 pub mod core;
+pub mod durable;
 pub mod io;
 pub mod math;
 pub mod methods;
@@ -47,6 +48,10 @@ natives! {
     "kunci" => core::kunci,
     "nilai_kamus" => core::nilai_kamus,
     "salin_kamus" => core::salin_kamus,
+    "ingat" => durable::ingat,
+    "kenang" => durable::kenang,
+    "lupakan" => durable::lupakan,
+    "alur" => durable::alur,
     "absolut" => math::absolut,
     "min" => math::min,
     "max" => math::max,

@@ -1,0 +1,74 @@
+//! Durable values: `ingat(nama, nilai)` remembers a value (and everything it
+//! reaches, generators included) in the run's store, `kenang(nama)` brings
+//! it back — in this run or a later one, in this process or another —
+//! and `lupakan(nama)` forgets it. Values travel as portable snapshots
+//! (see `snapshot`); the store itself belongs to the host.
+
+use super::arg;
+use crate::error::{RtError, RtResult};
+use crate::object::Object;
+use crate::value::{Value, V};
+use crate::vm::Vm;
+
+/// The store key of a remembered value.
+pub fn value_key(name: &str) -> String {
+    format!("nilai/{name}")
+}
+
+fn name_arg(vm: &Vm, fname: &str, v: Value) -> RtResult<String> {
+    if let V::Obj(g) = v.unpack() {
+        if let Object::Str(t) = vm.heap.get(g) {
+            if !t.is_empty() {
+                return Ok(t.text.to_string());
+            }
+        }
+    }
+    Err(RtError::Msg(format!(
+        "{fname}(): nama harus teks yang tidak kosong, bukan {}",
+        vm.type_name(v)
+    )))
+}
+
+pub fn ingat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    if args.len() != 2 {
+        return Err(RtError::Msg(format!(
+            "ingat() takes 2 positional arguments but {} were given",
+            args.len()
+        )));
+    }
+    let name = name_arg(vm, "ingat", args[0])?;
+    let bytes = vm.encode_value(args[1]);
+    vm.host
+        .store_put(&value_key(&name), &bytes)
+        .map_err(|e| RtError::Msg(format!("ingat('{name}'): {e}")))?;
+    Ok(args[1])
+}
+
+pub fn kenang(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let name = name_arg(vm, "kenang", arg(args, 0))?;
+    let stored = vm
+        .host
+        .store_get(&value_key(&name))
+        .map_err(|e| RtError::Msg(format!("kenang('{name}'): {e}")))?;
+    match stored {
+        None => Ok(Value::Nil),
+        Some(bytes) => vm
+            .decode_value(&bytes)
+            .map_err(|e| RtError::Msg(format!("kenang('{name}'): {e}"))),
+    }
+}
+
+pub fn lupakan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let name = name_arg(vm, "lupakan", arg(args, 0))?;
+    let existed = vm
+        .host
+        .store_delete(&value_key(&name))
+        .map_err(|e| RtError::Msg(format!("lupakan('{name}'): {e}")))?;
+    Ok(Value::Bool(existed))
+}
+
+/// Reached only if `alur` is invoked some way other than a call (the
+/// interpreter starts pipelines itself, see `pipeline`).
+pub fn alur(_vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
+    Err(RtError::msg("alur() harus dipanggil langsung"))
+}

@@ -1,0 +1,272 @@
+//! Serializable VM state: whole-VM images (for `.z` tickets and pausing at
+//! any safe point), portable values (for `ingat`/`kenang` and pipeline
+//! results) and in-heap deep copies (for pipeline isolation).
+//!
+//! Every byte string this module writes is an *envelope*:
+//!
+//! ```text
+//! 0   magic        4 bytes  "FOXZ" ticket | "FOXV" value | "FOXS" VM state
+//! 4   version      u16 LE   FORMAT_VERSION
+//! 6   flags        u16 LE   0
+//! 8   program      u64 LE   hash of the program's bytecode
+//! 16  raw length   u64 LE   payload size before compression
+//! 24  length       u64 LE   compressed payload size
+//! 32  checksum     u32 LE   CRC-32 of the compressed payload
+//! 36  payload      zstd-compressed postcard
+//! ```
+//!
+//! Opening one checks all of it before anything is decoded; decoding then
+//! validates every index (see `graph` and `image`). Invariant: loading a
+//! snapshot is never unsafe — bad bytes give a [`SnapshotError`].
+
+mod graph;
+pub(crate) mod hash;
+mod image;
+mod ticket;
+
+pub use ticket::{read_ticket_info, PipelineInfo, TicketInfo, TicketReason};
+
+use crate::config::Config;
+use crate::host::Host;
+use crate::value::Value;
+use crate::vm::Vm;
+use graph::{decode, Encoder, Graph, Mode, SVal};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Version of the envelope and payload layout.
+pub const FORMAT_VERSION: u16 = 1;
+const HEADER: usize = 36;
+/// Largest payload a snapshot may decompress to.
+const MAX_RAW: u64 = 1 << 32;
+
+/// What an envelope holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Ticket,
+    Value,
+    State,
+}
+
+impl Kind {
+    fn magic(self) -> &'static [u8; 4] {
+        match self {
+            Kind::Ticket => b"FOXZ",
+            Kind::Value => b"FOXV",
+            Kind::State => b"FOXS",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Ticket => "tiket .z",
+            Kind::Value => "nilai tersimpan",
+            Kind::State => "snapshot VM",
+        }
+    }
+}
+
+/// Why bytes could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SnapshotError {
+    /// Fewer bytes than the header or the declared payload needs.
+    Truncated { need: u64, got: u64 },
+    /// Not an envelope of the expected kind.
+    Magic { expected: &'static str },
+    /// Written by an incompatible format version.
+    Version(u16),
+    /// The payload does not match its checksum.
+    Checksum,
+    /// The payload failed to decompress or deserialize.
+    Payload(String),
+    /// The payload decoded but describes an impossible state.
+    Invalid(String),
+    /// The state belongs to a different program (or changed code).
+    Program(String),
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotError::Truncated { need, got } => write!(
+                f,
+                "data terpotong: butuh {need} byte, hanya ada {got} (offset {got})"
+            ),
+            SnapshotError::Magic { expected } => {
+                write!(f, "bukan {expected} Fox (tanda pengenal di offset 0 salah)")
+            }
+            SnapshotError::Version(v) => write!(
+                f,
+                "versi format {v} tidak didukung (offset 4; versi ini membaca {FORMAT_VERSION})"
+            ),
+            SnapshotError::Checksum => {
+                write!(f, "checksum tidak cocok (offset 32): data rusak")
+            }
+            SnapshotError::Payload(m) => write!(f, "isi rusak (offset {HEADER}): {m}"),
+            SnapshotError::Invalid(m) => write!(f, "isi tidak sah: {m}"),
+            SnapshotError::Program(m) => write!(f, "program tidak cocok: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
+fn read_u64(b: &[u8], at: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+
+/// Serialize, compress and wrap a payload.
+pub(crate) fn seal(kind: Kind, program: u64, payload: &impl Serialize) -> Vec<u8> {
+    // Serializing plain data into a Vec cannot fail; an empty payload would
+    // be rejected on open rather than silently accepted.
+    let raw = postcard::to_allocvec(payload).unwrap_or_default();
+    let packed = zstd::bulk::compress(&raw, 3).unwrap_or_default();
+    let mut out = Vec::with_capacity(HEADER + packed.len());
+    out.extend_from_slice(kind.magic());
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&program.to_le_bytes());
+    out.extend_from_slice(&(raw.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(packed.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&packed).to_le_bytes());
+    out.extend_from_slice(&packed);
+    out
+}
+
+/// Check an envelope and decode its payload. Returns the program hash.
+pub(crate) fn open<T: DeserializeOwned>(kind: Kind, b: &[u8]) -> Result<(u64, T), SnapshotError> {
+    if b.len() < 4 || &b[..4] != kind.magic() {
+        if b.len() < 4 && kind.magic().starts_with(b) {
+            return Err(SnapshotError::Truncated {
+                need: HEADER as u64,
+                got: b.len() as u64,
+            });
+        }
+        return Err(SnapshotError::Magic {
+            expected: kind.describe(),
+        });
+    }
+    if b.len() < HEADER {
+        return Err(SnapshotError::Truncated {
+            need: HEADER as u64,
+            got: b.len() as u64,
+        });
+    }
+    let version = u16::from_le_bytes([b[4], b[5]]);
+    if version != FORMAT_VERSION {
+        return Err(SnapshotError::Version(version));
+    }
+    let program = read_u64(b, 8);
+    let raw_len = read_u64(b, 16);
+    let len = read_u64(b, 24);
+    let have = (b.len() - HEADER) as u64;
+    if len > have {
+        return Err(SnapshotError::Truncated {
+            need: HEADER as u64 + len,
+            got: b.len() as u64,
+        });
+    }
+    if len < have {
+        return Err(SnapshotError::Payload(format!(
+            "{} byte berlebih setelah isi",
+            have - len
+        )));
+    }
+    let packed = &b[HEADER..];
+    let crc = u32::from_le_bytes([b[32], b[33], b[34], b[35]]);
+    if crc32fast::hash(packed) != crc {
+        return Err(SnapshotError::Checksum);
+    }
+    if raw_len > MAX_RAW {
+        return Err(SnapshotError::Payload(format!(
+            "ukuran isi {raw_len} byte melebihi batas"
+        )));
+    }
+    let raw = zstd::bulk::decompress(packed, raw_len as usize)
+        .map_err(|e| SnapshotError::Payload(format!("zstd: {e}")))?;
+    if raw.len() as u64 != raw_len {
+        return Err(SnapshotError::Payload("panjang isi tidak cocok".into()));
+    }
+    let (value, rest) = postcard::take_from_bytes::<T>(&raw)
+        .map_err(|e| SnapshotError::Payload(format!("postcard: {e}")))?;
+    if !rest.is_empty() {
+        return Err(SnapshotError::Payload("sisa byte setelah isi".into()));
+    }
+    Ok((program, value))
+}
+
+/// A portable value: its graph and root.
+#[derive(Serialize, Deserialize)]
+struct ValuePayload {
+    graph: Graph,
+    root: SVal,
+}
+
+impl Vm {
+    /// A hash of every function loaded so far (the program's bytecode).
+    pub fn program_hash(&self) -> u64 {
+        let mut h = hash::Fnv::new();
+        for f in self.funcs.iter() {
+            h.u64(u64::from(f.module));
+            h.u64(hash::func_hash(f, &self.interner));
+        }
+        h.finish()
+    }
+
+    /// The whole VM state as bytes (a `FOXS` envelope).
+    pub fn snapshot(&self) -> Vec<u8> {
+        seal(Kind::State, self.program_hash(), &image::capture(self))
+    }
+
+    /// Rebuild a VM from [`Vm::snapshot`] bytes; it continues with
+    /// [`Vm::drive`].
+    pub fn from_snapshot(
+        bytes: &[u8],
+        config: Config,
+        host: Box<dyn Host>,
+    ) -> Result<Vm, SnapshotError> {
+        let (program, img) = open::<image::VmImage>(Kind::State, bytes)?;
+        let vm = image::restore(&img, config, host)?;
+        if vm.program_hash() != program {
+            return Err(SnapshotError::Program(
+                "bytecode tidak cocok dengan hash di kepala snapshot".into(),
+            ));
+        }
+        Ok(vm)
+    }
+
+    /// A value (and everything it reaches) as bytes another run of the
+    /// same program can load (a `FOXV` envelope).
+    pub fn encode_value(&self, v: Value) -> Vec<u8> {
+        let mut enc = Encoder::new(self, Mode::Portable);
+        let root = enc.value(v);
+        let payload = ValuePayload {
+            graph: enc.finish(),
+            root,
+        };
+        seal(Kind::Value, self.program_hash(), &payload)
+    }
+
+    /// Load a value written by [`Vm::encode_value`] (in this or another
+    /// run). Functions and classes bind to this run's, by module and name,
+    /// and only if their code is unchanged.
+    pub fn decode_value(&mut self, bytes: &[u8]) -> Result<Value, SnapshotError> {
+        let (_, payload) = open::<ValuePayload>(Kind::Value, bytes)?;
+        let d = decode(self, &payload.graph, Mode::Portable)?;
+        d.value(&payload.root)
+    }
+
+    /// Deep-copy values inside this VM: mutable objects are duplicated
+    /// (sharing and cycles preserved), so mutating a copy never touches
+    /// the originals.
+    pub fn copy_values(&mut self, vals: &[Value]) -> Result<Vec<Value>, SnapshotError> {
+        let mut enc = Encoder::new(self, Mode::Copy);
+        let roots: Vec<SVal> = vals.iter().map(|v| enc.value(*v)).collect();
+        let graph = enc.finish();
+        let d = decode(self, &graph, Mode::Copy)?;
+        roots.iter().map(|r| d.value(r)).collect()
+    }
+}

@@ -1,0 +1,101 @@
+//! `.z` retry tickets: a whole-VM image captured at the failing instruction
+//! (before any unwinding), plus a summary of what failed, where, how many
+//! attempts were made and when. The ticket carries the program's bytecode,
+//! so it resumes without the source.
+
+use super::image::{self, VmImage};
+use super::{open, seal, Kind, SnapshotError};
+use crate::config::Config;
+use crate::error::TraceEntry;
+use crate::host::Host;
+use crate::vm::Vm;
+use serde::{Deserialize, Serialize};
+
+/// Why the ticket was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TicketReason {
+    /// An uncaught error (or one that escaped a pipeline step).
+    Error,
+    /// The instruction budget ran out.
+    Budget,
+}
+
+/// The pipeline step a ticket belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineInfo {
+    pub name: String,
+    /// 1-based step number.
+    pub step: u32,
+    pub steps: u32,
+}
+
+/// The readable part of a ticket (`fox tiket show`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketInfo {
+    /// Ticket name: the program's stem or the pipeline's name.
+    pub name: String,
+    /// The main program file as it was run.
+    pub program: String,
+    pub reason: TicketReason,
+    pub jenis: String,
+    pub pesan: String,
+    /// Where the failing instruction is (innermost frame last).
+    pub traceback: Vec<TraceEntry>,
+    /// How many times this work has been attempted, this failure included.
+    pub attempts: u32,
+    /// Unix time (seconds) the ticket was written.
+    pub created: f64,
+    pub pipeline: Option<PipelineInfo>,
+    /// Lines of standard input the run had consumed.
+    pub input_lines: u64,
+    /// The last clock reading the program saw (`waktu()`), so a resumed
+    /// run never sees time go backwards.
+    pub clock: f64,
+    pub fox_version: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct TicketPayload {
+    info: TicketInfo,
+    image: VmImage,
+}
+
+/// Read only a ticket's summary (still checking the whole envelope).
+pub fn read_ticket_info(bytes: &[u8]) -> Result<TicketInfo, SnapshotError> {
+    let (_, p) = open::<TicketPayload>(Kind::Ticket, bytes)?;
+    Ok(p.info)
+}
+
+impl Vm {
+    /// Write a ticket of the current state. The frames must be as they
+    /// were at the failure, with the top frame's pc at the instruction to
+    /// run again.
+    pub fn ticket_bytes(&self, info: &TicketInfo) -> Vec<u8> {
+        let payload = TicketPayload {
+            info: info.clone(),
+            image: image::capture(self),
+        };
+        seal(Kind::Ticket, self.program_hash(), &payload)
+    }
+
+    /// Rebuild the VM a ticket froze. Continue it with [`Vm::drive`]; the
+    /// failing instruction runs again first.
+    pub fn from_ticket(
+        bytes: &[u8],
+        config: Config,
+        host: Box<dyn Host>,
+    ) -> Result<(Vm, TicketInfo), SnapshotError> {
+        let (program, p) = open::<TicketPayload>(Kind::Ticket, bytes)?;
+        let mut vm = image::restore(&p.image, config, host)?;
+        if vm.program_hash() != program {
+            return Err(SnapshotError::Program(
+                "bytecode tiket tidak cocok dengan hash di kepalanya".into(),
+            ));
+        }
+        vm.attempt = p.info.attempts.saturating_add(1);
+        vm.clock_floor = p.info.clock;
+        vm.input_lines = p.info.input_lines;
+        vm.program_file = p.info.program.clone();
+        Ok((vm, p.info))
+    }
+}
