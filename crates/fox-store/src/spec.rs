@@ -1,0 +1,63 @@
+//! `StoreSpec`: which store to open, parsed from a string such as
+//! `sqlite:.fox/store.db` or `memory:`.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use crate::{StoreError, StoreErrorKind};
+
+/// The accepted spec forms, quoted in every parse error.
+pub const ACCEPTED_FORMS: &str = "`sqlite:PATH` or `memory:`";
+
+/// Where a store lives. New backends (e.g. PostgreSQL) become new variants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreSpec {
+    /// A SQLite database file (`sqlite:PATH`); missing parent directories are created on open.
+    Sqlite(PathBuf),
+    /// An in-memory store (`memory:`), empty on open and gone when dropped.
+    Memory,
+}
+
+impl StoreSpec {
+    /// Parse `sqlite:PATH` or `memory:`. Anything else is a
+    /// [`StoreErrorKind::BadSpec`] error naming the accepted forms.
+    pub fn parse(spec: &str) -> Result<StoreSpec, StoreError> {
+        let bad = |why: &str| {
+            StoreError::new(
+                StoreErrorKind::BadSpec,
+                format!("spec {spec:?}"),
+                "invalid store spec",
+                format!("{why}; expected {ACCEPTED_FORMS}"),
+            )
+        };
+        let Some((scheme, rest)) = spec.split_once(':') else {
+            return Err(bad("missing `scheme:`"));
+        };
+        match scheme {
+            "sqlite" if rest.is_empty() => Err(bad("`sqlite:` needs a file path")),
+            "sqlite" => Ok(StoreSpec::Sqlite(PathBuf::from(rest))),
+            "memory" if rest.is_empty() => Ok(StoreSpec::Memory),
+            "memory" => Err(bad("`memory:` takes nothing after the colon")),
+            _ => Err(bad(&format!("unknown store kind {scheme:?}"))),
+        }
+    }
+}
+
+impl FromStr for StoreSpec {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        StoreSpec::parse(s)
+    }
+}
+
+impl fmt::Display for StoreSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreSpec::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            StoreSpec::Memory => f.write_str("memory:"),
+        }
+    }
+}
