@@ -1,12 +1,19 @@
 //! The real host: buffered standard output, standard input, the system
-//! clock.
+//! clock, the durable store (opened on first use, so a program that never
+//! remembers anything creates no files) and the ticket directory.
 
+use fox_store::{Store, StoreSpec};
 use std::io::{BufRead, Write};
+use std::path::PathBuf;
 
 pub struct StdHost {
     out: std::io::BufWriter<std::io::Stdout>,
     /// Flush after every write (interactive use).
     pub interactive: bool,
+    store_spec: Option<StoreSpec>,
+    store: Option<Box<dyn Store>>,
+    ticket_dir: Option<PathBuf>,
+    tickets_written: u32,
 }
 
 impl StdHost {
@@ -14,7 +21,35 @@ impl StdHost {
         StdHost {
             out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
             interactive,
+            store_spec: None,
+            store: None,
+            ticket_dir: None,
+            tickets_written: 0,
         }
+    }
+
+    /// Use this store for `ingat`/`kenang`/`lupakan` and pipelines.
+    pub fn with_store(mut self, spec: StoreSpec) -> StdHost {
+        self.store_spec = Some(spec);
+        self
+    }
+
+    /// Write tickets into this directory.
+    pub fn with_ticket_dir(mut self, dir: PathBuf) -> StdHost {
+        self.ticket_dir = Some(dir);
+        self
+    }
+
+    fn store(&mut self) -> Result<&mut Box<dyn Store>, String> {
+        if self.store.is_none() {
+            let Some(spec) = &self.store_spec else {
+                return Err("tidak ada penyimpanan (store) untuk run ini".into());
+            };
+            self.store = Some(fox_store::open(spec).map_err(|e| e.to_string())?);
+        }
+        self.store
+            .as_mut()
+            .ok_or_else(|| "penyimpanan tidak terbuka".to_string())
     }
 }
 
@@ -59,6 +94,49 @@ impl fox_vm::Host for StdHost {
         if secs.is_finite() && secs > 0.0 {
             std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(1.0e6)));
         }
+    }
+
+    fn save_ticket(&mut self, name: &str, bytes: &[u8]) -> Result<String, String> {
+        let Some(dir) = &self.ticket_dir else {
+            return Err("tidak ada direktori tiket".into());
+        };
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("tidak bisa membuat '{}': {e}", dir.display()))?;
+        self.tickets_written += 1;
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let safe: String = name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let id = format!("{secs}-{}-{}", std::process::id(), self.tickets_written);
+        let path = dir.join(format!("{safe}-{id}.z"));
+        // Written whole, then renamed: a crash never leaves half a ticket.
+        let tmp = dir.join(format!(".{safe}-{id}.z.tmp"));
+        std::fs::write(&tmp, bytes)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| format!("tidak bisa menulis '{}': {e}", path.display()))?;
+        Ok(path.display().to_string())
+    }
+
+    fn store_get(&mut self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        self.store()?.get(key).map_err(|e| e.to_string())
+    }
+
+    fn store_put(&mut self, key: &str, value: &[u8]) -> Result<(), String> {
+        self.store()?.put(key, value).map_err(|e| e.to_string())
+    }
+
+    fn store_delete(&mut self, key: &str) -> Result<bool, String> {
+        self.store()?.delete(key).map_err(|e| e.to_string())
     }
 }
 

@@ -3,6 +3,7 @@
 //! or invalid program, 2 usage error, the program's own `keluar(n)` status,
 //! 101 internal error). It holds no language logic.
 
+mod durable;
 mod host;
 mod render;
 mod repl;
@@ -57,6 +58,8 @@ enum Command {
         tier: Tier,
         #[command(flatten)]
         limits: Limits,
+        #[command(flatten)]
+        durable: durable::DurableOpts,
         /// The program (.fox).
         file: String,
         /// Arguments passed to the program (`argumen_sistem`).
@@ -75,9 +78,39 @@ enum Command {
         #[command(flatten)]
         limits: Limits,
     },
+    /// Continue a run frozen in a `.z` ticket, at its failing instruction.
+    Resume {
+        #[command(flatten)]
+        limits: Limits,
+        #[command(flatten)]
+        durable: durable::DurableOpts,
+        /// Keep the ticket after a successful resume (default: delete it).
+        #[arg(long)]
+        keep: bool,
+        /// The ticket (.z).
+        ticket: String,
+    },
+    /// Inspect `.z` tickets.
+    Tiket {
+        #[command(subcommand)]
+        command: TiketCommand,
+    },
 }
 
-const SUBCOMMANDS: &[&str] = &["run", "check", "disasm", "repl", "help"];
+#[derive(Subcommand, Debug)]
+enum TiketCommand {
+    /// Print a ticket's summary: what failed, where, attempts, when.
+    Show {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        ticket: String,
+    },
+}
+
+const SUBCOMMANDS: &[&str] = &[
+    "run", "check", "disasm", "repl", "resume", "tiket", "help",
+];
 
 /// `fox FILE [ARGS…]` means `fox run FILE [ARGS…]`.
 fn normalize_args(mut args: Vec<String>) -> Vec<String> {
@@ -117,7 +150,7 @@ fn config(limits: &Limits, argv: Vec<String>) -> Config {
 }
 
 /// Report how a run ended; returns the exit status.
-fn finish(err: Option<VmError>) -> u8 {
+pub(crate) fn finish(err: Option<VmError>) -> u8 {
     match err {
         None => 0,
         Some(VmError::Exit(n)) => (n & 0xff) as u8,
@@ -148,7 +181,7 @@ fn finish(err: Option<VmError>) -> u8 {
     }
 }
 
-fn run(file: &str, args: &[String], limits: &Limits) -> u8 {
+fn run(file: &str, args: &[String], limits: &Limits, opts: &durable::DurableOpts) -> u8 {
     let source = match read_source(file) {
         Ok(s) => s,
         Err((msg, code)) => {
@@ -158,10 +191,22 @@ fn run(file: &str, args: &[String], limits: &Limits) -> u8 {
     };
     let mut argv = vec![file.to_string()];
     argv.extend(args.iter().cloned());
-    let mut vm = Vm::new(config(limits, argv), Box::new(host::StdHost::new(false)));
-    let result = vm.run_main(file, &source);
+    let host = match durable::host(file, opts) {
+        Ok(h) => h,
+        Err(m) => {
+            eprintln!("{m}");
+            return 2;
+        }
+    };
+    let mut vm = Vm::new(config(limits, argv), Box::new(host));
+    vm.ticket_on_error = opts.tiket.is_some();
+    let mut err = vm.run_main(file, &source).err();
+    let budget = durable::budget_ticket(&mut vm, &mut err);
     vm.flush();
-    finish(result.err())
+    if let Some(Ok(path)) = &budget {
+        eprintln!("tiket: {path}\n  (lanjutkan dengan: fox resume {path})");
+    }
+    finish(err)
 }
 
 fn check(files: &[String]) -> u8 {
@@ -246,9 +291,19 @@ fn main() -> ExitCode {
         Command::Run {
             tier: _,
             limits,
+            durable,
             file,
             args,
-        } => run(file, args, limits),
+        } => run(file, args, limits, durable),
+        Command::Resume {
+            limits,
+            durable,
+            keep,
+            ticket,
+        } => durable::resume(ticket, durable, config(limits, Vec::new()), *keep),
+        Command::Tiket {
+            command: TiketCommand::Show { json, ticket },
+        } => durable::show(ticket, *json),
         Command::Check { files } => check(files),
         Command::Disasm { file } => disasm(file),
         Command::Repl { limits } => repl::repl(config(limits, vec!["<repl>".to_string()])),

@@ -96,5 +96,12 @@ pub fn uncaught(u: &Uncaught) -> String {
             ));
         }
     }
+    match &u.ticket {
+        Some(Ok(path)) => out.push_str(&format!(
+            "tiket: {path}\n  (lanjutkan dengan: fox resume {path})\n"
+        )),
+        Some(Err(e)) => out.push_str(&format!("tiket tidak tertulis: {e}\n")),
+        None => {}
+    }
     out
 }

@@ -310,8 +310,11 @@ pub(crate) fn restore(
         vm.modules[id].globals = globals;
     }
     // Frames and their register windows.
+    // Every frame's register window lies inside the captured stack (the
+    // capture writes exactly the slots the frames use), so a crafted image
+    // cannot make the VM allocate more than its own size suggests.
     let mut frames = Vec::with_capacity(img.frames.len());
-    let mut need = img.stack.len();
+    let slots = img.stack.len();
     for (i, f) in img.frames.iter().enumerate() {
         let func = d.func(f.func)?;
         let p = &func.get().proto;
@@ -349,9 +352,12 @@ pub(crate) fn restore(
         if f.handler_base as usize > img.handlers.len() {
             return Err(bad(format!("bingkai {i}: dasar penangan tidak sah")));
         }
-        need = need
-            .max(f.base as usize + p.regs as usize + 2)
-            .max(f.ret as usize + 1);
+        if f.base as usize + p.regs as usize + 1 > slots || f.ret as usize >= slots {
+            return Err(bad(format!(
+                "bingkai {i} ('{}'): jendela register di luar tumpukan",
+                p.name
+            )));
+        }
         frames.push(Frame {
             func,
             closure,
@@ -362,15 +368,12 @@ pub(crate) fn restore(
             handler_base: f.handler_base,
         });
     }
-    if need > (1 << 28) {
-        return Err(bad("tumpukan register terlalu besar"));
-    }
     let mut stack: Vec<Value> = img
         .stack
         .iter()
         .map(|v| d.value(v))
         .collect::<Result<_, _>>()?;
-    stack.resize(need.max(1024), Value::Nil);
+    stack.resize((slots + 2).max(1024), Value::Nil);
     vm.stack = stack;
     let mut handlers = Vec::with_capacity(img.handlers.len());
     for &(frame, target, reg) in &img.handlers {

@@ -123,21 +123,34 @@ pub(crate) fn seal(kind: Kind, program: u64, payload: &impl Serialize) -> Vec<u8
     // Serializing plain data into a Vec cannot fail; an empty payload would
     // be rejected on open rather than silently accepted.
     let raw = postcard::to_allocvec(payload).unwrap_or_default();
-    let packed = zstd::bulk::compress(&raw, 3).unwrap_or_default();
+    seal_raw(kind, program, &raw)
+}
+
+fn envelope(kind: Kind, program: u64, raw_len: usize, packed: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER + packed.len());
     out.extend_from_slice(kind.magic());
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(&program.to_le_bytes());
-    out.extend_from_slice(&(raw.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(raw_len as u64).to_le_bytes());
     out.extend_from_slice(&(packed.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&packed).to_le_bytes());
-    out.extend_from_slice(&packed);
+    out.extend_from_slice(&crc32fast::hash(packed).to_le_bytes());
+    out.extend_from_slice(packed);
     out
 }
 
 /// Check an envelope and decode its payload. Returns the program hash.
 pub(crate) fn open<T: DeserializeOwned>(kind: Kind, b: &[u8]) -> Result<(u64, T), SnapshotError> {
+    let (program, raw) = open_bytes(kind, b)?;
+    let (value, rest) = postcard::take_from_bytes::<T>(&raw)
+        .map_err(|e| SnapshotError::Payload(format!("postcard: {e}")))?;
+    if !rest.is_empty() {
+        return Err(SnapshotError::Payload("sisa byte setelah isi".into()));
+    }
+    Ok((program, value))
+}
+
+fn open_bytes(kind: Kind, b: &[u8]) -> Result<(u64, Vec<u8>), SnapshotError> {
     if b.len() < 4 || &b[..4] != kind.magic() {
         if b.len() < 4 && kind.magic().starts_with(b) {
             return Err(SnapshotError::Truncated {
@@ -185,17 +198,30 @@ pub(crate) fn open<T: DeserializeOwned>(kind: Kind, b: &[u8]) -> Result<(u64, T)
             "ukuran isi {raw_len} byte melebihi batas"
         )));
     }
-    let raw = zstd::bulk::decompress(packed, raw_len as usize)
+    // Streamed, so memory grows with the data actually decompressed, not
+    // with the length a (possibly crafted) header claims.
+    let mut raw = Vec::new();
+    let decoder = zstd::stream::read::Decoder::new(packed)
+        .map_err(|e| SnapshotError::Payload(format!("zstd: {e}")))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(decoder, raw_len + 1), &mut raw)
         .map_err(|e| SnapshotError::Payload(format!("zstd: {e}")))?;
     if raw.len() as u64 != raw_len {
         return Err(SnapshotError::Payload("panjang isi tidak cocok".into()));
     }
-    let (value, rest) = postcard::take_from_bytes::<T>(&raw)
-        .map_err(|e| SnapshotError::Payload(format!("postcard: {e}")))?;
-    if !rest.is_empty() {
-        return Err(SnapshotError::Payload("sisa byte setelah isi".into()));
-    }
-    Ok((program, value))
+    Ok((program, raw))
+}
+
+/// Check an envelope of kind `kind` and return its program hash and raw
+/// (decompressed, still postcard-encoded) payload. For tools and for
+/// structure-aware fuzzing; loading goes through the typed constructors.
+pub fn open_raw(kind: Kind, bytes: &[u8]) -> Result<(u64, Vec<u8>), SnapshotError> {
+    open_bytes(kind, bytes)
+}
+
+/// Wrap a raw payload in an envelope (the inverse of [`open_raw`]).
+pub fn seal_raw(kind: Kind, program: u64, raw: &[u8]) -> Vec<u8> {
+    let packed = zstd::bulk::compress(raw, 3).unwrap_or_default();
+    envelope(kind, program, raw.len(), &packed)
 }
 
 /// A portable value: its graph and root.

@@ -1,0 +1,242 @@
+//! The durable-execution commands and options: `--store` / `--tiket` for
+//! `fox run`, `fox resume TICKET.z` and `fox tiket show TICKET.z`.
+//! Defaults follow the program: the store is `.fox/store.db` and tickets go
+//! to `.fox/tiket/`, both beside the program file.
+
+use crate::host::StdHost;
+use fox_store::StoreSpec;
+use fox_vm::snapshot::{read_ticket_info, TicketInfo, TicketReason};
+use fox_vm::{Config, Uncaught, Vm, VmError};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct DurableOpts {
+    /// Durable store for ingat/kenang/lupakan and pipelines: `sqlite:PATH`
+    /// or `memory:` (default: sqlite:.fox/store.db beside the program).
+    #[arg(long, value_name = "SPEC")]
+    pub store: Option<String>,
+    /// Write a `.z` ticket into DIR when the run fails (pipeline steps
+    /// always write one; default DIR: .fox/tiket beside the program).
+    #[arg(long, value_name = "DIR")]
+    pub tiket: Option<PathBuf>,
+}
+
+/// The directory a program lives in (empty, i.e. the working directory,
+/// for a bare file name).
+fn program_dir(program: &str) -> PathBuf {
+    Path::new(program)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// A host wired to the store and ticket directory the options choose.
+pub fn host(program: &str, opts: &DurableOpts) -> Result<StdHost, String> {
+    let dir = program_dir(program);
+    let spec = match &opts.store {
+        Some(s) => StoreSpec::parse(s).map_err(|e| format!("fox: --store: {e}"))?,
+        None => StoreSpec::Sqlite(fox_store::default_path(&dir)),
+    };
+    let tickets = opts
+        .tiket
+        .clone()
+        .unwrap_or_else(|| dir.join(".fox").join("tiket"));
+    Ok(StdHost::new(false)
+        .with_store(spec)
+        .with_ticket_dir(tickets))
+}
+
+/// After a run stopped: when the budget ran out and tickets are on, freeze
+/// the paused VM into a ticket.
+pub fn budget_ticket(vm: &mut Vm, err: &mut Option<VmError>) -> Option<Result<String, String>> {
+    let Some(VmError::Budget(n)) = err else {
+        return None;
+    };
+    if !vm.ticket_on_error {
+        return None;
+    }
+    let report = Uncaught {
+        jenis: "BatasInstruksi".into(),
+        pesan: format!("batas instruksi ({n}) terlampaui"),
+        traceback: vm.traceback(),
+        ticket: None,
+    };
+    Some(vm.save_ticket(TicketReason::Budget, &report, true))
+}
+
+/// `fox resume TICKET.z`: continue a frozen run at its failing instruction.
+/// A run that finishes consumes the ticket (deleted unless `keep`); one
+/// that fails again leaves a new ticket (one more attempt) in its place.
+pub fn resume(ticket: &str, opts: &DurableOpts, config: Config, keep: bool) -> u8 {
+    let bytes = match std::fs::read(ticket) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("fox: tidak bisa membaca tiket '{ticket}': {e}");
+            return 2;
+        }
+    };
+    let info = match read_ticket_info(&bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("fox: {ticket}: {e}");
+            return 1;
+        }
+    };
+    let mut opts = opts.clone();
+    if opts.tiket.is_none() {
+        // New tickets go where this one is.
+        opts.tiket = Some(program_dir(ticket));
+    }
+    let host = match host(&info.program, &opts) {
+        Ok(h) => h,
+        Err(m) => {
+            eprintln!("{m}");
+            return 2;
+        }
+    };
+    let (mut vm, _) = match Vm::from_ticket(&bytes, config, Box::new(host)) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("fox: {ticket}: {e}");
+            return 1;
+        }
+    };
+    // A retry that fails again must not lose its state.
+    vm.ticket_on_error = true;
+    let mut err = vm.drive().err();
+    let budget = budget_ticket(&mut vm, &mut err);
+    vm.flush();
+    let new_ticket = match &err {
+        Some(VmError::Uncaught(u)) => u.ticket.clone(),
+        _ => budget.clone(),
+    };
+    let superseded = matches!(new_ticket, Some(Ok(_)));
+    if (err.is_none() || superseded) && !keep {
+        if let Err(e) = std::fs::remove_file(ticket) {
+            eprintln!("fox: tiket '{ticket}' tidak bisa dihapus: {e}");
+        }
+    }
+    if let (Some(Ok(path)), Some(VmError::Budget(_))) = (&budget, &err) {
+        eprintln!("tiket: {path}\n  (lanjutkan dengan: fox resume {path})");
+    }
+    crate::finish(err)
+}
+
+/// Seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+fn utc(secs: f64) -> String {
+    let s = if secs.is_finite() && secs > 0.0 {
+        secs as i64
+    } else {
+        0
+    };
+    let (days, rem) = (s.div_euclid(86_400), s.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn summary(path: &str, size: usize, i: &TicketInfo) -> String {
+    let mut out = String::new();
+    let reason = match i.reason {
+        TicketReason::Error => "galat",
+        TicketReason::Budget => "batas instruksi habis",
+    };
+    out.push_str(&format!("tiket      {path} ({size} byte)\n"));
+    out.push_str(&format!("nama       {}\n", i.name));
+    out.push_str(&format!("program    {}\n", i.program));
+    out.push_str(&format!("alasan     {reason}\n"));
+    out.push_str(&format!("galat      {}: {}\n", i.jenis, i.pesan));
+    if let Some(t) = i.traceback.last() {
+        out.push_str(&format!(
+            "lokasi     {}:{}:{} di {}\n",
+            t.file, t.line, t.col, t.function
+        ));
+    }
+    if let Some(p) = &i.pipeline {
+        out.push_str(&format!(
+            "alur       {} (langkah {} dari {})\n",
+            p.name, p.step, p.steps
+        ));
+    }
+    out.push_str(&format!("percobaan  {}\n", i.attempts));
+    out.push_str(&format!("dibuat     {}\n", utc(i.created)));
+    out.push_str(&format!("masukan    {} baris sudah dibaca\n", i.input_lines));
+    out.push_str(&format!("fox        {}\n", i.fox_version));
+    if !i.traceback.is_empty() {
+        out.push_str("jejak (panggilan terdalam terakhir):\n");
+        for t in &i.traceback {
+            out.push_str(&format!(
+                "  {}:{}:{} di {}\n",
+                t.file, t.line, t.col, t.function
+            ));
+        }
+    }
+    out
+}
+
+/// `fox tiket show TICKET.z [--json]`.
+pub fn show(ticket: &str, json: bool) -> u8 {
+    let bytes = match std::fs::read(ticket) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("fox: tidak bisa membaca tiket '{ticket}': {e}");
+            return 2;
+        }
+    };
+    let info = match read_ticket_info(&bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("fox: {ticket}: {e}");
+            return 1;
+        }
+    };
+    if json {
+        let mut v = match serde_json::to_value(&info) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("fox: {ticket}: {e}");
+                return 1;
+            }
+        };
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("path".into(), ticket.into());
+            obj.insert("size".into(), bytes.len().into());
+            obj.insert("created_utc".into(), utc(info.created).into());
+        }
+        match serde_json::to_string_pretty(&v) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("fox: {ticket}: {e}");
+                return 1;
+            }
+        }
+    } else {
+        print!("{}", summary(ticket, bytes.len(), &info));
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc(951_782_400.0), "2000-02-29T00:00:00Z");
+        assert_eq!(utc(1_795_000_000.0), "2026-11-18T07:06:40Z");
+    }
+}
