@@ -172,6 +172,12 @@ fn open_bytes(kind: Kind, b: &[u8]) -> Result<(u64, Vec<u8>), SnapshotError> {
     if version != FORMAT_VERSION {
         return Err(SnapshotError::Version(version));
     }
+    let flags = u16::from_le_bytes([b[6], b[7]]);
+    if flags != 0 {
+        return Err(SnapshotError::Payload(format!(
+            "flag tidak dikenal {flags:#x} (offset 6)"
+        )));
+    }
     let program = read_u64(b, 8);
     let raw_len = read_u64(b, 16);
     let len = read_u64(b, 24);
