@@ -73,6 +73,16 @@ fn values_survive_runs_with_sharing_cycles_closures_and_generators() {
         stderr(&b)
     );
     assert!(b.status.success());
+    // A value whose code changed is refused, with the function named.
+    run(&dir, &["run", "nilai.fox", "simpan"]);
+    let src = std::fs::read_to_string(dir.join("nilai.fox")).unwrap_or_default();
+    let changed = src.replace("ubah n = n + 1", "ubah n = n + 2");
+    std::fs::write(dir.join("nilai.fox"), changed).unwrap_or_else(|e| panic!("{e}"));
+    let d = run(&dir, &["run", "nilai.fox", "muat"]);
+    assert_eq!(d.status.code(), Some(1));
+    let err = stderr(&d);
+    assert!(err.contains("fungsi 'tambah'") && err.contains("berubah"), "{err}");
+    std::fs::write(dir.join("nilai.fox"), src).unwrap_or_else(|e| panic!("{e}"));
     // An explicit store elsewhere starts empty.
     let c = run(
         &dir,
