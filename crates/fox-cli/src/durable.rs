@@ -173,7 +173,10 @@ fn summary(path: &str, size: usize, i: &TicketInfo) -> String {
     }
     out.push_str(&format!("percobaan  {}\n", i.attempts));
     out.push_str(&format!("dibuat     {}\n", utc(i.created)));
-    out.push_str(&format!("masukan    {} baris sudah dibaca\n", i.input_lines));
+    out.push_str(&format!(
+        "masukan    {} baris sudah dibaca\n",
+        i.input_lines
+    ));
     out.push_str(&format!("fox        {}\n", i.fox_version));
     if !i.traceback.is_empty() {
         out.push_str("jejak (panggilan terdalam terakhir):\n");

@@ -108,9 +108,7 @@ enum TiketCommand {
     },
 }
 
-const SUBCOMMANDS: &[&str] = &[
-    "run", "check", "disasm", "repl", "resume", "tiket", "help",
-];
+const SUBCOMMANDS: &[&str] = &["run", "check", "disasm", "repl", "resume", "tiket", "help"];
 
 /// `fox FILE [ARGS…]` means `fox run FILE [ARGS…]`.
 fn normalize_args(mut args: Vec<String>) -> Vec<String> {

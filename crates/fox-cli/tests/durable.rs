@@ -4,6 +4,8 @@
 //! a 3-step pipeline that fails in step 2, damaged tickets, and SIGKILL in
 //! the middle of `ingat`. The Morph programs live in `tests/durable/`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -81,7 +83,10 @@ fn values_survive_runs_with_sharing_cycles_closures_and_generators() {
     let d = run(&dir, &["run", "nilai.fox", "muat"]);
     assert_eq!(d.status.code(), Some(1));
     let err = stderr(&d);
-    assert!(err.contains("fungsi 'tambah'") && err.contains("berubah"), "{err}");
+    assert!(
+        err.contains("fungsi 'tambah'") && err.contains("berubah"),
+        "{err}"
+    );
     std::fs::write(dir.join("nilai.fox"), src).unwrap_or_else(|e| panic!("{e}"));
     // An explicit store elsewhere starts empty.
     let c = run(
@@ -140,7 +145,10 @@ fn loop_failing_at_iteration_37_resumes_there_from_its_ticket() {
     assert!(!out.contains("iterasi 36 "), "{out}");
     assert!(out.ends_with("iterasi 50 total 96\nselesai 96\n"), "{out}");
     assert_eq!(out.lines().count(), 15);
-    assert!(tickets(&dir.join("tiket")).is_empty(), "consumed ticket kept");
+    assert!(
+        tickets(&dir.join("tiket")).is_empty(),
+        "consumed ticket kept"
+    );
 }
 
 #[test]
@@ -159,7 +167,10 @@ fn pipeline_step_2_fails_then_rerun_skips_step_1_and_globals_are_isolated() {
         .file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with("pipa-demo-")));
     let show = stdout(&run(&dir, &["tiket", "show", &t[0].to_string_lossy()]));
-    assert!(show.contains("alur       pipa-demo (langkah 2 dari 3)"), "{show}");
+    assert!(
+        show.contains("alur       pipa-demo (langkah 2 dari 3)"),
+        "{show}"
+    );
 
     std::fs::write(dir.join("kunci.txt"), "rahasia\n").unwrap_or_else(|e| panic!("{e}"));
     let rerun = run(&dir, &["run", "pipa.fox"]);
@@ -202,7 +213,11 @@ fn damaged_tickets_are_clear_errors() {
     let good = std::fs::read(&t[0]).unwrap_or_else(|e| panic!("{e}"));
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty", Vec::new(), "terpotong"),
-        ("not a ticket", b"hello world, not a ticket".to_vec(), "bukan tiket"),
+        (
+            "not a ticket",
+            b"hello world, not a ticket".to_vec(),
+            "bukan tiket",
+        ),
         ("truncated", good[..good.len() / 2].to_vec(), "terpotong"),
         ("header only", good[..36].to_vec(), "terpotong"),
         (
@@ -251,7 +266,14 @@ fn budget_exhaustion_with_tiket_freezes_and_resumes() {
     let full = stdout(&run(&dir, &["run", "iterasi37.fox"]));
     let first = run(
         &dir,
-        &["run", "--max-instructions", "40", "--tiket", "t", "iterasi37.fox"],
+        &[
+            "run",
+            "--max-instructions",
+            "40",
+            "--tiket",
+            "t",
+            "iterasi37.fox",
+        ],
     );
     assert_eq!(first.status.code(), Some(1));
     assert!(stderr(&first).contains("batas instruksi"));

@@ -119,10 +119,7 @@ impl Vm {
                 return self.pipeline_finish(pg).map(Some);
             };
             let key = step_key(&name, next);
-            let stored = self
-                .host
-                .store_get(&key)
-                .map_err(|e| store_err(&name, e))?;
+            let stored = self.host.store_get(&key).map_err(|e| store_err(&name, e))?;
             if let Some(bytes) = stored {
                 let v = self.decode_value(&bytes).map_err(|e| {
                     RtError::Msg(format!(

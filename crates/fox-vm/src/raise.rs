@@ -200,10 +200,12 @@ impl Vm {
         // An error leaving a pipeline step becomes a ticket, captured here,
         // before anything unwinds.
         let floor = handler.map_or(stop, |h| h.frame as usize + 1);
-        let step = (floor..self.frames.len()).rev().find_map(|i| match self.frames[i].kind {
-            FrameKind::Pipeline(p) => Some(p),
-            _ => None,
-        });
+        let step = (floor..self.frames.len())
+            .rev()
+            .find_map(|i| match self.frames[i].kind {
+                FrameKind::Pipeline(p) => Some(p),
+                _ => None,
+            });
         let mut step_ticket = None;
         if let Some(pg) = step {
             let report = self.uncaught_from(v);

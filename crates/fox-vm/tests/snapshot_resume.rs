@@ -6,6 +6,8 @@
 //!
 //! Its own test binary: it changes the working directory per program.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use fox_vm::config::Config;
 use fox_vm::error::VmError;
 use fox_vm::host::SharedBufferHost;
@@ -139,7 +141,10 @@ fn snapshot_at_random_safe_points_resumes_identically() {
     let root = std::fs::canonicalize(&root).unwrap_or(root);
     let mut tests = Vec::new();
     collect(&root, &mut tests);
-    assert!(tests.len() > 100, "conformance corpus not found at {root:?}");
+    assert!(
+        tests.len() > 100,
+        "conformance corpus not found at {root:?}"
+    );
     let filter = std::env::var("FOX_FILTER").unwrap_or_default();
     let mut failures = Vec::new();
     let mut programs = 0;

@@ -6,6 +6,8 @@
 //! damaged envelopes must be errors; a mutated payload that still loads
 //! must run (under an instruction budget) without panicking.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use fox_vm::config::Config;
 use fox_vm::host::SharedBufferHost;
 use fox_vm::snapshot::{open_raw, seal_raw, Kind};
@@ -187,7 +189,12 @@ fn structure_aware_payload_mutations_never_panic() {
             Err(p) => panics.push(format!("mutation #{n}: {p}")),
         }
     }
-    assert!(panics.is_empty(), "{} panics:\n{}", panics.len(), panics.join("\n"));
+    assert!(
+        panics.is_empty(),
+        "{} panics:\n{}",
+        panics.len(),
+        panics.join("\n")
+    );
     eprintln!("{loaded} of 3000 mutated payloads loaded and ran without panicking");
 }
 
@@ -202,9 +209,7 @@ fn mutated_stored_values_never_panic() {
     );
     let r = vm.run_main("uji.fox", &src);
     assert!(r.is_ok(), "{r:?}");
-    let v = vm
-        .module_get(0, "nilai")
-        .unwrap_or_else(|| panic!("nilai"));
+    let v = vm.module_get(0, "nilai").unwrap_or_else(|| panic!("nilai"));
     let good = vm.encode_value(v);
     let (program, raw) = open_raw(Kind::Value, &good).unwrap_or_else(|e| panic!("{e}"));
     assert!(vm.decode_value(&good).is_ok());

@@ -469,12 +469,10 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
     let mut modules = Vec::with_capacity(g.modules.len());
     for m in &g.modules {
         let id = match mode {
-            Mode::Image | Mode::Copy => {
-                match vm.modules.get(m.id as usize) {
-                    Some(rt) if *rt.key == *m.key => m.id,
-                    _ => return Err(bad(format!("modul '{}' (#{}) tidak ada", m.key, m.id))),
-                }
-            }
+            Mode::Image | Mode::Copy => match vm.modules.get(m.id as usize) {
+                Some(rt) if *rt.key == *m.key => m.id,
+                _ => return Err(bad(format!("modul '{}' (#{}) tidak ada", m.key, m.id))),
+            },
             Mode::Portable => match vm.modules.iter().position(|rt| *rt.key == *m.key) {
                 Some(id) => id as u32,
                 None => {
@@ -534,9 +532,7 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
             } if mode == Mode::Portable => {
                 let id = d.module(*m)?;
                 match vm.module_get(id, global).map(|v| v.unpack()) {
-                    Some(V::Obj(c))
-                        if matches!(vm.heap.get(c), Object::Class(k) if *k.name == **name) =>
-                    {
+                    Some(V::Obj(c)) if matches!(vm.heap.get(c), Object::Class(k) if *k.name == **name) => {
                         Value::Obj(c)
                     }
                     _ => vm.alloc(Object::Cell(Value::Nil)),
@@ -551,12 +547,9 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
     for (i, o) in g.objects.iter().enumerate() {
         let obj = match o {
             SObj::Str(_) | SObj::BigInt(_) | SObj::Module(_) => continue,
-            SObj::List(items) => Object::List(
-                items
-                    .iter()
-                    .map(|v| d.value(v))
-                    .collect::<Result<_, _>>()?,
-            ),
+            SObj::List(items) => {
+                Object::List(items.iter().map(|v| d.value(v)).collect::<Result<_, _>>()?)
+            }
             SObj::Dict(entries) => {
                 let mut dict = Dict::with_capacity(entries.len());
                 for (k, v) in entries {
@@ -656,7 +649,9 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
                 state,
                 handlers,
             } => {
-                let c = d.typed(g, *closure, "closure", |o| matches!(o, SObj::Closure { .. }))?;
+                let c = d.typed(g, *closure, "closure", |o| {
+                    matches!(o, SObj::Closure { .. })
+                })?;
                 let Some(SObj::Closure { func, .. }) = g.objects.get(*closure as usize) else {
                     return Err(bad(format!("objek {i}: generator tanpa closure")));
                 };
@@ -680,10 +675,7 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
                 }
                 Object::Generator(Box::new(Generator {
                     closure: c,
-                    regs: regs
-                        .iter()
-                        .map(|v| d.value(v))
-                        .collect::<Result<_, _>>()?,
+                    regs: regs.iter().map(|v| d.value(v)).collect::<Result<_, _>>()?,
                     pc: *pc,
                     state: match state {
                         0 => GenState::Fresh,
@@ -708,14 +700,13 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
                     return Err(bad(format!("objek {i}: proses 0 alur '{name}' rusak")));
                 }
                 if *next as usize > steps.len() {
-                    return Err(bad(format!("objek {i}: langkah alur '{name}' di luar daftar")));
+                    return Err(bad(format!(
+                        "objek {i}: langkah alur '{name}' di luar daftar"
+                    )));
                 }
                 Object::Pipeline(Box::new(Pipeline {
                     name: Rc::from(name.as_str()),
-                    steps: steps
-                        .iter()
-                        .map(|v| d.value(v))
-                        .collect::<Result<_, _>>()?,
+                    steps: steps.iter().map(|v| d.value(v)).collect::<Result<_, _>>()?,
                     next: *next,
                     input: d.value(input)?,
                     originals: originals

@@ -143,8 +143,7 @@ pub(crate) fn capture(vm: &Vm) -> VmImage {
         .modules
         .iter()
         .map(|m| {
-            let mut constants: Vec<String> =
-                m.compiler_globals.constants.iter().cloned().collect();
+            let mut constants: Vec<String> = m.compiler_globals.constants.iter().cloned().collect();
             constants.sort();
             ModuleImage {
                 file: m.file.to_string(),
@@ -378,7 +377,9 @@ pub(crate) fn restore(
     let mut handlers = Vec::with_capacity(img.handlers.len());
     for &(frame, target, reg) in &img.handlers {
         let Some(f) = frames.get(frame as usize) else {
-            return Err(bad(format!("penangan untuk bingkai {frame} yang tidak ada")));
+            return Err(bad(format!(
+                "penangan untuk bingkai {frame} yang tidak ada"
+            )));
         };
         let p = &f.func.get().proto;
         if target as usize >= p.code.len() || reg >= p.regs {
