@@ -15,8 +15,10 @@ pub struct DurableOpts {
     /// or `memory:` (default: sqlite:.fox/store.db beside the program).
     #[arg(long, value_name = "SPEC")]
     pub store: Option<String>,
-    /// Write a `.z` ticket into DIR when the run fails (pipeline steps
-    /// always write one; default DIR: .fox/tiket beside the program).
+    /// Directory for `.z` tickets. `run`: write a ticket when the run fails
+    /// (pipeline steps always write one; default .fox/tiket beside the
+    /// program). `resume`: where a new ticket goes if the run fails again
+    /// (default: beside the resumed ticket).
     #[arg(long, value_name = "DIR")]
     pub tiket: Option<PathBuf>,
 }
@@ -87,7 +89,13 @@ pub fn resume(ticket: &str, opts: &DurableOpts, config: Config, keep: bool) -> u
         // New tickets go where this one is.
         opts.tiket = Some(program_dir(ticket));
     }
-    let host = match host(&info.program, &opts) {
+    // Defaults follow the program where it was run, wherever we are now.
+    let program = if Path::new(&info.program_path).is_absolute() {
+        &info.program_path
+    } else {
+        &info.program
+    };
+    let host = match host(program, &opts) {
         Ok(h) => h,
         Err(m) => {
             eprintln!("{m}");
@@ -111,7 +119,9 @@ pub fn resume(ticket: &str, opts: &DurableOpts, config: Config, keep: bool) -> u
         _ => budget.clone(),
     };
     let superseded = matches!(new_ticket, Some(Ok(_)));
-    if (err.is_none() || superseded) && !keep {
+    // Finished (also by `keluar`): the ticket is consumed.
+    let finished = matches!(err, None | Some(VmError::Exit(_)));
+    if (finished || superseded) && !keep {
         if let Err(e) = std::fs::remove_file(ticket) {
             eprintln!("fox: tiket '{ticket}' tidak bisa dihapus: {e}");
         }

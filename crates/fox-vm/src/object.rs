@@ -226,7 +226,8 @@ pub struct Pipeline {
     pub steps: Vec<Value>,
     /// The step running, or to run next (0-based).
     pub next: u32,
-    /// The input of step `next` (the previous step's result).
+    /// The first step's input (`masukan`); later steps get the previous
+    /// step's result from the store.
     pub input: Value,
     /// Globals of modules `0..lens.len()`, concatenated.
     pub originals: Vec<Value>,

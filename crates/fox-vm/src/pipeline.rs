@@ -110,29 +110,39 @@ impl Vm {
 
     /// Run the pipeline from its `next` step: skip steps whose result is
     /// stored, run natives inline, push the first closure step as a frame.
-    /// `Some(result)` when the pipeline finished.
+    /// `Some(result)` when the pipeline finished. A failure here (a builtin
+    /// step, the store, calling the next step) happens outside any step
+    /// frame, at the `alur` call: the globals are put back now and the
+    /// error is marked as the pipeline's, so it still gets its ticket — and
+    /// resuming that ticket runs `alur` again, which skips the finished
+    /// steps.
+    #[inline(never)]
     fn pipeline_next(&mut self, pg: Gc, ret: usize) -> RtResult<Option<Value>> {
+        let r = self.pipeline_advance(pg, ret);
+        if r.is_err() {
+            self.pipeline_restore(pg);
+            self.failed_pipeline = Some(pg);
+        }
+        r
+    }
+
+    fn pipeline_advance(&mut self, pg: Gc, ret: usize) -> RtResult<Option<Value>> {
         loop {
             let p = self.pipeline(pg)?;
-            let (name, next, input) = (p.name.clone(), p.next, p.input);
+            let (name, next) = (p.name.clone(), p.next);
             let Some(step) = p.steps.get(next as usize).copied() else {
                 return self.pipeline_finish(pg).map(Some);
             };
-            let key = step_key(&name, next);
-            let stored = self.host.store_get(&key).map_err(|e| store_err(&name, e))?;
-            if let Some(bytes) = stored {
-                let v = self.decode_value(&bytes).map_err(|e| {
-                    RtError::Msg(format!(
-                        "alur '{name}': hasil langkah {} yang tersimpan tidak bisa dibaca: {e}",
-                        next + 1
-                    ))
-                })?;
-                let p = self.pipeline_mut(pg)?;
-                p.input = v;
-                p.next += 1;
+            let stored = self
+                .host
+                .store_get(&step_key(&name, next))
+                .map_err(|e| store_err(&name, e))?;
+            if stored.is_some() {
+                // Finished in an earlier run.
+                self.pipeline_mut(pg)?.next += 1;
                 continue;
             }
-            self.pipeline_reset(pg)?;
+            let input = self.pipeline_reset(pg)?;
             let base = self.entry_base();
             self.ensure_stack(base + 3);
             self.stack[base] = step;
@@ -160,14 +170,43 @@ impl Vm {
         }
     }
 
+    /// The stored result of step `step`, loaded into the current globals'
+    /// world (classes and functions bind to the module globals of the same
+    /// name, as if it came from another process).
+    fn pipeline_load(&mut self, pg: Gc, step: u32) -> RtResult<Value> {
+        let name = self.pipeline(pg)?.name.clone();
+        let bytes = self
+            .host
+            .store_get(&step_key(&name, step))
+            .map_err(|e| store_err(&name, e))?
+            .ok_or_else(|| {
+                RtError::Msg(format!(
+                    "alur '{name}': hasil langkah {} hilang dari penyimpanan",
+                    step + 1
+                ))
+            })?;
+        self.decode_value(&bytes).map_err(|e| {
+            RtError::Msg(format!(
+                "alur '{name}': hasil langkah {} yang tersimpan tidak bisa dibaca: {e}",
+                step + 1
+            ))
+        })
+    }
+
     /// A step frame returned `v`: remember it and go on.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn pipeline_step_done(
         &mut self,
         pg: Gc,
         v: Value,
         ret: usize,
     ) -> RtResult<Option<Value>> {
-        self.pipeline_record(pg, v)?;
+        if let Err(e) = self.pipeline_record(pg, v) {
+            self.pipeline_restore(pg);
+            self.failed_pipeline = Some(pg);
+            return Err(e);
+        }
         self.pipeline_next(pg, ret)
     }
 
@@ -180,20 +219,24 @@ impl Vm {
         self.host
             .store_put(&step_key(&name, next), &bytes)
             .map_err(|e| store_err(&name, e))?;
-        let p = self.pipeline_mut(pg)?;
-        p.input = v;
-        p.next += 1;
+        self.pipeline_mut(pg)?.next += 1;
         Ok(())
     }
 
     /// Every step succeeded: forget the stored results, put the original
     /// globals back, and return the last result.
     fn pipeline_finish(&mut self, pg: Gc) -> RtResult<Value> {
-        let (name, n, result) = {
+        let (name, n, input) = {
             let p = self.pipeline(pg)?;
             (p.name.clone(), p.steps.len() as u32, p.input)
         };
         self.pipeline_restore(pg);
+        // Loaded after the originals are back, so the result refers to the
+        // caller's classes and functions.
+        let result = match n {
+            0 => input,
+            n => self.pipeline_load(pg, n - 1)?,
+        };
         for i in 0..n {
             self.host
                 .store_delete(&step_key(&name, i))
@@ -202,17 +245,25 @@ impl Vm {
         Ok(result)
     }
 
-    /// Globals := a fresh deep copy of process 0.
-    fn pipeline_reset(&mut self, pg: Gc) -> RtResult<()> {
-        let (originals, lens) = {
+    /// Globals := a fresh deep copy of process 0. Returns the step's
+    /// input in that world: the first step's `masukan` copied in the same
+    /// graph as the globals (so sharing between them survives), a later
+    /// step's the previous result loaded from the store.
+    fn pipeline_reset(&mut self, pg: Gc) -> RtResult<Value> {
+        let (mut roots, lens, next, input) = {
             let p = self.pipeline(pg)?;
-            (p.originals.clone(), p.lens.clone())
+            (p.originals.clone(), p.lens.clone(), p.next, p.input)
         };
-        let copies = self
-            .copy_values(&originals)
+        roots.push(input);
+        let mut copies = self
+            .copy_values(&roots)
             .map_err(|e| RtError::Internal(format!("pipeline reset: {e}")))?;
+        let first_input = copies.pop().unwrap_or(Value::Nil);
         self.install_globals(&copies, &lens);
-        Ok(())
+        match next {
+            0 => Ok(first_input),
+            n => self.pipeline_load(pg, n - 1),
+        }
     }
 
     /// Globals := process 0 itself (when the pipeline ends either way).

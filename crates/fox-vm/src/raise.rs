@@ -176,6 +176,7 @@ impl Vm {
     /// execution continues at the handler.
     pub fn handle_error(&mut self, e: RtError, stop: usize) -> Result<(), VmError> {
         let exact = std::mem::take(&mut self.fault_exact);
+        let failed_pipeline = self.failed_pipeline.take();
         let mut v = match e {
             RtError::Exit(n) => {
                 self.abandon(stop);
@@ -200,12 +201,14 @@ impl Vm {
         // An error leaving a pipeline step becomes a ticket, captured here,
         // before anything unwinds.
         let floor = handler.map_or(stop, |h| h.frame as usize + 1);
-        let step = (floor..self.frames.len())
-            .rev()
-            .find_map(|i| match self.frames[i].kind {
-                FrameKind::Pipeline(p) => Some(p),
-                _ => None,
-            });
+        let step = failed_pipeline.or_else(|| {
+            (floor..self.frames.len())
+                .rev()
+                .find_map(|i| match self.frames[i].kind {
+                    FrameKind::Pipeline(p) => Some(p),
+                    _ => None,
+                })
+        });
         let mut step_ticket = None;
         if let Some(pg) = step {
             let report = self.uncaught_from(v);
@@ -294,6 +297,7 @@ impl Vm {
         let info = TicketInfo {
             name: name.clone(),
             program: self.program_file.clone(),
+            program_path: self.program_path.clone(),
             reason,
             jenis: report.jenis.clone(),
             pesan: report.pesan.clone(),

@@ -145,6 +145,12 @@ pub struct Vm {
     pub program_file: String,
     /// Write a ticket for every uncaught error (`fox run --tiket`).
     pub ticket_on_error: bool,
+    /// A pipeline that failed outside its step frames (see `pipeline`):
+    /// the error being raised is that pipeline's.
+    pub(crate) failed_pipeline: Option<Gc>,
+    /// The main program's absolute path (for tickets: resuming from
+    /// another directory still finds the program's store).
+    pub program_path: String,
 }
 
 impl Vm {
@@ -194,6 +200,8 @@ impl Vm {
             input_lines: 0,
             program_file: String::new(),
             ticket_on_error: false,
+            failed_pipeline: None,
+            program_path: String::new(),
         };
         vm.panjang_value = match vm.native_by_name.get("panjang") {
             Some(id) => Value::Native(*id),
@@ -489,6 +497,9 @@ impl Vm {
         self.modules[module as usize].key = Rc::from("@main");
         self.main_module = Some(module);
         self.program_file = file.to_string();
+        self.program_path = std::fs::canonicalize(file)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| file.to_string());
         let func = match self.compile_into(module, file, source) {
             Ok(f) => f,
             Err(diagnostics) => {
@@ -644,6 +655,7 @@ impl Vm {
 
     /// Convert an error raised outside the interpreter loop.
     pub fn rt_to_vm_error(&mut self, e: RtError) -> VmError {
+        self.failed_pipeline = None;
         match e {
             RtError::Exit(n) => VmError::Exit(n),
             RtError::Budget => VmError::Budget(self.config.max_instructions.unwrap_or(0)),

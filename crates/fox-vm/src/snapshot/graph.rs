@@ -71,6 +71,8 @@ pub(crate) enum SObj {
         func: u32,
         captures: Vec<u32>,
         home_class: Option<u32>,
+        /// As for classes: the module global that held this function.
+        home: Option<(u32, String)>,
     },
     Cell(SVal),
     BoundMethod {
@@ -155,8 +157,9 @@ pub(crate) struct Encoder<'a> {
     natives: FxHashMap<u32, u32>,
     modules: FxHashMap<u32, u32>,
     funcs: FxHashMap<FuncRef, u32>,
-    /// Class object → (module id, global name), built on first use.
-    class_homes: Option<FxHashMap<u32, (u32, Rc<str>)>>,
+    /// Class or function object → (module id, global name) of a module
+    /// global holding it; built on first use.
+    homes: Option<FxHashMap<u32, (u32, Rc<str>)>>,
 }
 
 impl<'a> Encoder<'a> {
@@ -171,7 +174,7 @@ impl<'a> Encoder<'a> {
             natives: FxHashMap::default(),
             modules: FxHashMap::default(),
             funcs: FxHashMap::default(),
-            class_homes: None,
+            homes: None,
         }
     }
 
@@ -252,16 +255,25 @@ impl<'a> Encoder<'a> {
         i
     }
 
-    fn class_home(&mut self, g: Gc) -> Option<(u32, String)> {
+    /// Where a class or function lives as a module global (portable mode
+    /// only): a later run rebinds it to its own object of that name.
+    fn home(&mut self, g: Gc) -> Option<(u32, String)> {
         if self.mode != Mode::Portable {
             return None;
         }
-        if self.class_homes.is_none() {
+        if self.homes.is_none() {
             let mut homes = FxHashMap::default();
             for (id, m) in self.vm.modules.iter().enumerate() {
                 for (slot, v) in m.globals.iter().enumerate() {
                     if let V::Obj(c) = v.unpack() {
-                        if matches!(self.vm.heap.get(c), Object::Class(_)) {
+                        // Functions only when they hold no state of their
+                        // own (no captured cells): those are definitions.
+                        let definition = match self.vm.heap.get(c) {
+                            Object::Class(_) => true,
+                            Object::Closure(cl) => cl.captures.is_empty(),
+                            _ => false,
+                        };
+                        if definition {
                             if let Some(name) = m.names.get(slot) {
                                 homes.entry(c.0).or_insert((id as u32, name.clone()));
                             }
@@ -269,9 +281,9 @@ impl<'a> Encoder<'a> {
                     }
                 }
             }
-            self.class_homes = Some(homes);
+            self.homes = Some(homes);
         }
-        let (module, name) = self.class_homes.as_ref()?.get(&g.0)?.clone();
+        let (module, name) = self.homes.as_ref()?.get(&g.0)?.clone();
         Some((self.module(module), name.to_string()))
     }
 
@@ -313,7 +325,7 @@ impl<'a> Encoder<'a> {
                         .into_iter()
                         .map(|(k, v)| (self.sym(k), self.value(v)))
                         .collect(),
-                    home: self.class_home(g),
+                    home: self.home(g),
                 }
             }
             Object::Instance(i) => SObj::Instance {
@@ -328,6 +340,7 @@ impl<'a> Encoder<'a> {
                 func: self.func(c.func),
                 captures: c.captures.iter().map(|g| self.obj(*g)).collect(),
                 home_class: c.home_class.map(|h| self.obj(h)),
+                home: self.home(g),
             },
             Object::Cell(v) => SObj::Cell(self.value(*v)),
             Object::BoundMethod(b) => SObj::BoundMethod {
@@ -490,22 +503,32 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
         let module = *modules
             .get(k.module as usize)
             .ok_or_else(|| bad(format!("fungsi '{}': indeks modul di luar tabel", k.name)))?;
-        let f = vm.modules[module as usize]
-            .funcs
-            .get(k.ordinal as usize)
-            .copied();
-        let Some(f) = f else {
-            return Err(SnapshotError::Program(format!(
-                "fungsi '{}' tidak ada di modul '{}'",
-                k.name, vm.modules[module as usize].key
-            )));
+        let rt = &vm.modules[module as usize];
+        let at = rt.funcs.get(k.ordinal as usize).copied();
+        let f = match at {
+            Some(f) if mode == Mode::Copy => f,
+            Some(f) if super::hash::func_hash(f.get(), &vm.interner) == k.hash => f,
+            _ if mode == Mode::Copy => {
+                return Err(bad(format!("fungsi '{}' tidak ada", k.name)));
+            }
+            // Other functions were added or removed before it: the one
+            // function with the same name and the same code is it.
+            _ => {
+                let mut same = rt.funcs.iter().filter(|f| {
+                    *f.get().proto.name == *k.name
+                        && super::hash::func_hash(f.get(), &vm.interner) == k.hash
+                });
+                match (same.next(), same.next()) {
+                    (Some(f), None) => *f,
+                    _ => {
+                        return Err(SnapshotError::Program(format!(
+                            "fungsi '{}' di modul '{}' telah berubah sejak nilai ini disimpan",
+                            k.name, rt.key
+                        )))
+                    }
+                }
+            }
         };
-        if mode != Mode::Copy && super::hash::func_hash(f.get(), &vm.interner) != k.hash {
-            return Err(SnapshotError::Program(format!(
-                "fungsi '{}' di modul '{}' telah berubah sejak nilai ini disimpan",
-                k.name, vm.modules[module as usize].key
-            )));
-        }
         funcs.push(f);
     }
     let mut d = Decoded {
@@ -533,6 +556,20 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
                 let id = d.module(*m)?;
                 match vm.module_get(id, global).map(|v| v.unpack()) {
                     Some(V::Obj(c)) if matches!(vm.heap.get(c), Object::Class(k) if *k.name == **name) => {
+                        Value::Obj(c)
+                    }
+                    _ => vm.alloc(Object::Cell(Value::Nil)),
+                }
+            }
+            SObj::Closure {
+                func,
+                home: Some((m, global)),
+                ..
+            } if mode == Mode::Portable => {
+                let id = d.module(*m)?;
+                let f = d.func(*func)?;
+                match vm.module_get(id, global).map(|v| v.unpack()) {
+                    Some(V::Obj(c)) if matches!(vm.heap.get(c), Object::Closure(cl) if cl.func == f) => {
                         Value::Obj(c)
                     }
                     _ => vm.alloc(Object::Cell(Value::Nil)),
@@ -601,7 +638,16 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
                 func,
                 captures,
                 home_class,
+                home,
             } => {
+                if mode == Mode::Portable && home.is_some() {
+                    // Rebound to this run's function in phase 1?
+                    if let Some(V::Obj(gc)) = d.vals.get(i).map(|v| v.unpack()) {
+                        if matches!(vm.heap.get(gc), Object::Closure(_)) {
+                            continue;
+                        }
+                    }
+                }
                 let f = d.func(*func)?;
                 if captures.len() != f.get().proto.captures.len() {
                     return Err(bad(format!(

@@ -36,6 +36,8 @@ pub struct TicketInfo {
     pub name: String,
     /// The main program file as it was run.
     pub program: String,
+    /// Its absolute path (where its store and tickets live by default).
+    pub program_path: String,
     pub reason: TicketReason,
     pub jenis: String,
     pub pesan: String,
@@ -96,6 +98,7 @@ impl Vm {
         vm.clock_floor = p.info.clock;
         vm.input_lines = p.info.input_lines;
         vm.program_file = p.info.program.clone();
+        vm.program_path = p.info.program_path.clone();
         Ok((vm, p.info))
     }
 }
