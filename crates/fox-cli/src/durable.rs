@@ -21,6 +21,10 @@ pub struct DurableOpts {
     /// (default: beside the resumed ticket).
     #[arg(long, value_name = "DIR")]
     pub tiket: Option<PathBuf>,
+    /// Seed for `acak`/`acak_bulat` (default: a fixed seed, so runs are
+    /// reproducible; a resumed ticket continues its own sequence).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// The directory a program lives in (empty, i.e. the working directory,
@@ -45,7 +49,8 @@ pub fn host(program: &str, opts: &DurableOpts) -> Result<StdHost, String> {
         .unwrap_or_else(|| dir.join(".fox").join("tiket"));
     Ok(StdHost::new(false)
         .with_store(spec)
-        .with_ticket_dir(tickets))
+        .with_ticket_dir(tickets)
+        .with_seed(opts.seed))
 }
 
 /// After a run stopped: when the budget ran out and tickets are on, freeze

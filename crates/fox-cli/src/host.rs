@@ -14,6 +14,7 @@ pub struct StdHost {
     store: Option<Box<dyn Store>>,
     ticket_dir: Option<PathBuf>,
     tickets_written: u32,
+    seed: Option<u64>,
 }
 
 impl StdHost {
@@ -25,7 +26,14 @@ impl StdHost {
             store: None,
             ticket_dir: None,
             tickets_written: 0,
+            seed: None,
         }
+    }
+
+    /// Seed `acak` with this instead of the fixed default.
+    pub fn with_seed(mut self, seed: Option<u64>) -> StdHost {
+        self.seed = seed;
+        self
     }
 
     /// Use this store for `ingat`/`kenang`/`lupakan` and pipelines.
@@ -93,6 +101,14 @@ impl fox_vm::Host for StdHost {
     fn sleep(&mut self, secs: f64) {
         if secs.is_finite() && secs > 0.0 {
             std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(1.0e6)));
+        }
+    }
+
+    fn random_seed(&mut self) -> u64 {
+        match self.seed {
+            // Spread small seeds over the whole state.
+            Some(s) => s.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+            None => 0x2545_F491_4F6C_DD1D,
         }
     }
 

@@ -16,6 +16,11 @@ pub trait Host {
     fn now(&mut self) -> f64;
     /// Sleep for the given number of seconds.
     fn sleep(&mut self, secs: f64);
+    /// Seed of the VM's random generator (`acak`). Fixed by default, so a
+    /// run is reproducible; an embedder may supply entropy.
+    fn random_seed(&mut self) -> u64 {
+        0x2545_F491_4F6C_DD1D
+    }
     /// Keep a `.z` ticket (bytes from the VM) named after `name`; returns
     /// where it was written.
     fn save_ticket(&mut self, name: &str, bytes: &[u8]) -> Result<String, String> {

@@ -207,6 +207,7 @@ impl Vm {
             Some(id) => Value::Native(*id),
             None => Value::Undef,
         };
+        vm.rng = vm.host.random_seed().max(1);
         vm.alur_value = match vm.native_by_name.get("alur") {
             Some(id) => Value::Native(*id),
             None => Value::Undef,

@@ -279,3 +279,42 @@ pub fn atan2(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let x = float_of(vm, arg(args, 1), "atan2")?;
     Ok(Value::Float(y.atan2(x)))
 }
+
+/// Next value of the VM's random generator (xorshift64*). Its state is part
+/// of the VM state, so a resumed ticket continues the same sequence; the
+/// seed comes from the host (fixed unless the embedder chooses one), so a
+/// run is reproducible.
+fn next_random(vm: &mut Vm) -> u64 {
+    let mut x = vm.rng.max(1);
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    vm.rng = x;
+    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
+
+/// `acak()`: a float in [0, 1).
+pub fn acak(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
+    Ok(Value::Float((next_random(vm) >> 11) as f64 / (1u64 << 53) as f64))
+}
+
+/// `acak_bulat(a, b)`: an integer in [a, b], both ends included.
+pub fn acak_bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let (Some(a), Some(b)) = (arg(args, 0).as_int(), arg(args, 1).as_int()) else {
+        return Err(RtError::msg("acak_bulat(a, b) membutuhkan dua bilangan bulat"));
+    };
+    if a > b {
+        return Err(RtError::Msg(format!(
+            "acak_bulat({a}, {b}): batas bawah lebih besar dari batas atas"
+        )));
+    }
+    let span = (b - a) as u64 + 1;
+    // Rejection sampling: no modulo bias.
+    let zone = u64::MAX - u64::MAX % span;
+    loop {
+        let r = next_random(vm);
+        if r < zone {
+            return Ok(vm.int(a + (r % span) as i64));
+        }
+    }
+}

@@ -48,6 +48,8 @@ natives! {
     "kunci" => core::kunci,
     "nilai_kamus" => core::nilai_kamus,
     "salin_kamus" => core::salin_kamus,
+    "acak" => math::acak,
+    "acak_bulat" => math::acak_bulat,
     "ingat" => durable::ingat,
     "kenang" => durable::kenang,
     "lupakan" => durable::lupakan,
