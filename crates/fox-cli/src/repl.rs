@@ -20,7 +20,13 @@ fn incomplete(src: &str) -> bool {
 }
 
 pub fn repl(config: Config) -> u8 {
-    let mut vm = Vm::new(config, Box::new(StdHost::new(true)));
+    // `ingat`/`kenang` use the store of the working directory.
+    let host = StdHost::new(true)
+        .with_store(fox_store::StoreSpec::Sqlite(fox_store::default_path(
+            std::path::Path::new(""),
+        )))
+        .with_ticket_dir(std::path::PathBuf::from(".fox").join("tiket"));
+    let mut vm = Vm::new(config, Box::new(host));
     let module = vm.new_module("<repl>");
     let mut editor = match rustyline::DefaultEditor::new() {
         Ok(e) => e,
