@@ -295,13 +295,17 @@ fn next_random(vm: &mut Vm) -> u64 {
 
 /// `acak()`: a float in [0, 1).
 pub fn acak(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
-    Ok(Value::Float((next_random(vm) >> 11) as f64 / (1u64 << 53) as f64))
+    Ok(Value::Float(
+        (next_random(vm) >> 11) as f64 / (1u64 << 53) as f64,
+    ))
 }
 
 /// `acak_bulat(a, b)`: an integer in [a, b], both ends included.
 pub fn acak_bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let (Some(a), Some(b)) = (arg(args, 0).as_int(), arg(args, 1).as_int()) else {
-        return Err(RtError::msg("acak_bulat(a, b) membutuhkan dua bilangan bulat"));
+        return Err(RtError::msg(
+            "acak_bulat(a, b) membutuhkan dua bilangan bulat",
+        ));
     };
     if a > b {
         return Err(RtError::Msg(format!(
