@@ -21,10 +21,6 @@ pub struct DurableOpts {
     /// (default: beside the resumed ticket).
     #[arg(long, value_name = "DIR")]
     pub tiket: Option<PathBuf>,
-    /// Seed for `acak`/`acak_bulat` (default: a fixed seed, so runs are
-    /// reproducible; a resumed ticket continues its own sequence).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
 }
 
 /// The directory a program lives in (empty, i.e. the working directory,
@@ -36,21 +32,33 @@ fn program_dir(program: &str) -> PathBuf {
         .unwrap_or_default()
 }
 
-/// A host wired to the store and ticket directory the options choose.
-pub fn host(program: &str, opts: &DurableOpts) -> Result<StdHost, String> {
+/// A host wired to the store and ticket directory the options choose,
+/// and the store's description (absolute, for tickets).
+pub fn host(
+    program: &str,
+    opts: &DurableOpts,
+    seed: Option<u64>,
+) -> Result<(StdHost, String), String> {
     let dir = program_dir(program);
     let spec = match &opts.store {
         Some(s) => StoreSpec::parse(s).map_err(|e| format!("fox: --store: {e}"))?,
         None => StoreSpec::Sqlite(fox_store::default_path(&dir)),
     };
+    // Recorded in tickets: a resume from another directory must find it.
+    let spec = match spec {
+        StoreSpec::Sqlite(p) => StoreSpec::Sqlite(std::path::absolute(&p).unwrap_or(p)),
+        other => other,
+    };
+    let described = spec.to_string();
     let tickets = opts
         .tiket
         .clone()
         .unwrap_or_else(|| dir.join(".fox").join("tiket"));
-    Ok(StdHost::new(false)
+    let host = StdHost::new(false)
         .with_store(spec)
         .with_ticket_dir(tickets)
-        .with_seed(opts.seed))
+        .with_seed(seed);
+    Ok((host, described))
 }
 
 /// After a run stopped: when the budget ran out and tickets are on, freeze
@@ -94,13 +102,18 @@ pub fn resume(ticket: &str, opts: &DurableOpts, config: Config, keep: bool) -> u
         // New tickets go where this one is.
         opts.tiket = Some(program_dir(ticket));
     }
+    if opts.store.is_none() && !info.store.is_empty() {
+        // The store the frozen run was using.
+        opts.store = Some(info.store.clone());
+    }
     // Defaults follow the program where it was run, wherever we are now.
     let program = if Path::new(&info.program_path).is_absolute() {
         &info.program_path
     } else {
         &info.program
     };
-    let host = match host(program, &opts) {
+    // The seed does not matter: the frozen run's generator state goes on.
+    let (host, store) = match host(program, &opts, None) {
         Ok(h) => h,
         Err(m) => {
             eprintln!("{m}");
@@ -114,6 +127,7 @@ pub fn resume(ticket: &str, opts: &DurableOpts, config: Config, keep: bool) -> u
             return 1;
         }
     };
+    vm.store_spec = store;
     // A retry that fails again must not lose its state.
     vm.ticket_on_error = true;
     let mut err = vm.drive().err();
@@ -172,6 +186,9 @@ fn summary(path: &str, size: usize, i: &TicketInfo) -> String {
     out.push_str(&format!("tiket      {path} ({size} byte)\n"));
     out.push_str(&format!("nama       {}\n", i.name));
     out.push_str(&format!("program    {}\n", i.program));
+    if !i.store.is_empty() {
+        out.push_str(&format!("store      {}\n", i.store));
+    }
     out.push_str(&format!("alasan     {reason}\n"));
     out.push_str(&format!("galat      {}: {}\n", i.jenis, i.pesan));
     if let Some(t) = i.traceback.last() {

@@ -60,6 +60,10 @@ enum Command {
         limits: Limits,
         #[command(flatten)]
         durable: durable::DurableOpts,
+        /// Seed for `acak`/`acak_bulat` (default: a fixed seed, so runs are
+        /// reproducible).
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
         /// The program (.fox).
         file: String,
         /// Arguments passed to the program (`argumen_sistem`).
@@ -84,7 +88,8 @@ enum Command {
         limits: Limits,
         #[command(flatten)]
         durable: durable::DurableOpts,
-        /// Keep the ticket after a successful resume (default: delete it).
+        /// Keep the ticket (default: a resume that finishes deletes it, one
+        /// that fails again replaces it with a new ticket).
         #[arg(long)]
         keep: bool,
         /// The ticket (.z).
@@ -179,7 +184,13 @@ pub(crate) fn finish(err: Option<VmError>) -> u8 {
     }
 }
 
-fn run(file: &str, args: &[String], limits: &Limits, opts: &durable::DurableOpts) -> u8 {
+fn run(
+    file: &str,
+    args: &[String],
+    limits: &Limits,
+    opts: &durable::DurableOpts,
+    seed: Option<u64>,
+) -> u8 {
     let source = match read_source(file) {
         Ok(s) => s,
         Err((msg, code)) => {
@@ -189,7 +200,7 @@ fn run(file: &str, args: &[String], limits: &Limits, opts: &durable::DurableOpts
     };
     let mut argv = vec![file.to_string()];
     argv.extend(args.iter().cloned());
-    let host = match durable::host(file, opts) {
+    let (host, store) = match durable::host(file, opts, seed) {
         Ok(h) => h,
         Err(m) => {
             eprintln!("{m}");
@@ -198,6 +209,7 @@ fn run(file: &str, args: &[String], limits: &Limits, opts: &durable::DurableOpts
     };
     let mut vm = Vm::new(config(limits, argv), Box::new(host));
     vm.ticket_on_error = opts.tiket.is_some();
+    vm.store_spec = store;
     let mut err = vm.run_main(file, &source).err();
     let budget = durable::budget_ticket(&mut vm, &mut err);
     vm.flush();
@@ -290,9 +302,10 @@ fn main() -> ExitCode {
             tier: _,
             limits,
             durable,
+            seed,
             file,
             args,
-        } => run(file, args, limits, durable),
+        } => run(file, args, limits, durable, *seed),
         Command::Resume {
             limits,
             durable,

@@ -316,3 +316,23 @@ fn sigkill_during_ingat_leaves_the_store_consistent() {
     }
     assert!(whole > 0, "the writer never committed a value");
 }
+
+#[test]
+fn resume_without_store_option_uses_the_store_the_run_used() {
+    let dir = scratch("lain-store", &["pipa.fox"]);
+    let first = run(&dir, &["run", "--store", "sqlite:lain.db", "pipa.fox"]);
+    assert_eq!(first.status.code(), Some(1));
+    let t = tickets(&dir.join(".fox/tiket"));
+    assert_eq!(t.len(), 1, "{}", stderr(&first));
+    let show = stdout(&run(&dir, &["tiket", "show", &t[0].to_string_lossy()]));
+    assert!(show.contains("lain.db"), "{show}");
+    std::fs::write(dir.join("kunci.txt"), "rahasia\n").unwrap();
+    let resumed = run(&dir, &["resume", &t[0].to_string_lossy()]);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    // The pipeline finished in lain.db (its step results are gone) and the
+    // default store was never created.
+    let mut store = fox_store::SqliteStore::open(&dir.join("lain.db")).unwrap();
+    use fox_store::Store;
+    assert_eq!(store.keys("alur/").unwrap(), Vec::<String>::new());
+    assert!(!dir.join(".fox/store.db").exists());
+}

@@ -298,6 +298,7 @@ impl Vm {
             name: name.clone(),
             program: self.program_file.clone(),
             program_path: self.program_path.clone(),
+            store: self.store_spec.clone(),
             reason,
             jenis: report.jenis.clone(),
             pesan: report.pesan.clone(),

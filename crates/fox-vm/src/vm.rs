@@ -151,6 +151,9 @@ pub struct Vm {
     /// The main program's absolute path (for tickets: resuming from
     /// another directory still finds the program's store).
     pub program_path: String,
+    /// The store this run uses, as the embedder describes it (recorded in
+    /// tickets, so a resume finds the same store).
+    pub store_spec: String,
 }
 
 impl Vm {
@@ -202,6 +205,7 @@ impl Vm {
             ticket_on_error: false,
             failed_pipeline: None,
             program_path: String::new(),
+            store_spec: String::new(),
         };
         vm.panjang_value = match vm.native_by_name.get("panjang") {
             Some(id) => Value::Native(*id),

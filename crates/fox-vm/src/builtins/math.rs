@@ -294,7 +294,13 @@ fn next_random(vm: &mut Vm) -> u64 {
 }
 
 /// `acak()`: a float in [0, 1).
-pub fn acak(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
+pub fn acak(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    if !args.is_empty() {
+        return Err(RtError::Msg(format!(
+            "acak() takes 0 positional arguments but {} were given",
+            args.len()
+        )));
+    }
     Ok(Value::Float(
         (next_random(vm) >> 11) as f64 / (1u64 << 53) as f64,
     ))
@@ -302,23 +308,51 @@ pub fn acak(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
 
 /// `acak_bulat(a, b)`: an integer in [a, b], both ends included.
 pub fn acak_bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let (Some(a), Some(b)) = (arg(args, 0).as_int(), arg(args, 1).as_int()) else {
-        return Err(RtError::msg(
-            "acak_bulat(a, b) membutuhkan dua bilangan bulat",
-        ));
+    if args.len() != 2 {
+        return Err(RtError::Msg(format!(
+            "acak_bulat() takes 2 positional arguments but {} were given",
+            args.len()
+        )));
+    }
+    let bound = |v: Value| -> RtResult<i64> {
+        let big = match v.unpack() {
+            V::Int(i) => return Ok(i),
+            V::Obj(g) => match vm.heap.get(g) {
+                Object::BigInt(b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        };
+        match big.map(|b| i64::try_from(&**b)) {
+            Some(Ok(i)) => Ok(i),
+            Some(Err(_)) => Err(RtError::msg(
+                "acak_bulat(): batas harus di dalam jangkauan 64 bit",
+            )),
+            None => Err(RtError::Msg(format!(
+                "acak_bulat(): batas harus bilangan bulat, bukan {}",
+                vm.morph_type(v)
+            ))),
+        }
     };
+    let (a, b) = (bound(args[0])?, bound(args[1])?);
     if a > b {
         return Err(RtError::Msg(format!(
             "acak_bulat({a}, {b}): batas bawah lebih besar dari batas atas"
         )));
     }
-    let span = (b - a) as u64 + 1;
+    // The span as u64 (b - a may exceed i64); 0 means all 2^64 values.
+    let span = (b as i128 - a as i128 + 1) as u128;
+    if span > u128::from(u64::MAX) {
+        let r = next_random(vm);
+        return Ok(vm.int(r as i64));
+    }
+    let span = span as u64;
     // Rejection sampling: no modulo bias.
     let zone = u64::MAX - u64::MAX % span;
     loop {
         let r = next_random(vm);
         if r < zone {
-            return Ok(vm.int(a + (r % span) as i64));
+            return Ok(vm.int((a as i128 + (r % span) as i128) as i64));
         }
     }
 }

@@ -498,36 +498,27 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
         };
         modules.push(id);
     }
+    let overrides = if mode == Mode::Portable {
+        home_overrides(vm, g, &modules)
+    } else {
+        FxHashMap::default()
+    };
     let mut funcs = Vec::with_capacity(g.funcs.len());
-    for k in &g.funcs {
+    for (i, k) in g.funcs.iter().enumerate() {
         let module = *modules
             .get(k.module as usize)
             .ok_or_else(|| bad(format!("fungsi '{}': indeks modul di luar tabel", k.name)))?;
-        let rt = &vm.modules[module as usize];
-        let at = rt.funcs.get(k.ordinal as usize).copied();
-        let f = match at {
-            Some(f) if mode == Mode::Copy => f,
-            Some(f) if super::hash::func_hash(f.get(), &vm.interner) == k.hash => f,
+        let f = match vm.modules[module as usize].funcs.get(k.ordinal as usize) {
+            Some(f) if mode == Mode::Copy => *f,
+            Some(f) if super::hash::func_hash(f.get(), &vm.interner) == k.hash => *f,
             _ if mode == Mode::Copy => {
                 return Err(bad(format!("fungsi '{}' tidak ada", k.name)));
             }
-            // Other functions were added or removed before it: the one
-            // function with the same name and the same code is it.
-            _ => {
-                let mut same = rt.funcs.iter().filter(|f| {
-                    *f.get().proto.name == *k.name
-                        && super::hash::func_hash(f.get(), &vm.interner) == k.hash
-                });
-                match (same.next(), same.next()) {
-                    (Some(f), None) => *f,
-                    _ => {
-                        return Err(SnapshotError::Program(format!(
-                            "fungsi '{}' di modul '{}' telah berubah sejak nilai ini disimpan",
-                            k.name, rt.key
-                        )))
-                    }
-                }
-            }
+            // Other functions were added or removed before it.
+            _ => match overrides.get(&(i as u32)) {
+                Some(f) => *f,
+                None => find_moved(vm, module, k)?,
+            },
         };
         funcs.push(f);
     }
@@ -769,4 +760,101 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
         }
     }
     Ok(d)
+}
+
+/// A function that is no longer at its load position: the one function of
+/// its module with the same name and the same code.
+fn find_moved(vm: &Vm, module: u32, k: &FuncKey) -> Result<FuncRef, SnapshotError> {
+    let rt = &vm.modules[module as usize];
+    let named: Vec<FuncRef> = rt
+        .funcs
+        .iter()
+        .copied()
+        .filter(|f| *f.get().proto.name == *k.name)
+        .collect();
+    let same: Vec<FuncRef> = named
+        .iter()
+        .copied()
+        .filter(|f| super::hash::func_hash(f.get(), &vm.interner) == k.hash)
+        .collect();
+    match (named.len(), same.as_slice()) {
+        (_, [f]) => Ok(*f),
+        (0, _) => Err(SnapshotError::Program(format!(
+            "fungsi '{}' tidak ada lagi di modul '{}'",
+            k.name, rt.key
+        ))),
+        (_, []) => Err(SnapshotError::Program(format!(
+            "fungsi '{}' di modul '{}' telah berubah sejak nilai ini disimpan",
+            k.name, rt.key
+        ))),
+        (_, many) => Err(SnapshotError::Program(format!(
+            "fungsi '{}' di modul '{}' tidak bisa ditentukan: posisinya bergeser dan ada {} \
+             fungsi bernama sama dengan kode yang sama",
+            k.name,
+            rt.key,
+            many.len()
+        ))),
+    }
+}
+
+/// Functions identified through the module global that held them when the
+/// value was written (a stateless function, or a method of a class): the
+/// current global's function of the same name and code.
+fn home_overrides(vm: &mut Vm, g: &Graph, modules: &[u32]) -> FxHashMap<u32, FuncRef> {
+    let mut out = FxHashMap::default();
+    let same = |vm: &Vm, f: FuncRef, k: &FuncKey| {
+        *f.get().proto.name == *k.name && super::hash::func_hash(f.get(), &vm.interner) == k.hash
+    };
+    for o in &g.objects {
+        let (m, global) = match o {
+            SObj::Closure { home: Some(h), .. } | SObj::Class { home: Some(h), .. } => (h.0, &h.1),
+            _ => continue,
+        };
+        let Some(&id) = modules.get(m as usize) else {
+            continue;
+        };
+        let Some(V::Obj(cur)) = vm.module_get(id, global).map(|v| v.unpack()) else {
+            continue;
+        };
+        match o {
+            SObj::Closure { func, .. } => {
+                if let (Object::Closure(cl), Some(k)) =
+                    (vm.heap.get(cur), g.funcs.get(*func as usize))
+                {
+                    if same(vm, cl.func, k) {
+                        out.insert(*func, cl.func);
+                    }
+                }
+            }
+            SObj::Class { methods, .. } => {
+                for (sym, v) in methods {
+                    let SVal::Obj(mo) = v else { continue };
+                    let Some(SObj::Closure { func, .. }) = g.objects.get(*mo as usize) else {
+                        continue;
+                    };
+                    let (Some(name), Some(k)) =
+                        (g.syms.get(*sym as usize), g.funcs.get(*func as usize))
+                    else {
+                        continue;
+                    };
+                    let Some(sym) = vm.interner.lookup(name) else {
+                        continue;
+                    };
+                    let method = match vm.heap.get(cur) {
+                        Object::Class(c) => c.methods.get(&sym).copied(),
+                        _ => None,
+                    };
+                    if let Some(V::Obj(mg)) = method.map(|v| v.unpack()) {
+                        if let Object::Closure(cl) = vm.heap.get(mg) {
+                            if same(vm, cl.func, k) {
+                                out.insert(*func, cl.func);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -38,6 +38,8 @@ pub struct TicketInfo {
     pub program: String,
     /// Its absolute path (where its store and tickets live by default).
     pub program_path: String,
+    /// The store the run used (empty if the embedder did not say).
+    pub store: String,
     pub reason: TicketReason,
     pub jenis: String,
     pub pesan: String,
@@ -99,6 +101,7 @@ impl Vm {
         vm.input_lines = p.info.input_lines;
         vm.program_file = p.info.program.clone();
         vm.program_path = p.info.program_path.clone();
+        vm.store_spec = p.info.store.clone();
         Ok((vm, p.info))
     }
 }
