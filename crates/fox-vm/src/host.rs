@@ -21,6 +21,13 @@ pub trait Host {
     fn random_seed(&mut self) -> u64 {
         0x2545_F491_4F6C_DD1D
     }
+    /// Queue a task: run the program at `program` (a `.fox` file, relative
+    /// to the working directory) with these arguments on a worker
+    /// (`kirim_tugas`). Returns the task's id.
+    fn submit_task(&mut self, program: &str, args: &[String]) -> Result<i64, String> {
+        let _ = (program, args);
+        Err("tidak ada antrean tugas untuk run ini".into())
+    }
     /// Keep a `.z` ticket (bytes from the VM) named after `name`; returns
     /// where it was written.
     fn save_ticket(&mut self, name: &str, bytes: &[u8]) -> Result<String, String> {

@@ -72,3 +72,29 @@ pub fn lupakan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn alur(_vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
     Err(RtError::msg("alur() harus dipanggil langsung"))
 }
+
+/// `kirim_tugas(program, argumen)`: hand a program to the task queue (a
+/// worker runs it); returns the task id.
+pub fn kirim_tugas(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    if args.is_empty() || args.len() > 2 {
+        return Err(RtError::Msg(format!(
+            "kirim_tugas() takes from 1 to 2 positional arguments but {} were given",
+            args.len()
+        )));
+    }
+    let program = name_arg(vm, "kirim_tugas", args[0])?;
+    let list = match arg(args, 1).unpack() {
+        V::Nil => Vec::new(),
+        V::Obj(g) => match vm.heap.get(g) {
+            Object::List(items) => items.clone(),
+            _ => return Err(RtError::msg("kirim_tugas(): argumen harus list")),
+        },
+        _ => return Err(RtError::msg("kirim_tugas(): argumen harus list")),
+    };
+    let argv: Vec<String> = list.iter().map(|v| vm.str_of(*v)).collect();
+    let id = vm
+        .host
+        .submit_task(&program, &argv)
+        .map_err(|e| RtError::Msg(format!("kirim_tugas('{program}'): {e}")))?;
+    Ok(vm.int(id))
+}

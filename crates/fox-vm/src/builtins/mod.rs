@@ -54,6 +54,7 @@ natives! {
     "kenang" => durable::kenang,
     "lupakan" => durable::lupakan,
     "alur" => durable::alur,
+    "kirim_tugas" => durable::kirim_tugas,
     "absolut" => math::absolut,
     "min" => math::min,
     "max" => math::max,

@@ -1,0 +1,163 @@
+//! The worker: `concurrency` threads that claim tasks, run them
+//! ([`runner`](crate::runner)) and report the outcome, plus one heartbeat
+//! thread that keeps this process's leases alive. Each thread has its own
+//! queue connection and its own VMs. A worker that dies (kill -9, power
+//! loss) simply stops heartbeating: its leases expire and other workers
+//! reclaim the tasks.
+
+use crate::queue::{self, QueueError, QueueSpec};
+use crate::runner::{run_task, Outcome, RunEnv};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    pub queue: QueueSpec,
+    pub env: RunEnv,
+    /// Tasks run at once (threads).
+    pub concurrency: usize,
+    /// Lease length in seconds; renewed every third of it.
+    pub lease: f64,
+    /// Stop after this long without claimable work (None: run forever).
+    pub idle_exit: Option<Duration>,
+    /// Stop after this many tasks (None: no limit).
+    pub max_tasks: Option<u64>,
+    /// How long to wait for new work between polls.
+    pub poll: Duration,
+}
+
+/// What a worker did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkerStats {
+    pub completed: u64,
+    pub failed: u64,
+    pub lost: u64,
+}
+
+/// This process's worker name (the lease owner).
+pub fn worker_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "host".into());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{host}-{}-{nanos:08x}", std::process::id())
+}
+
+/// Run a worker until it is told to stop (or, with `idle_exit`/`max_tasks`,
+/// until it runs out of work).
+pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStats, QueueError> {
+    let name = worker_name();
+    let stop = Arc::new(AtomicBool::new(false));
+    let completed = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let lost = Arc::new(AtomicU64::new(0));
+    let taken = Arc::new(AtomicU64::new(0));
+    // Open every connection up front so a bad store fails the command.
+    let mut heart = queue::open(&cfg.queue)?;
+    let mut conns = Vec::with_capacity(cfg.concurrency.max(1));
+    for _ in 0..cfg.concurrency.max(1) {
+        conns.push(queue::open(&cfg.queue)?);
+    }
+    log(&format!(
+        "pekerja {name}: {} ({} utas, sewa {} s)",
+        heart.describe(),
+        conns.len(),
+        cfg.lease
+    ));
+    std::thread::scope(|s| {
+        let hb_stop = stop.clone();
+        let lease = cfg.lease;
+        let hb_name = name.clone();
+        s.spawn(move || {
+            let every = Duration::from_secs_f64((lease / 3.0).max(0.05));
+            while !hb_stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                while t.elapsed() < every && !hb_stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                if let Err(e) = heart.heartbeat(&hb_name, lease) {
+                    log(&format!("detak gagal: {e}"));
+                }
+            }
+        });
+        let mut handles = Vec::new();
+        for mut q in conns {
+            let (stop, completed, failed, lost, taken) = (
+                stop.clone(),
+                completed.clone(),
+                failed.clone(),
+                lost.clone(),
+                taken.clone(),
+            );
+            let name = name.clone();
+            handles.push(s.spawn(move || -> Result<(), QueueError> {
+                let mut idle_since = Instant::now();
+                while !stop.load(Ordering::Relaxed) {
+                    if let Some(max) = cfg.max_tasks {
+                        if taken.load(Ordering::Relaxed) >= max {
+                            break;
+                        }
+                    }
+                    let Some(task) = q.claim(&name, cfg.lease)? else {
+                        if cfg.idle_exit.is_some_and(|d| idle_since.elapsed() >= d) {
+                            break;
+                        }
+                        q.wait(cfg.poll)?;
+                        continue;
+                    };
+                    taken.fetch_add(1, Ordering::Relaxed);
+                    match run_task(&task, &cfg.env) {
+                        Outcome::Done { stdout, exit_code } => {
+                            if q.complete(task.id, &name, &stdout, exit_code)? {
+                                completed.fetch_add(1, Ordering::Relaxed);
+                            } else {
+                                lost.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                        Outcome::Failed(f) => match q.fail(task.id, &name, &f)? {
+                            Some(state) => {
+                                failed.fetch_add(1, Ordering::Relaxed);
+                                log(&format!(
+                                    "tugas {} gagal (percobaan {}): {}: {} → {state}",
+                                    task.id, task.attempts, f.jenis, f.pesan
+                                ));
+                            }
+                            None => {
+                                lost.fetch_add(1, Ordering::Relaxed);
+                            }
+                        },
+                    }
+                    idle_since = Instant::now();
+                }
+                Ok(())
+            }));
+        }
+        let mut first_err = None;
+        for h in handles {
+            match h.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    first_err.get_or_insert(e);
+                }
+                Err(_) => {
+                    first_err.get_or_insert(QueueError::Backend("utas pekerja panik".into()));
+                }
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(WorkerStats {
+                completed: completed.load(Ordering::Relaxed),
+                failed: failed.load(Ordering::Relaxed),
+                lost: lost.load(Ordering::Relaxed),
+            }),
+        }
+    })
+}
