@@ -5,6 +5,7 @@
 
 mod durable;
 mod host;
+mod ipc;
 mod render;
 mod repl;
 
@@ -100,6 +101,11 @@ enum Command {
         #[command(subcommand)]
         command: TiketCommand,
     },
+    /// FoxIPC: the durable task queue and its workers.
+    Ipc {
+        #[command(subcommand)]
+        command: ipc::IpcCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -113,7 +119,9 @@ enum TiketCommand {
     },
 }
 
-const SUBCOMMANDS: &[&str] = &["run", "check", "disasm", "repl", "resume", "tiket", "help"];
+const SUBCOMMANDS: &[&str] = &[
+    "run", "check", "disasm", "repl", "resume", "tiket", "ipc", "help",
+];
 
 /// `fox FILE [ARGS…]` means `fox run FILE [ARGS…]`.
 fn normalize_args(mut args: Vec<String>) -> Vec<String> {
@@ -315,6 +323,7 @@ fn main() -> ExitCode {
         Command::Tiket {
             command: TiketCommand::Show { json, ticket },
         } => durable::show(ticket, *json),
+        Command::Ipc { command } => ipc::run(command),
         Command::Check { files } => check(files),
         Command::Disasm { file } => disasm(file),
         Command::Repl { limits } => repl::repl(config(limits, vec!["<repl>".to_string()])),

@@ -31,7 +31,10 @@ pub struct RunEnv {
 #[derive(Debug)]
 pub enum Outcome {
     /// The program finished (possibly by `keluar(n)`).
-    Done { stdout: Vec<u8>, exit_code: i32 },
+    Done {
+        stdout: Vec<u8>,
+        exit_code: i32,
+    },
     Failed(Failure),
 }
 
@@ -174,10 +177,7 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
         }
     };
     let mut used: u64 = 0;
-    loop {
-        let Err(VmError::Budget(_)) = result else {
-            break;
-        };
+    while let Err(VmError::Budget(_)) = result {
         used = used.saturating_add(slice);
         let over_time = timeout.is_some_and(|t| start.elapsed().as_secs_f64() >= t);
         let over_budget = spec.max_instructions.is_some_and(|m| used >= m);

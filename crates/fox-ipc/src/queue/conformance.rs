@@ -62,19 +62,37 @@ fn submit_claim_complete(q: &mut dyn Queue) -> Result<(), String> {
     let s = q.submit(&spec("a")).map_err(e)?;
     check(!s.existing, "a fresh task is new")?;
     let rec = q.get(s.id).map_err(e)?.ok_or("submitted task exists")?;
-    check(rec.state == TaskState::Menunggu, "submitted task is menunggu")?;
+    check(
+        rec.state == TaskState::Menunggu,
+        "submitted task is menunggu",
+    )?;
     check(rec.spec.program == "tulis(\"a\")\n", "program kept")?;
     let t = q.claim("w1", 30.0).map_err(e)?.ok_or("claimable")?;
-    check(t.id == s.id && t.state == TaskState::Berjalan, "claimed berjalan")?;
+    check(
+        t.id == s.id && t.state == TaskState::Berjalan,
+        "claimed berjalan",
+    )?;
     check(t.attempts == 1, "one attempt")?;
     check(t.lease_owner.as_deref() == Some("w1"), "lease owner")?;
     check(q.claim("w2", 30.0).map_err(e)?.is_none(), "no double claim")?;
-    check(!q.complete(t.id, "w2", b"x", 0).map_err(e)?, "only the owner completes")?;
-    check(q.complete(t.id, "w1", b"a\n", 0).map_err(e)?, "owner completes")?;
-    check(!q.complete(t.id, "w1", b"a\n", 0).map_err(e)?, "completes once")?;
+    check(
+        !q.complete(t.id, "w2", b"x", 0).map_err(e)?,
+        "only the owner completes",
+    )?;
+    check(
+        q.complete(t.id, "w1", b"a\n", 0).map_err(e)?,
+        "owner completes",
+    )?;
+    check(
+        !q.complete(t.id, "w1", b"a\n", 0).map_err(e)?,
+        "completes once",
+    )?;
     let done = q.get(s.id).map_err(e)?.ok_or("still there")?;
     check(done.state == TaskState::Selesai, "selesai")?;
-    check(done.stdout == b"a\n" && done.exit_code == Some(0), "output kept")?;
+    check(
+        done.stdout == b"a\n" && done.exit_code == Some(0),
+        "output kept",
+    )?;
     check(done.completions == 1, "one completion")?;
     drain(q)
 }
@@ -103,7 +121,10 @@ fn idempotency(q: &mut dyn Queue) -> Result<(), String> {
     };
     let a = q.submit(&k).map_err(e)?;
     let b = q.submit(&k).map_err(e)?;
-    check(a.id == b.id && !a.existing && b.existing, "same key, same task")?;
+    check(
+        a.id == b.id && !a.existing && b.existing,
+        "same key, same task",
+    )?;
     check(
         q.list(None, 100).map_err(e)?.len() == 1,
         "no duplicate task",
@@ -133,7 +154,10 @@ fn failure_retry_and_dead_letter(q: &mut dyn Queue) -> Result<(), String> {
         "only the owner fails it",
     )?;
     let st = q.fail(t.id, "w", &f).map_err(e)?;
-    check(st == Some(TaskState::GagalCobaLagi), "first failure retries")?;
+    check(
+        st == Some(TaskState::GagalCobaLagi),
+        "first failure retries",
+    )?;
     let rec = q.get(id).map_err(e)?.ok_or("exists")?;
     check(rec.ticket.as_deref() == Some(&[1, 2, 3][..]), "ticket kept")?;
     check(rec.run_at > rec.updated_at - 1.0, "retry scheduled")?;
@@ -142,12 +166,21 @@ fn failure_retry_and_dead_letter(q: &mut dyn Queue) -> Result<(), String> {
     std::thread::sleep(Duration::from_millis(40));
     let t2 = q.claim("w", 30.0).map_err(e)?.ok_or("retry due")?;
     check(t2.id == id && t2.attempts == 2, "second attempt")?;
-    check(t2.ticket.is_some() && t2.resumed == 1, "retry resumes the ticket")?;
+    check(
+        t2.ticket.is_some() && t2.resumed == 1,
+        "retry resumes the ticket",
+    )?;
     let st = q.fail(t2.id, "w", &f).map_err(e)?;
     check(st == Some(TaskState::Mati), "last attempt dead-letters")?;
     let rec = q.get(id).map_err(e)?.ok_or("exists")?;
-    check(rec.stdout == b"part1\npart1\n", "output of attempts appended")?;
-    check(q.claim("w", 30.0).map_err(e)?.is_none(), "dead is not claimed")?;
+    check(
+        rec.stdout == b"part1\npart1\n",
+        "output of attempts appended",
+    )?;
+    check(
+        q.claim("w", 30.0).map_err(e)?.is_none(),
+        "dead is not claimed",
+    )?;
     // Non-retryable failures die at once.
     let id2 = q.submit(&spec("syntax")).map_err(e)?.id;
     let t = q.claim("w", 30.0).map_err(e)?.ok_or("claim")?;
@@ -161,7 +194,10 @@ fn failure_retry_and_dead_letter(q: &mut dyn Queue) -> Result<(), String> {
             },
         )
         .map_err(e)?;
-    check(st == Some(TaskState::Mati) && t.id == id2, "non-retryable dies")?;
+    check(
+        st == Some(TaskState::Mati) && t.id == id2,
+        "non-retryable dies",
+    )?;
     drain(q)
 }
 
@@ -175,7 +211,10 @@ fn leases(q: &mut dyn Queue) -> Result<(), String> {
         .id;
     let t = q.claim("dies", 0.2).map_err(e)?.ok_or("claim")?;
     check(t.id == id, "claimed")?;
-    check(q.heartbeat("dies", 0.2).map_err(e)? == 1, "heartbeat renews")?;
+    check(
+        q.heartbeat("dies", 0.2).map_err(e)? == 1,
+        "heartbeat renews",
+    )?;
     check(q.claim("other", 30.0).map_err(e)?.is_none(), "leased")?;
     std::thread::sleep(Duration::from_millis(300));
     let t2 = q.claim("other", 30.0).map_err(e)?.ok_or("reclaimed")?;
@@ -184,7 +223,10 @@ fn leases(q: &mut dyn Queue) -> Result<(), String> {
         !q.complete(id, "dies", b"", 0).map_err(e)?,
         "the dead worker cannot complete",
     )?;
-    check(q.complete(id, "other", b"", 0).map_err(e)?, "new owner completes")?;
+    check(
+        q.complete(id, "other", b"", 0).map_err(e)?,
+        "new owner completes",
+    )?;
     // Dying on the last attempt dead-letters.
     let id = q
         .submit(&TaskSpec {
@@ -195,7 +237,10 @@ fn leases(q: &mut dyn Queue) -> Result<(), String> {
         .id;
     q.claim("dies", 0.1).map_err(e)?.ok_or("claim")?;
     std::thread::sleep(Duration::from_millis(200));
-    check(q.claim("other", 30.0).map_err(e)?.is_none(), "not reclaimed")?;
+    check(
+        q.claim("other", 30.0).map_err(e)?.is_none(),
+        "not reclaimed",
+    )?;
     let rec = q.get(id).map_err(e)?.ok_or("exists")?;
     check(rec.state == TaskState::Mati, "died on the last attempt")?;
     drain(q)
@@ -205,7 +250,10 @@ fn cancel_retry_purge(q: &mut dyn Queue) -> Result<(), String> {
     let a = q.submit(&spec("c1")).map_err(e)?.id;
     check(q.cancel(a).map_err(e)?, "cancel queued")?;
     check(!q.cancel(a).map_err(e)?, "cancel once")?;
-    check(q.claim("w", 30.0).map_err(e)?.is_none(), "cancelled not claimed")?;
+    check(
+        q.claim("w", 30.0).map_err(e)?.is_none(),
+        "cancelled not claimed",
+    )?;
     let b = q
         .submit(&TaskSpec {
             max_attempts: 1,
@@ -228,10 +276,16 @@ fn cancel_retry_purge(q: &mut dyn Queue) -> Result<(), String> {
         "dead",
     )?;
     check(q.retry_now(b).map_err(e)?, "retry a dead task")?;
-    let t = q.claim("w", 30.0).map_err(e)?.ok_or("retried task claimable")?;
+    let t = q
+        .claim("w", 30.0)
+        .map_err(e)?
+        .ok_or("retried task claimable")?;
     check(t.id == b && t.attempts == 2, "one more attempt")?;
     q.complete(b, "w", b"ok", 0).map_err(e)?;
-    check(!q.retry_now(b).map_err(e)?, "finished tasks are not retried")?;
+    check(
+        !q.retry_now(b).map_err(e)?,
+        "finished tasks are not retried",
+    )?;
     let counts = q.counts().map_err(e)?;
     let n = |s| counts.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n);
     check(

@@ -117,13 +117,13 @@ impl SqliteQueue {
     pub fn open(path: &Path) -> Result<SqliteQueue, QueueError> {
         // The key-value store first: it creates the file with its own
         // schema checks (not a database, a foreign or newer one, …).
-        fox_store::SqliteStore::open(path)
-            .map_err(|e| QueueError::Backend(e.to_string()))?;
+        fox_store::SqliteStore::open(path).map_err(|e| QueueError::Backend(e.to_string()))?;
         let name = format!("sqlite:{}", path.display());
         let err = |e: rusqlite::Error| QueueError::Backend(format!("{name}: {e}"));
         let conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(Duration::from_secs(30)).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
@@ -283,7 +283,8 @@ impl Queue for SqliteQueue {
     ) -> Result<bool, QueueError> {
         let t = now();
         let path = self.path.display().to_string();
-        let e = move |e: rusqlite::Error| QueueError::Backend(format!("sqlite:{path}: selesai: {e}"));
+        let e =
+            move |e: rusqlite::Error| QueueError::Backend(format!("sqlite:{path}: selesai: {e}"));
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -378,7 +379,11 @@ impl Queue for SqliteQueue {
         tx.execute(
             "UPDATE fox_ipc_breaker SET open_until = ?2, failures = 0
              WHERE program_hash = ?1 AND failures >= ?3",
-            params![hash, t + settings.breaker_cooldown, settings.breaker_threshold],
+            params![
+                hash,
+                t + settings.breaker_cooldown,
+                settings.breaker_threshold
+            ],
         )
         .map_err(&e)?;
         tx.commit().map_err(&e)?;

@@ -1,0 +1,399 @@
+//! `fox ipc …`: the FoxIPC commands — a worker, and submitting, inspecting,
+//! retrying, cancelling and purging tasks directly against a queue
+//! (`--store sqlite:PATH | postgres://…`).
+
+use fox_ipc::queue::Settings;
+use fox_ipc::runner::{spec_from_file, RunEnv};
+use fox_ipc::worker::{self, WorkerConfig};
+use fox_ipc::{QueueSpec, TaskRecord, TaskSpec, TaskState};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Default queue: `.fox/antrean.db` in the working directory.
+const DEFAULT_STORE: &str = "sqlite:.fox/antrean.db";
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct StoreOpt {
+    /// The queue: `sqlite:PATH` (default sqlite:.fox/antrean.db) or
+    /// `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, value_name = "SPEC", default_value = DEFAULT_STORE)]
+    pub store: String,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct SubmitOpts {
+    /// Higher runs first.
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    pub priority: i32,
+    /// Attempts before the task is dead-lettered.
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: u32,
+    /// First retry delay in milliseconds (doubles per attempt, with jitter).
+    #[arg(long, default_value_t = 1000)]
+    pub backoff_ms: u64,
+    /// Longest retry delay in milliseconds.
+    #[arg(long, default_value_t = 300_000)]
+    pub backoff_max_ms: u64,
+    /// Wall-clock limit of one attempt (ms); running out freezes the run
+    /// into a ticket that the retry resumes.
+    #[arg(long)]
+    pub timeout_ms: Option<u64>,
+    /// Instruction budget of one attempt.
+    #[arg(long)]
+    pub max_instructions: Option<u64>,
+    /// Submitting again with the same key returns the same task.
+    #[arg(long)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum IpcCommand {
+    /// Run tasks from the queue.
+    Worker {
+        #[command(flatten)]
+        store: StoreOpt,
+        /// Tasks run at once.
+        #[arg(long, default_value_t = 1)]
+        concurrency: usize,
+        /// Lease length in seconds (a dead worker's tasks are reclaimed
+        /// after it).
+        #[arg(long, default_value_t = 30.0)]
+        lease: f64,
+        /// Exit after this many milliseconds without work (default: never).
+        #[arg(long)]
+        idle_exit_ms: Option<u64>,
+        /// Exit after this many tasks.
+        #[arg(long)]
+        max_tasks: Option<u64>,
+        /// Key-value store for the tasks' ingat/kenang/alur (default: the
+        /// queue's own SQLite file).
+        #[arg(long, value_name = "SPEC")]
+        kv_store: Option<String>,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Queue a program; prints the task id.
+    Submit {
+        #[command(flatten)]
+        store: StoreOpt,
+        #[command(flatten)]
+        opts: SubmitOpts,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The program (.fox).
+        file: String,
+        /// Its arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Show one task: state, attempts, output, exit status, ticket summary.
+    Status {
+        #[command(flatten)]
+        store: StoreOpt,
+        #[arg(long)]
+        json: bool,
+        id: i64,
+    },
+    /// List tasks, newest first.
+    List {
+        #[command(flatten)]
+        store: StoreOpt,
+        /// Only tasks in this state (menunggu, berjalan, selesai,
+        /// gagal-coba-lagi, mati, dibatalkan).
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a failed or dead task due now.
+    Retry {
+        #[command(flatten)]
+        store: StoreOpt,
+        id: i64,
+    },
+    /// Cancel a task that has not finished.
+    Cancel {
+        #[command(flatten)]
+        store: StoreOpt,
+        id: i64,
+    },
+    /// Delete finished tasks (selesai, mati, dibatalkan) or those of one state.
+    Purge {
+        #[command(flatten)]
+        store: StoreOpt,
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Show or change the queue's settings.
+    Config {
+        #[command(flatten)]
+        store: StoreOpt,
+        /// Refuse submissions while this many tasks wait.
+        #[arg(long)]
+        max_queued: Option<u64>,
+        /// Consecutive failures of one program that pause it…
+        #[arg(long)]
+        breaker_threshold: Option<u32>,
+        /// …for this many seconds.
+        #[arg(long)]
+        breaker_cooldown: Option<f64>,
+    },
+}
+
+fn open(store: &StoreOpt) -> Result<Box<dyn fox_ipc::Queue>, String> {
+    let spec = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
+    fox_ipc::open(&spec).map_err(|e| format!("fox: {e}"))
+}
+
+fn state_arg(s: &Option<String>) -> Result<Option<TaskState>, String> {
+    match s {
+        None => Ok(None),
+        Some(s) => TaskState::parse(s).map(Some).ok_or_else(|| {
+            format!(
+                "fox: keadaan '{s}' tidak dikenal (menunggu, berjalan, selesai, gagal-coba-lagi, mati, dibatalkan)"
+            )
+        }),
+    }
+}
+
+fn json(v: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn show(t: &TaskRecord) -> String {
+    let mut out = format!(
+        "tugas      {}\nprogram    {} {}\nkeadaan    {}\npercobaan  {} dari {} ({} dilanjutkan dari tiket)\n",
+        t.id,
+        t.spec.name,
+        t.spec.args.join(" "),
+        t.state,
+        t.attempts,
+        t.spec.max_attempts,
+        t.resumed
+    );
+    if let Some(c) = t.exit_code {
+        out.push_str(&format!("status     {c}\n"));
+    }
+    if let (Some(j), Some(p)) = (&t.error_jenis, &t.error_pesan) {
+        let label = if t.state == TaskState::Selesai {
+            "galat lalu"
+        } else {
+            "galat     "
+        };
+        out.push_str(&format!("{label} {j}: {p}\n"));
+    }
+    if t.state == TaskState::GagalCobaLagi {
+        out.push_str(&format!(
+            "coba lagi  dalam {:.1} s\n",
+            (t.run_at - fox_ipc::task::now()).max(0.0)
+        ));
+    }
+    if let Some(s) = &t.ticket_summary {
+        if let Some(tb) = s
+            .get("traceback")
+            .and_then(|v| v.as_array())
+            .and_then(|a| a.last())
+        {
+            out.push_str(&format!(
+                "tiket      {}:{}:{} di {}\n",
+                tb.get("file").and_then(|v| v.as_str()).unwrap_or("?"),
+                tb.get("line").and_then(|v| v.as_u64()).unwrap_or(0),
+                tb.get("col").and_then(|v| v.as_u64()).unwrap_or(0),
+                tb.get("function").and_then(|v| v.as_str()).unwrap_or("?"),
+            ));
+        }
+    }
+    out.push_str("keluaran:\n");
+    out.push_str(&String::from_utf8_lossy(&t.stdout));
+    out
+}
+
+fn line(t: &TaskRecord) -> String {
+    format!(
+        "{:>6}  {:<16} {:>3}/{:<3} {}",
+        t.id, t.state, t.attempts, t.spec.max_attempts, t.spec.name
+    )
+}
+
+/// Build a task spec from a file and the options.
+pub fn submit_spec(file: &str, args: &[String], o: &SubmitOpts) -> Result<TaskSpec, String> {
+    let base = spec_from_file(std::path::Path::new(file), args).map_err(|e| format!("fox: {e}"))?;
+    Ok(TaskSpec {
+        priority: o.priority,
+        max_attempts: o.max_attempts,
+        backoff_ms: o.backoff_ms,
+        backoff_max_ms: o.backoff_max_ms,
+        timeout_ms: o.timeout_ms,
+        max_instructions: o.max_instructions,
+        idempotency_key: o.idempotency_key.clone(),
+        ..base
+    })
+}
+
+pub fn run(cmd: &IpcCommand) -> u8 {
+    match exec(cmd) {
+        Ok(code) => code,
+        Err(m) => {
+            eprintln!("{m}");
+            1
+        }
+    }
+}
+
+fn exec(cmd: &IpcCommand) -> Result<u8, String> {
+    match cmd {
+        IpcCommand::Worker {
+            store,
+            concurrency,
+            lease,
+            idle_exit_ms,
+            max_tasks,
+            kv_store,
+            quiet,
+        } => {
+            let queue = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
+            let kv = match (kv_store, &queue) {
+                (Some(s), _) => {
+                    fox_store::StoreSpec::parse(s).map_err(|e| format!("fox: --kv-store: {e}"))?
+                }
+                (None, QueueSpec::Sqlite(p)) => fox_store::StoreSpec::Sqlite(p.clone()),
+                (None, QueueSpec::Postgres(_)) => {
+                    return Err("fox: --kv-store diperlukan untuk antrean PostgreSQL".into())
+                }
+            };
+            let cfg = WorkerConfig {
+                queue: queue.clone(),
+                env: RunEnv {
+                    store: kv,
+                    queue: Some(queue),
+                    workdir: PathBuf::from("."),
+                    slice: 200_000,
+                },
+                concurrency: (*concurrency).max(1),
+                lease: lease.max(0.1),
+                idle_exit: idle_exit_ms.map(Duration::from_millis),
+                max_tasks: *max_tasks,
+                poll: Duration::from_millis(50),
+            };
+            let quiet = *quiet;
+            let log = move |m: &str| {
+                if !quiet {
+                    eprintln!("{m}");
+                }
+            };
+            let stats = worker::run(&cfg, &log).map_err(|e| format!("fox: {e}"))?;
+            log(&format!(
+                "pekerja selesai: {} tugas selesai, {} percobaan gagal, {} hilang (sewa habis)",
+                stats.completed, stats.failed, stats.lost
+            ));
+            Ok(0)
+        }
+        IpcCommand::Submit {
+            store,
+            opts,
+            json: as_json,
+            file,
+            args,
+        } => {
+            let spec = submit_spec(file, args, opts)?;
+            let mut q = open(store)?;
+            let s = q.submit(&spec).map_err(|e| format!("fox: {e}"))?;
+            if *as_json {
+                println!("{}", json(&s));
+            } else {
+                println!("{}", s.id);
+            }
+            Ok(0)
+        }
+        IpcCommand::Status {
+            store,
+            json: as_json,
+            id,
+        } => {
+            let mut q = open(store)?;
+            let Some(t) = q.get(*id).map_err(|e| format!("fox: {e}"))? else {
+                return Err(format!("fox: tugas {id} tidak ada"));
+            };
+            if *as_json {
+                println!("{}", json(&t));
+            } else {
+                print!("{}", show(&t));
+            }
+            Ok(0)
+        }
+        IpcCommand::List {
+            store,
+            state,
+            limit,
+            json: as_json,
+        } => {
+            let state = state_arg(state)?;
+            let mut q = open(store)?;
+            let tasks = q.list(state, *limit).map_err(|e| format!("fox: {e}"))?;
+            if *as_json {
+                println!("{}", json(&tasks));
+            } else {
+                for t in &tasks {
+                    println!("{}", line(t));
+                }
+            }
+            Ok(0)
+        }
+        IpcCommand::Retry { store, id } => {
+            let mut q = open(store)?;
+            if q.retry_now(*id).map_err(|e| format!("fox: {e}"))? {
+                println!("tugas {id} dijadwalkan ulang");
+                Ok(0)
+            } else {
+                Err(format!("fox: tugas {id} tidak gagal atau mati"))
+            }
+        }
+        IpcCommand::Cancel { store, id } => {
+            let mut q = open(store)?;
+            if q.cancel(*id).map_err(|e| format!("fox: {e}"))? {
+                println!("tugas {id} dibatalkan");
+                Ok(0)
+            } else {
+                Err(format!("fox: tugas {id} sudah berakhir atau tidak ada"))
+            }
+        }
+        IpcCommand::Purge { store, state } => {
+            let states = match state_arg(state)? {
+                Some(s) => vec![s],
+                None => vec![TaskState::Selesai, TaskState::Mati, TaskState::Dibatalkan],
+            };
+            let mut q = open(store)?;
+            let n = q.purge(&states).map_err(|e| format!("fox: {e}"))?;
+            println!("{n} tugas dihapus");
+            Ok(0)
+        }
+        IpcCommand::Config {
+            store,
+            max_queued,
+            breaker_threshold,
+            breaker_cooldown,
+        } => {
+            let mut q = open(store)?;
+            let mut s: Settings = q.settings().map_err(|e| format!("fox: {e}"))?;
+            if let Some(v) = max_queued {
+                s.max_queued = *v;
+            }
+            if let Some(v) = breaker_threshold {
+                s.breaker_threshold = *v;
+            }
+            if let Some(v) = breaker_cooldown {
+                s.breaker_cooldown = *v;
+            }
+            q.set_settings(&s).map_err(|e| format!("fox: {e}"))?;
+            println!(
+                "max_queued {}\nbreaker_threshold {}\nbreaker_cooldown {}",
+                s.max_queued, s.breaker_threshold, s.breaker_cooldown
+            );
+            Ok(0)
+        }
+    }
+}
