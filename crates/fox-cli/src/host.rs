@@ -147,6 +147,21 @@ impl fox_vm::Host for StdHost {
         self.store()?.get(key).map_err(|e| e.to_string())
     }
 
+    fn submit_task(&mut self, program: &str, args: &[String]) -> Result<i64, String> {
+        // The queue lives in the same database as the store.
+        let queue = match &self.store_spec {
+            Some(StoreSpec::Sqlite(p)) => fox_ipc::QueueSpec::Sqlite(p.clone()),
+            Some(other) => match fox_ipc::QueueSpec::parse(&other.to_string()) {
+                Ok(q) => q,
+                Err(_) => return Err(format!("penyimpanan {other} tidak punya antrean tugas")),
+            },
+            None => return Err("tidak ada antrean tugas untuk run ini".into()),
+        };
+        let spec = fox_ipc::runner::spec_from_file(std::path::Path::new(program), args)?;
+        let mut q = fox_ipc::open(&queue).map_err(|e| e.to_string())?;
+        q.submit(&spec).map(|s| s.id).map_err(|e| e.to_string())
+    }
+
     fn store_put(&mut self, key: &str, value: &[u8]) -> Result<(), String> {
         self.store()?.put(key, value).map_err(|e| e.to_string())
     }

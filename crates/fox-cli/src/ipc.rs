@@ -9,12 +9,14 @@ use fox_ipc::{QueueSpec, TaskRecord, TaskSpec, TaskState};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Default queue: `.fox/antrean.db` in the working directory.
-const DEFAULT_STORE: &str = "sqlite:.fox/antrean.db";
+/// Default queue: the project database `.fox/store.db` in the working
+/// directory (the same file `fox run` keeps `ingat` values in, so
+/// `kirim_tugas` from a program there reaches these workers).
+const DEFAULT_STORE: &str = "sqlite:.fox/store.db";
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct StoreOpt {
-    /// The queue: `sqlite:PATH` (default sqlite:.fox/antrean.db) or
+    /// The queue: `sqlite:PATH` (default sqlite:.fox/store.db) or
     /// `postgres://USER@HOST:PORT/DB`.
     #[arg(long, value_name = "SPEC", default_value = DEFAULT_STORE)]
     pub store: String,
@@ -82,6 +84,9 @@ pub enum IpcCommand {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Submit N copies (benchmarks, load tests); ids are printed one per line.
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
         /// The program (.fox).
         file: String,
         /// Its arguments.
@@ -296,17 +301,23 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             store,
             opts,
             json: as_json,
+            repeat,
             file,
             args,
         } => {
             let spec = submit_spec(file, args, opts)?;
             let mut q = open(store)?;
-            let s = q.submit(&spec).map_err(|e| format!("fox: {e}"))?;
-            if *as_json {
-                println!("{}", json(&s));
-            } else {
-                println!("{}", s.id);
+            let mut out = String::new();
+            for _ in 0..(*repeat).max(1) {
+                let s = q.submit(&spec).map_err(|e| format!("fox: {e}"))?;
+                if *as_json {
+                    out.push_str(&json(&s));
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("{}\n", s.id));
+                }
             }
+            print!("{out}");
             Ok(0)
         }
         IpcCommand::Status {
