@@ -8,7 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use fox_ipc::{Queue, QueueSpec, TaskSpec, TaskState};
+use fox_ipc::{QueueSpec, TaskSpec, TaskState};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
