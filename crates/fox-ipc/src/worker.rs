@@ -98,23 +98,45 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
             let name = name.clone();
             handles.push(s.spawn(move || -> Result<(), QueueError> {
                 let mut idle_since = Instant::now();
+                // The next task, already claimed in the same transaction
+                // that completed the previous one.
+                let mut next = None;
                 while !stop.load(Ordering::Relaxed) {
-                    if let Some(max) = cfg.max_tasks {
-                        if taken.load(Ordering::Relaxed) >= max {
-                            break;
+                    let limit_reached = || {
+                        cfg.max_tasks
+                            .is_some_and(|max| taken.load(Ordering::Relaxed) >= max)
+                    };
+                    let task = match next.take() {
+                        Some(t) => t,
+                        None => {
+                            if limit_reached() {
+                                break;
+                            }
+                            match q.claim(&name, cfg.lease)? {
+                                Some(t) => t,
+                                None => {
+                                    if cfg.idle_exit.is_some_and(|d| idle_since.elapsed() >= d) {
+                                        break;
+                                    }
+                                    q.wait(cfg.poll)?;
+                                    continue;
+                                }
+                            }
                         }
-                    }
-                    let Some(task) = q.claim(&name, cfg.lease)? else {
-                        if cfg.idle_exit.is_some_and(|d| idle_since.elapsed() >= d) {
-                            break;
-                        }
-                        q.wait(cfg.poll)?;
-                        continue;
                     };
                     taken.fetch_add(1, Ordering::Relaxed);
                     match run_task(&task, &cfg.env) {
                         Outcome::Done { stdout, exit_code } => {
-                            if q.complete(task.id, &name, &stdout, exit_code)? {
+                            let done = if limit_reached() || stop.load(Ordering::Relaxed) {
+                                q.complete(task.id, &name, &stdout, exit_code)?
+                            } else {
+                                let (done, claimed) = q.complete_and_claim(
+                                    task.id, &name, &stdout, exit_code, cfg.lease,
+                                )?;
+                                next = claimed;
+                                done
+                            };
+                            if done {
                                 completed.fetch_add(1, Ordering::Relaxed);
                             } else {
                                 lost.fetch_add(1, Ordering::Relaxed);
@@ -135,6 +157,8 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                     }
                     idle_since = Instant::now();
                 }
+                // A task claimed but not started (the loop ended on an
+                // error) goes back to the queue when its lease expires.
                 Ok(())
             }));
         }

@@ -88,6 +88,19 @@ pub trait Queue: Send {
         stdout: &[u8],
         exit_code: i32,
     ) -> Result<bool, QueueError>;
+    /// [`complete`](Queue::complete) then [`claim`](Queue::claim) — one
+    /// transaction where the backend can (a worker's common path).
+    fn complete_and_claim(
+        &mut self,
+        id: i64,
+        worker: &str,
+        stdout: &[u8],
+        exit_code: i32,
+        lease: f64,
+    ) -> Result<(bool, Option<TaskRecord>), QueueError> {
+        let done = self.complete(id, worker, stdout, exit_code)?;
+        Ok((done, self.claim(worker, lease)?))
+    }
     /// Record a failed attempt: keep its ticket and schedule a retry with
     /// backoff, or dead-letter it after its last attempt. Returns the new
     /// state, `None` when `worker` no longer holds the task.

@@ -7,7 +7,7 @@
 
 use super::{Queue, QueueError, Settings};
 use crate::task::{backoff_delay_ms, now, Failure, Submitted, TaskRecord, TaskSpec, TaskState};
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -42,8 +42,7 @@ CREATE TABLE IF NOT EXISTS fox_tasks (
     ticket BLOB,
     ticket_summary TEXT
 );
-CREATE INDEX IF NOT EXISTS fox_tasks_due ON fox_tasks(state, priority DESC, run_at);
-CREATE INDEX IF NOT EXISTS fox_tasks_lease ON fox_tasks(lease_owner);
+CREATE INDEX IF NOT EXISTS fox_tasks_claim ON fox_tasks(state, priority DESC, run_at, id);
 CREATE TABLE IF NOT EXISTS fox_ipc_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fox_ipc_breaker (
     program_hash TEXT PRIMARY KEY,
@@ -51,6 +50,16 @@ CREATE TABLE IF NOT EXISTS fox_ipc_breaker (
     open_until REAL NOT NULL
 );
 ";
+
+/// The most urgent task of one state (`{CANDIDATE} <condition> {BEST}`):
+/// one walk down the `fox_tasks_claim` index, skipping programs whose circuit
+/// breaker is open. Three of these (queued, due retries, expired leases)
+/// replace one `OR` that would scan the whole table on every claim.
+const CANDIDATE: &str = "SELECT id, priority, run_at FROM fox_tasks t
+    WHERE NOT EXISTS (SELECT 1 FROM fox_ipc_breaker b
+                      WHERE b.program_hash = t.program_hash AND b.open_until > ?1)
+      AND";
+const BEST: &str = "ORDER BY priority DESC, run_at, id LIMIT 1";
 
 const COLUMNS: &str = "id, name, program, args, priority, max_attempts, backoff_ms, \
     backoff_max_ms, timeout_ms, max_instructions, idempotency_key, state, attempts, resumed, \
@@ -60,6 +69,10 @@ const COLUMNS: &str = "id, name, program, args, priority, max_attempts, backoff_
 pub struct SqliteQueue {
     conn: Connection,
     path: PathBuf,
+    /// When the dead-lease sweep last ran.
+    last_sweep: f64,
+    /// Whether the last `complete_and_claim` completed its task.
+    last_completed: bool,
 }
 
 fn to_u32(v: i64) -> u32 {
@@ -112,7 +125,111 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     })
 }
 
+/// Leases that expired on a task's last allowed attempt: the task is dead.
+fn expire_dead(tx: &Transaction<'_>, t: f64) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "UPDATE fox_tasks SET state = 'mati', lease_owner = NULL, lease_until = NULL,
+            updated_at = ?1, finished_at = ?1,
+            error_jenis = COALESCE(error_jenis, 'ErrorPekerja'),
+            error_pesan = 'pekerja berhenti (sewa habis) pada percobaan terakhir'
+         WHERE state = 'berjalan' AND lease_until < ?1 AND attempts >= max_attempts",
+    )?
+    .execute([t])
+}
+
+/// Claim the most urgent due task (see `CANDIDATE`).
+fn claim_in(
+    tx: &Transaction<'_>,
+    t: f64,
+    worker: &str,
+    lease: f64,
+) -> rusqlite::Result<Option<TaskRecord>> {
+    let sql = format!(
+        "UPDATE fox_tasks SET state = 'berjalan', lease_owner = ?2, lease_until = ?1 + ?3,
+            attempts = attempts + 1, resumed = resumed + (ticket IS NOT NULL),
+            updated_at = ?1
+         WHERE id = (
+            SELECT id FROM (
+                SELECT * FROM ({CANDIDATE} state = 'menunggu' AND run_at <= ?1 {BEST})
+                UNION ALL
+                SELECT * FROM ({CANDIDATE} state = 'gagal-coba-lagi' AND run_at <= ?1 {BEST})
+                UNION ALL
+                SELECT * FROM ({CANDIDATE} state = 'berjalan' AND lease_until < ?1
+                               AND attempts < max_attempts {BEST}))
+            ORDER BY priority DESC, run_at, id
+            LIMIT 1)
+         RETURNING {COLUMNS}"
+    );
+    tx.prepare_cached(&sql)?
+        .query_row(params![t, worker, lease], record)
+        .optional()
+}
+
+/// Finish a task held by `worker`; `false` if it no longer holds it.
+fn complete_in(
+    tx: &Transaction<'_>,
+    id: i64,
+    worker: &str,
+    stdout: &[u8],
+    exit_code: i32,
+    t: f64,
+) -> rusqlite::Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "UPDATE fox_tasks SET state = 'selesai', completions = completions + 1,
+                stdout = CAST(stdout || ?3 AS BLOB), exit_code = ?4, lease_owner = NULL,
+                lease_until = NULL, updated_at = ?5, finished_at = ?5, ticket = NULL
+             WHERE id = ?1 AND lease_owner = ?2 AND state = 'berjalan'",
+        )?
+        .execute(params![id, worker, stdout, exit_code, t])?;
+    if n == 1 {
+        tx.prepare_cached(
+            "DELETE FROM fox_ipc_breaker WHERE program_hash =
+                (SELECT program_hash FROM fox_tasks WHERE id = ?1)",
+        )?
+        .execute([id])?;
+    }
+    Ok(n == 1)
+}
+
 impl SqliteQueue {
+    /// One transaction: optionally finish a task, then claim the next. The
+    /// sweep for tasks whose worker died on their last attempt runs at most
+    /// once a second (and whenever nothing is claimable).
+    fn claim_after(
+        &mut self,
+        finished: Option<(i64, &[u8], i32)>,
+        worker: &str,
+        lease: f64,
+    ) -> Result<Option<TaskRecord>, QueueError> {
+        let t = now();
+        let path = self.path.display().to_string();
+        let e = move |e: rusqlite::Error| QueueError::Backend(format!("sqlite:{path}: ambil: {e}"));
+        let sweep = t - self.last_sweep >= 1.0;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&e)?;
+        self.last_completed = match finished {
+            Some((id, stdout, code)) => {
+                complete_in(&tx, id, worker, stdout, code, t).map_err(&e)?
+            }
+            None => false,
+        };
+        if sweep {
+            expire_dead(&tx, t).map_err(&e)?;
+        }
+        let rec = claim_in(&tx, t, worker, lease).map_err(&e)?;
+        if rec.is_none() && !sweep {
+            expire_dead(&tx, t).map_err(&e)?;
+        }
+        tx.commit().map_err(&e)?;
+        if sweep || rec.is_none() {
+            self.last_sweep = t;
+        }
+        Ok(rec)
+    }
+
     /// Open (creating) the queue in the SQLite file at `path`.
     pub fn open(path: &Path) -> Result<SqliteQueue, QueueError> {
         // The key-value store first: it creates the file with its own
@@ -130,6 +247,8 @@ impl SqliteQueue {
         Ok(SqliteQueue {
             conn,
             path: path.to_path_buf(),
+            last_sweep: 0.0,
+            last_completed: false,
         })
     }
 
@@ -222,43 +341,19 @@ impl Queue for SqliteQueue {
     }
 
     fn claim(&mut self, worker: &str, lease: f64) -> Result<Option<TaskRecord>, QueueError> {
-        let t = now();
-        let path = self.path.display().to_string();
-        let e = move |e: rusqlite::Error| QueueError::Backend(format!("sqlite:{path}: ambil: {e}"));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&e)?;
-        // A task whose worker died on its last allowed attempt is dead.
-        tx.execute(
-            "UPDATE fox_tasks SET state = 'mati', lease_owner = NULL, lease_until = NULL,
-                updated_at = ?1, finished_at = ?1,
-                error_jenis = COALESCE(error_jenis, 'ErrorPekerja'),
-                error_pesan = 'pekerja berhenti (sewa habis) pada percobaan terakhir'
-             WHERE state = 'berjalan' AND lease_until < ?1 AND attempts >= max_attempts",
-            [t],
-        )
-        .map_err(&e)?;
-        let sql = format!(
-            "UPDATE fox_tasks SET state = 'berjalan', lease_owner = ?2, lease_until = ?1 + ?3,
-                attempts = attempts + 1, resumed = resumed + (ticket IS NOT NULL),
-                updated_at = ?1
-             WHERE id = (
-                SELECT id FROM fox_tasks t
-                WHERE ((state IN ('menunggu', 'gagal-coba-lagi') AND run_at <= ?1)
-                       OR (state = 'berjalan' AND lease_until < ?1))
-                  AND NOT EXISTS (SELECT 1 FROM fox_ipc_breaker b
-                                  WHERE b.program_hash = t.program_hash AND b.open_until > ?1)
-                ORDER BY priority DESC, run_at, id
-                LIMIT 1)
-             RETURNING {COLUMNS}"
-        );
-        let rec = tx
-            .query_row(&sql, params![t, worker, lease], record)
-            .optional()
-            .map_err(&e)?;
-        tx.commit().map_err(&e)?;
-        Ok(rec)
+        self.claim_after(None, worker, lease)
+    }
+
+    fn complete_and_claim(
+        &mut self,
+        id: i64,
+        worker: &str,
+        stdout: &[u8],
+        exit_code: i32,
+        lease: f64,
+    ) -> Result<(bool, Option<TaskRecord>), QueueError> {
+        self.claim_after(Some((id, stdout, exit_code)), worker, lease)
+            .map(|r| (self.last_completed, r))
     }
 
     fn heartbeat(&mut self, worker: &str, lease: f64) -> Result<u64, QueueError> {
@@ -289,25 +384,9 @@ impl Queue for SqliteQueue {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&e)?;
-        let n = tx
-            .execute(
-                "UPDATE fox_tasks SET state = 'selesai', completions = completions + 1,
-                    stdout = CAST(stdout || ?3 AS BLOB), exit_code = ?4, lease_owner = NULL,
-                    lease_until = NULL, updated_at = ?5, finished_at = ?5, ticket = NULL
-                 WHERE id = ?1 AND lease_owner = ?2 AND state = 'berjalan'",
-                params![id, worker, stdout, exit_code, t],
-            )
-            .map_err(&e)?;
-        if n == 1 {
-            tx.execute(
-                "DELETE FROM fox_ipc_breaker WHERE program_hash =
-                    (SELECT program_hash FROM fox_tasks WHERE id = ?1)",
-                [id],
-            )
-            .map_err(&e)?;
-        }
+        let done = complete_in(&tx, id, worker, stdout, exit_code, t).map_err(&e)?;
         tx.commit().map_err(&e)?;
-        Ok(n == 1)
+        Ok(done)
     }
 
     fn fail(
