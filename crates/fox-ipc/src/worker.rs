@@ -73,7 +73,11 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
     std::thread::scope(|s| {
         let hb_stop = stop.clone();
         let lease = cfg.lease;
-        let hb_name = name.clone();
+        // Each thread holds its leases under its own name: a lease that
+        // expired under one thread and was reclaimed by another thread of
+        // this process must not let the first one report the task.
+        let thread_names: Vec<String> = (0..conns.len()).map(|i| format!("{name}-{i}")).collect();
+        let hb_names = thread_names.clone();
         s.spawn(move || {
             let every = Duration::from_secs_f64((lease / 3.0).max(0.05));
             while !hb_stop.load(Ordering::Relaxed) {
@@ -81,13 +85,15 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                 while t.elapsed() < every && !hb_stop.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(20));
                 }
-                if let Err(e) = heart.heartbeat(&hb_name, lease) {
-                    log(&format!("detak gagal: {e}"));
+                for n in &hb_names {
+                    if let Err(e) = heart.heartbeat(n, lease) {
+                        log(&format!("detak gagal: {e}"));
+                    }
                 }
             }
         });
         let mut handles = Vec::new();
-        for mut q in conns {
+        for (mut q, name) in conns.into_iter().zip(thread_names) {
             let (stop, completed, failed, lost, taken) = (
                 stop.clone(),
                 completed.clone(),
@@ -95,7 +101,6 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                 lost.clone(),
                 taken.clone(),
             );
-            let name = name.clone();
             handles.push(s.spawn(move || -> Result<(), QueueError> {
                 let mut idle_since = Instant::now();
                 // The next task, already claimed in the same transaction
