@@ -1,11 +1,13 @@
-//! `fox ipc …`: the FoxIPC commands — a worker, and submitting, inspecting,
-//! retrying, cancelling and purging tasks directly against a queue
-//! (`--store sqlite:PATH | postgres://…`).
+//! `fox ipc …`: the FoxIPC commands — a worker, the HTTP server and its
+//! dashboard, and submitting, inspecting, retrying, cancelling and purging
+//! tasks directly against a queue (`--store sqlite:PATH | postgres://…`) or
+//! through a server (`--server http://HOST:PORT`; same output either way).
 
+use crate::client::{Client, Reply};
 use fox_ipc::queue::Settings;
 use fox_ipc::runner::{spec_from_file, RunEnv};
 use fox_ipc::worker::{self, WorkerConfig};
-use fox_ipc::{QueueSpec, TaskRecord, TaskSpec, TaskState};
+use fox_ipc::{Queue, QueueSpec, Submitted, TaskRecord, TaskSpec, TaskState};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -20,6 +22,17 @@ pub struct StoreOpt {
     /// `postgres://USER@HOST:PORT/DB`.
     #[arg(long, value_name = "SPEC", default_value = DEFAULT_STORE)]
     pub store: String,
+}
+
+/// Where a command finds the queue: the store itself, or a server.
+#[derive(clap::Args, Debug, Clone)]
+pub struct TargetOpt {
+    #[command(flatten)]
+    pub store: StoreOpt,
+    /// Talk to a FoxIPC server (`fox ipc serve`) instead of opening the
+    /// store: `http://HOST:PORT`.
+    #[arg(long, value_name = "URL", conflicts_with = "store")]
+    pub server: Option<String>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -75,10 +88,23 @@ pub enum IpcCommand {
         #[arg(long)]
         quiet: bool,
     },
+    /// Serve the queue over HTTP: a JSON API and a dashboard page.
+    Serve {
+        #[command(flatten)]
+        store: StoreOpt,
+        /// Address to listen on (port 0 picks a free port; the URL is
+        /// printed to standard error).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
+        listen: String,
+        /// Refuse submissions while this many tasks wait (stored in the
+        /// queue's settings).
+        #[arg(long)]
+        max_queued: Option<u64>,
+    },
     /// Queue a program; prints the task id.
     Submit {
         #[command(flatten)]
-        store: StoreOpt,
+        target: TargetOpt,
         #[command(flatten)]
         opts: SubmitOpts,
         /// Print the result as JSON.
@@ -96,7 +122,7 @@ pub enum IpcCommand {
     /// Show one task: state, attempts, output, exit status, ticket summary.
     Status {
         #[command(flatten)]
-        store: StoreOpt,
+        target: TargetOpt,
         #[arg(long)]
         json: bool,
         id: i64,
@@ -104,7 +130,7 @@ pub enum IpcCommand {
     /// List tasks, newest first.
     List {
         #[command(flatten)]
-        store: StoreOpt,
+        target: TargetOpt,
         /// Only tasks in this state (menunggu, berjalan, selesai,
         /// gagal-coba-lagi, mati, dibatalkan).
         #[arg(long)]
@@ -117,13 +143,13 @@ pub enum IpcCommand {
     /// Make a failed or dead task due now.
     Retry {
         #[command(flatten)]
-        store: StoreOpt,
+        target: TargetOpt,
         id: i64,
     },
     /// Cancel a task that has not finished.
     Cancel {
         #[command(flatten)]
-        store: StoreOpt,
+        target: TargetOpt,
         id: i64,
     },
     /// Delete finished tasks (selesai, mati, dibatalkan) or those of one state.
@@ -152,6 +178,85 @@ pub enum IpcCommand {
 fn open(store: &StoreOpt) -> Result<Box<dyn fox_ipc::Queue>, String> {
     let spec = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
     fox_ipc::open(&spec).map_err(|e| format!("fox: {e}"))
+}
+
+/// A queue reached directly or through a server. Both give the same
+/// answers and the same messages.
+enum Conn {
+    Store(Box<dyn Queue>),
+    Server(Client),
+}
+
+fn connect(t: &TargetOpt) -> Result<Conn, String> {
+    match &t.server {
+        Some(url) => Client::new(url).map(Conn::Server),
+        None => open(&t.store).map(Conn::Store),
+    }
+}
+
+fn queue_err(e: fox_ipc::QueueError) -> String {
+    format!("fox: {e}")
+}
+
+impl Conn {
+    fn submit(&mut self, spec: &TaskSpec) -> Result<Submitted, String> {
+        match self {
+            Conn::Store(q) => q.submit(spec).map_err(queue_err),
+            Conn::Server(c) => match c.submit(spec)? {
+                Reply::Ok(s) => Ok(s),
+                Reply::Refused { error, .. } => Err(format!("fox: {error}")),
+            },
+        }
+    }
+
+    fn get(&mut self, id: i64) -> Result<Option<TaskRecord>, String> {
+        match self {
+            Conn::Store(q) => q.get(id).map_err(queue_err),
+            Conn::Server(c) => match c.task(id)? {
+                Reply::Ok(t) => Ok(Some(t)),
+                Reply::Refused { status: 404, .. } => Ok(None),
+                Reply::Refused { error, .. } => Err(format!("fox: {error}")),
+            },
+        }
+    }
+
+    fn list(&mut self, state: Option<TaskState>, limit: u32) -> Result<Vec<TaskRecord>, String> {
+        match self {
+            Conn::Store(q) => q.list(state, limit).map_err(queue_err),
+            Conn::Server(c) => match c.list(state, limit)? {
+                Reply::Ok(t) => Ok(t),
+                Reply::Refused { error, .. } => Err(format!("fox: {error}")),
+            },
+        }
+    }
+
+    /// `false`: the task is not failed or dead (or does not exist).
+    fn retry(&mut self, id: i64) -> Result<bool, String> {
+        match self {
+            Conn::Store(q) => q.retry_now(id).map_err(queue_err),
+            Conn::Server(c) => match c.retry(id)? {
+                Reply::Ok(_) => Ok(true),
+                Reply::Refused {
+                    status: 404 | 409, ..
+                } => Ok(false),
+                Reply::Refused { error, .. } => Err(format!("fox: {error}")),
+            },
+        }
+    }
+
+    /// `false`: the task had finished (or does not exist).
+    fn cancel(&mut self, id: i64) -> Result<bool, String> {
+        match self {
+            Conn::Store(q) => q.cancel(id).map_err(queue_err),
+            Conn::Server(c) => match c.cancel(id)? {
+                Reply::Ok(_) => Ok(true),
+                Reply::Refused {
+                    status: 404 | 409, ..
+                } => Ok(false),
+                Reply::Refused { error, .. } => Err(format!("fox: {error}")),
+            },
+        }
+    }
 }
 
 fn state_arg(s: &Option<String>) -> Result<Option<TaskState>, String> {
@@ -297,8 +402,25 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             ));
             Ok(0)
         }
-        IpcCommand::Submit {
+        IpcCommand::Serve {
             store,
+            listen,
+            max_queued,
+        } => {
+            let queue = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
+            let addr = std::net::ToSocketAddrs::to_socket_addrs(listen.as_str())
+                .ok()
+                .and_then(|mut a| a.next())
+                .ok_or_else(|| format!("fox: --listen: '{listen}' bukan alamat HOST:PORT"))?;
+            let server = fox_ipc::server::Server::bind(queue, addr, *max_queued)
+                .map_err(|e| format!("fox: {e}"))?;
+            let bound = server.local_addr().map_err(|e| format!("fox: {e}"))?;
+            eprintln!("fox ipc serve: {} di http://{bound}/", store.store);
+            server.run().map_err(|e| format!("fox: {e}"))?;
+            Ok(0)
+        }
+        IpcCommand::Submit {
+            target,
             opts,
             json: as_json,
             repeat,
@@ -306,10 +428,10 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             args,
         } => {
             let spec = submit_spec(file, args, opts)?;
-            let mut q = open(store)?;
+            let mut q = connect(target)?;
             let mut out = String::new();
             for _ in 0..(*repeat).max(1) {
-                let s = q.submit(&spec).map_err(|e| format!("fox: {e}"))?;
+                let s = q.submit(&spec)?;
                 if *as_json {
                     out.push_str(&json(&s));
                     out.push('\n');
@@ -321,12 +443,12 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             Ok(0)
         }
         IpcCommand::Status {
-            store,
+            target,
             json: as_json,
             id,
         } => {
-            let mut q = open(store)?;
-            let Some(t) = q.get(*id).map_err(|e| format!("fox: {e}"))? else {
+            let mut q = connect(target)?;
+            let Some(t) = q.get(*id)? else {
                 return Err(format!("fox: tugas {id} tidak ada"));
             };
             if *as_json {
@@ -337,14 +459,14 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             Ok(0)
         }
         IpcCommand::List {
-            store,
+            target,
             state,
             limit,
             json: as_json,
         } => {
             let state = state_arg(state)?;
-            let mut q = open(store)?;
-            let tasks = q.list(state, *limit).map_err(|e| format!("fox: {e}"))?;
+            let mut q = connect(target)?;
+            let tasks = q.list(state, *limit)?;
             if *as_json {
                 println!("{}", json(&tasks));
             } else {
@@ -354,18 +476,18 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             }
             Ok(0)
         }
-        IpcCommand::Retry { store, id } => {
-            let mut q = open(store)?;
-            if q.retry_now(*id).map_err(|e| format!("fox: {e}"))? {
+        IpcCommand::Retry { target, id } => {
+            let mut q = connect(target)?;
+            if q.retry(*id)? {
                 println!("tugas {id} dijadwalkan ulang");
                 Ok(0)
             } else {
                 Err(format!("fox: tugas {id} tidak gagal atau mati"))
             }
         }
-        IpcCommand::Cancel { store, id } => {
-            let mut q = open(store)?;
-            if q.cancel(*id).map_err(|e| format!("fox: {e}"))? {
+        IpcCommand::Cancel { target, id } => {
+            let mut q = connect(target)?;
+            if q.cancel(*id)? {
                 println!("tugas {id} dibatalkan");
                 Ok(0)
             } else {

@@ -3,6 +3,7 @@
 //! or invalid program, 2 usage error, the program's own `keluar(n)` status,
 //! 101 internal error). It holds no language logic.
 
+mod client;
 mod durable;
 mod host;
 mod ipc;

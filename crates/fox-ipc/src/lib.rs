@@ -11,6 +11,7 @@
 
 pub mod queue;
 pub mod runner;
+pub mod server;
 pub mod task;
 pub mod worker;
 

@@ -146,15 +146,16 @@ impl TaskSpec {
 }
 
 /// The result of a submission.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submitted {
     pub id: i64,
     /// The idempotency key matched an existing task.
     pub existing: bool,
 }
 
-/// A task as the queue keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A task as the queue keeps it. Its JSON form (the HTTP API's, `status
+/// --json`'s) reads back into the same record, less the ticket bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskRecord {
     pub id: i64,
     pub spec: TaskSpec,
@@ -174,7 +175,7 @@ pub struct TaskRecord {
     pub finished_at: Option<f64>,
     /// Standard output of all attempts (a resumed attempt does not repeat
     /// what the earlier ones printed).
-    #[serde(serialize_with = "lossy")]
+    #[serde(serialize_with = "lossy", deserialize_with = "text_bytes")]
     pub stdout: Vec<u8>,
     pub exit_code: Option<i32>,
     pub error_jenis: Option<String>,
@@ -188,6 +189,10 @@ pub struct TaskRecord {
 
 fn lossy<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&String::from_utf8_lossy(b))
+}
+
+fn text_bytes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    String::deserialize(d).map(String::into_bytes)
 }
 
 /// How an attempt failed.

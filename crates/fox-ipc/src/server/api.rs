@@ -1,0 +1,220 @@
+//! The JSON API. Each handler checks its input, runs one queue operation
+//! through the [`Pool`] and turns the answer into JSON: a [`TaskRecord`]'s
+//! serde form for tasks, `{"error": …}` with a fitting status otherwise.
+
+use super::error::ApiError;
+use super::pool::Pool;
+use crate::queue::QueueError;
+use crate::task::{now, Submitted, TaskRecord, TaskSpec, TaskState};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// Most tasks one list request returns.
+const MAX_LIMIT: u32 = 10_000;
+const DEFAULT_LIMIT: u32 = 50;
+
+type Pooled = State<Arc<Pool>>;
+
+fn state_param(s: Option<&str>) -> Result<Option<TaskState>, ApiError> {
+    match s {
+        None | Some("") => Ok(None),
+        Some(s) => TaskState::parse(s).map(Some).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "keadaan '{s}' tidak dikenal (menunggu, berjalan, selesai, gagal-coba-lagi, mati, dibatalkan)"
+            ))
+        }),
+    }
+}
+
+fn task_id(p: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
+    p.map(|Path(id)| id)
+        .map_err(|e| ApiError::bad_request(format!("id tugas tidak sah: {}", e.body_text())))
+}
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::bad_request(format!("parameter tidak sah: {}", e.body_text())))
+}
+
+fn missing(id: i64) -> ApiError {
+    ApiError::not_found(format!("tugas {id} tidak ada"))
+}
+
+/// The body of `POST /api/tasks`: a [`TaskSpec`] object. Unknown fields are
+/// refused (a misspelt option would otherwise silently keep its default).
+fn parse_spec(body: &[u8]) -> Result<TaskSpec, ApiError> {
+    let bad = |m: String| ApiError::bad_request(format!("badan permintaan tidak sah: {m}"));
+    let value: Value = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
+    let Value::Object(fields) = &value else {
+        return Err(bad("harus objek JSON".into()));
+    };
+    let known = match serde_json::to_value(TaskSpec::default()) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    if let Some(k) = fields.keys().find(|k| !known.contains_key(*k)) {
+        return Err(bad(format!("kolom '{k}' tidak dikenal")));
+    }
+    let spec: TaskSpec = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+    spec.validate()
+        .map_err(|m| ApiError::from(QueueError::Invalid(m)))?;
+    Ok(spec)
+}
+
+/// `POST /api/tasks` → 201 `{"id", "existing": false}`, or 200 with
+/// `"existing": true` when the idempotency key matched a task.
+pub async fn submit(
+    State(pool): Pooled,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Submitted>), ApiError> {
+    let body = body.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+    let spec = parse_spec(&body)?;
+    let s = pool.run(move |q| q.submit(&spec)).await?;
+    let status = if s.existing {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(s)))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    state: Option<String>,
+    limit: Option<u32>,
+}
+
+/// `GET /api/tasks?state=S&limit=N` → tasks, newest first.
+pub async fn list(
+    State(pool): Pooled,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Vec<TaskRecord>>, ApiError> {
+    let p = query(params)?;
+    let state = state_param(p.state.as_deref())?;
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
+    Ok(Json(pool.run(move |q| q.list(state, limit)).await?))
+}
+
+/// `GET /api/tasks/{id}`.
+pub async fn get_task(
+    State(pool): Pooled,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<TaskRecord>, ApiError> {
+    let id = task_id(id)?;
+    match pool.run(move |q| q.get(id)).await? {
+        Some(t) => Ok(Json(t)),
+        None => Err(missing(id)),
+    }
+}
+
+/// `POST /api/tasks/{id}/retry` → the task, now due; 409 unless it was
+/// failed or dead.
+pub async fn retry(
+    State(pool): Pooled,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<TaskRecord>, ApiError> {
+    let id = task_id(id)?;
+    let (done, task) = pool
+        .run(move |q| {
+            let done = q.retry_now(id)?;
+            Ok((done, q.get(id)?))
+        })
+        .await?;
+    match (done, task) {
+        (_, None) => Err(missing(id)),
+        (true, Some(t)) => Ok(Json(t)),
+        (false, Some(t)) => Err(ApiError::conflict(format!(
+            "tugas {id} tidak gagal atau mati (keadaannya {})",
+            t.state
+        ))),
+    }
+}
+
+/// `POST /api/tasks/{id}/cancel` → the cancelled task; 409 if it had
+/// already finished.
+pub async fn cancel(
+    State(pool): Pooled,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<TaskRecord>, ApiError> {
+    let id = task_id(id)?;
+    let (done, task) = pool
+        .run(move |q| {
+            let done = q.cancel(id)?;
+            Ok((done, q.get(id)?))
+        })
+        .await?;
+    match (done, task) {
+        (_, None) => Err(missing(id)),
+        (true, Some(t)) => Ok(Json(t)),
+        (false, Some(t)) => Err(ApiError::conflict(format!(
+            "tugas {id} sudah berakhir (keadaannya {})",
+            t.state
+        ))),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PurgeParams {
+    state: Option<String>,
+}
+
+/// `POST /api/purge[?state=S]` → `{"purged": n}`: deletes the tasks of one
+/// final state, or of all three.
+pub async fn purge(
+    State(pool): Pooled,
+    params: Result<Query<PurgeParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = query(params)?;
+    let states = match state_param(p.state.as_deref())? {
+        Some(s) if !s.is_final() => {
+            return Err(ApiError::bad_request(format!(
+                "hanya tugas yang sudah berakhir yang bisa dihapus, bukan '{s}'"
+            )))
+        }
+        Some(s) => vec![s],
+        None => vec![TaskState::Selesai, TaskState::Mati, TaskState::Dibatalkan],
+    };
+    let n = pool.run(move |q| q.purge(&states)).await?;
+    Ok(Json(json!({ "purged": n })))
+}
+
+/// `GET /api/stats` → counts per state, the queue's settings, which queue
+/// it is and the server's clock (for "retry in …" without clock skew).
+pub async fn stats(State(pool): Pooled) -> Result<Json<Value>, ApiError> {
+    let (counts, settings, queue) = pool
+        .run(|q| Ok((q.counts()?, q.settings()?, q.describe())))
+        .await?;
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    let counts: Map<String, Value> = counts
+        .into_iter()
+        .map(|(s, n)| (s.as_str().to_string(), json!(n)))
+        .collect();
+    Ok(Json(json!({
+        "queue": queue,
+        "now": now(),
+        "total": total,
+        "counts": counts,
+        "settings": {
+            "max_queued": settings.max_queued,
+            "breaker_threshold": settings.breaker_threshold,
+            "breaker_cooldown": settings.breaker_cooldown,
+        },
+    })))
+}
+
+pub async fn not_found(uri: Uri) -> ApiError {
+    ApiError::not_found(format!("tidak ada: {}", uri.path()))
+}
+
+pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("metode {method} tidak diizinkan untuk {}", uri.path()),
+    )
+}
