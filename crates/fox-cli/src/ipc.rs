@@ -81,7 +81,7 @@ pub enum IpcCommand {
         #[arg(long)]
         max_tasks: Option<u64>,
         /// Key-value store for the tasks' ingat/kenang/alur (default: the
-        /// queue's own SQLite file).
+        /// queue's own SQLite file or PostgreSQL database).
         #[arg(long, value_name = "SPEC")]
         kv_store: Option<String>,
         /// Print nothing but errors.
@@ -371,9 +371,7 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
                     fox_store::StoreSpec::parse(s).map_err(|e| format!("fox: --kv-store: {e}"))?
                 }
                 (None, QueueSpec::Sqlite(p)) => fox_store::StoreSpec::Sqlite(p.clone()),
-                (None, QueueSpec::Postgres(_)) => {
-                    return Err("fox: --kv-store diperlukan untuk antrean PostgreSQL".into())
-                }
+                (None, QueueSpec::Postgres(url)) => fox_store::StoreSpec::Postgres(url.clone()),
             };
             let cfg = WorkerConfig {
                 queue: queue.clone(),

@@ -1,8 +1,9 @@
 //! Fox store: durable key-value storage behind one [`Store`] trait. It owns
 //! the on-disk format of the VM's `ingat`/`kenang`/`lupakan` data (and later
 //! the task queue): keys are text, values are bytes the caller has already
-//! serialized. Backends: SQLite ([`SqliteStore`], `sqlite:PATH`) and memory
-//! ([`MemoryStore`], `memory:`), chosen by a [`StoreSpec`].
+//! serialized. Backends: SQLite ([`SqliteStore`], `sqlite:PATH`), PostgreSQL
+//! ([`PgStore`], `postgres://USER@HOST:PORT/DB`, shared by many machines)
+//! and memory ([`MemoryStore`], `memory:`), chosen by a [`StoreSpec`].
 //!
 //! Invariant: a put is atomic — readers, and a reopen after a crash, see the
 //! old or the new value, never a torn one. No input (a bad spec, a file that
@@ -11,6 +12,7 @@
 
 mod error;
 mod memory;
+mod pg;
 mod spec;
 mod sqlite;
 
@@ -18,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::{StoreError, StoreErrorKind};
 pub use memory::MemoryStore;
+pub use pg::{pg_config, pg_describe, pg_error_text, PgStore};
 pub use spec::{StoreSpec, ACCEPTED_FORMS};
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 
@@ -32,7 +35,8 @@ pub trait Store {
     fn delete(&mut self, key: &str) -> Result<bool, StoreError>;
     /// Every key starting with `prefix` (all keys for `""`), sorted.
     fn keys(&mut self, prefix: &str) -> Result<Vec<String>, StoreError>;
-    /// Which store this is, e.g. `sqlite:/path/store.db` or `memory:`.
+    /// Which store this is, e.g. `sqlite:/path/store.db`, `memory:` or
+    /// `postgres://HOST:PORT/DB` (never with a password).
     fn describe(&self) -> String;
 }
 
@@ -41,6 +45,7 @@ pub fn open(spec: &StoreSpec) -> Result<Box<dyn Store>, StoreError> {
     Ok(match spec {
         StoreSpec::Sqlite(path) => Box::new(SqliteStore::open(path)?),
         StoreSpec::Memory => Box::new(MemoryStore::new()),
+        StoreSpec::Postgres(url) => Box::new(PgStore::open(url)?),
     })
 }
 

@@ -1,5 +1,5 @@
 //! `StoreSpec`: which store to open, parsed from a string such as
-//! `sqlite:.fox/store.db` or `memory:`.
+//! `sqlite:.fox/store.db`, `memory:` or `postgres://fox@db:5432/fox`.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use std::str::FromStr;
 use crate::{StoreError, StoreErrorKind};
 
 /// The accepted spec forms, quoted in every parse error.
-pub const ACCEPTED_FORMS: &str = "`sqlite:PATH` or `memory:`";
+pub const ACCEPTED_FORMS: &str = "`sqlite:PATH`, `memory:` or `postgres://USER@HOST:PORT/DB`";
 
 /// Where a store lives. New backends (e.g. PostgreSQL) become new variants.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,10 +18,16 @@ pub enum StoreSpec {
     Sqlite(PathBuf),
     /// An in-memory store (`memory:`), empty on open and gone when dropped.
     Memory,
+    /// A PostgreSQL database, by its URL (`postgres://…` or
+    /// `postgresql://…`, kept as given so it round-trips; the store
+    /// describes itself without the password).
+    Postgres(String),
 }
 
 impl StoreSpec {
-    /// Parse `sqlite:PATH` or `memory:`. Anything else is a
+    /// Parse `sqlite:PATH`, `memory:` or a `postgres://`/`postgresql://`
+    /// URL (its syntax is checked here, the server when the store is
+    /// opened). Anything else is a
     /// [`StoreErrorKind::BadSpec`] error naming the accepted forms.
     pub fn parse(spec: &str) -> Result<StoreSpec, StoreError> {
         let bad = |why: &str| {
@@ -40,6 +46,16 @@ impl StoreSpec {
             "sqlite" => Ok(StoreSpec::Sqlite(PathBuf::from(rest))),
             "memory" if rest.is_empty() => Ok(StoreSpec::Memory),
             "memory" => Err(bad("`memory:` takes nothing after the colon")),
+            "postgres" | "postgresql" => match crate::pg_config(spec) {
+                Ok(_) => Ok(StoreSpec::Postgres(spec.to_owned())),
+                // Named without its password.
+                Err(why) => Err(StoreError::new(
+                    StoreErrorKind::BadSpec,
+                    format!("spec {:?}", crate::pg_describe(spec)),
+                    "invalid store spec",
+                    format!("{why}; expected {ACCEPTED_FORMS}"),
+                )),
+            },
             _ => Err(bad(&format!("unknown store kind {scheme:?}"))),
         }
     }
@@ -58,6 +74,7 @@ impl fmt::Display for StoreSpec {
         match self {
             StoreSpec::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
             StoreSpec::Memory => f.write_str("memory:"),
+            StoreSpec::Postgres(url) => f.write_str(url),
         }
     }
 }

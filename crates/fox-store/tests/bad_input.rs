@@ -22,7 +22,11 @@ fn bad_specs_are_errors_naming_the_accepted_forms() {
         ":memory:",
         "store.db",
         "SQLITE:store.db",
-        "postgres://user@localhost/db",
+        "postgres:",
+        "postgres:/db",
+        "postgresql:localhost",
+        "postgres://",
+        "mysql://user@localhost/db",
         "redis:",
         " memory:",
     ] {
@@ -48,6 +52,27 @@ fn good_specs_parse_and_round_trip() {
         assert_eq!(spec, StoreSpec::Sqlite(PathBuf::from(path)));
         assert_eq!(spec.to_string(), text);
     }
+    // PostgreSQL URLs are kept as given (the store describes itself
+    // without the password).
+    for text in [
+        "postgres://user@localhost/db",
+        "postgresql://user:secret@db.example:6543/fox?connect_timeout=3",
+        "postgres://localhost",
+    ] {
+        let spec = StoreSpec::parse(text).unwrap();
+        assert_eq!(spec, StoreSpec::Postgres(text.to_owned()));
+        assert_eq!(spec.to_string(), text);
+    }
+}
+
+#[test]
+fn a_bad_postgres_url_never_shows_its_password() {
+    let err = StoreSpec::parse("postgres://user:secret@localhost:notaport/db").unwrap_err();
+    assert_eq!(err.kind(), StoreErrorKind::BadSpec);
+    let msg = err.to_string();
+    assert!(!msg.contains("secret"), "{msg}");
+    assert!(msg.contains("localhost:notaport/db"), "{msg}");
+    assert!(msg.contains("postgres://USER@HOST:PORT/DB"), "{msg}");
 }
 
 #[test]

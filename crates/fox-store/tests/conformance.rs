@@ -1,12 +1,15 @@
 //! One conformance suite for every `Store` backend: put/get/overwrite/
 //! delete, sorted prefix listing, empty and 4 MB values, unicode keys; plus
-//! SQLite persistence across reopen and between two open handles.
+//! SQLite persistence across reopen and between two open handles, and the
+//! same on PostgreSQL (a real server started by fox-ipc's test support).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "../../fox-ipc/tests/support/pg.rs"]
+mod pg;
 
 use common::{Rng, TempDir};
-use fox_store::{default_path, open, MemoryStore, SqliteStore, Store, StoreSpec};
+use fox_store::{default_path, open, MemoryStore, PgStore, SqliteStore, Store, StoreSpec};
 
 /// The behaviour every backend must share. Expects an empty store.
 fn conformance(store: &mut dyn Store) {
@@ -204,4 +207,56 @@ fn sqlite_two_handles_share_one_file() {
 fn default_path_is_dot_fox_store_db() {
     let p = default_path(std::path::Path::new("/srv/app"));
     assert_eq!(p, std::path::Path::new("/srv/app/.fox/store.db"));
+}
+
+#[test]
+fn postgres_store_conforms() {
+    let url = pg::fresh_db("kv");
+    let db = url.rsplit('/').next().unwrap().to_owned();
+    let mut store = PgStore::open(&url).unwrap();
+    assert_eq!(
+        store.describe(),
+        format!("postgres://127.0.0.1:{}/{db}", pg::server().port())
+    );
+    conformance(&mut store);
+}
+
+#[test]
+fn postgres_spec_opens_a_conforming_store_shared_by_handles() {
+    let url = pg::fresh_db("kv_spec");
+    let spec = StoreSpec::parse(&url).unwrap();
+    assert_eq!(spec, StoreSpec::Postgres(url.clone()));
+    let mut a = open(&spec).unwrap();
+    conformance(a.as_mut());
+    let mut b = PgStore::open(&url).unwrap();
+    a.put("k", b"from a").unwrap();
+    assert_eq!(b.get("k").unwrap().unwrap(), b"from a");
+    b.put("k", b"from b").unwrap();
+    assert_eq!(a.get("k").unwrap().unwrap(), b"from b");
+    let mut big = vec![0u8; 1024 * 1024];
+    Rng::new(9).fill(&mut big);
+    b.put("besar", &big).unwrap();
+    drop((a, b));
+    // Values survive reopening.
+    let mut c = PgStore::open(&url).unwrap();
+    assert_eq!(c.keys("").unwrap(), ["besar", "k"]);
+    assert!(c.get("besar").unwrap().unwrap() == big);
+    assert!(c.delete("k").unwrap());
+    assert!(c.delete("besar").unwrap());
+}
+
+#[test]
+fn postgres_store_refuses_a_newer_schema() {
+    let url = pg::fresh_db("kv_newer");
+    drop(PgStore::open(&url).unwrap());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .execute(
+            "UPDATE fox_meta SET value = $1 WHERE name = 'schema_version'",
+            &[&(fox_store::SCHEMA_VERSION + 1)],
+        )
+        .unwrap();
+    let err = PgStore::open(&url).unwrap_err();
+    assert_eq!(err.kind(), fox_store::StoreErrorKind::NewerSchema, "{err}");
+    assert!(err.to_string().contains("postgres://127.0.0.1:"), "{err}");
 }

@@ -2,8 +2,10 @@
 //! Every backend passes the same conformance suite ([`conformance`]).
 
 pub mod conformance;
+mod postgres;
 mod sqlite;
 
+pub use self::postgres::PostgresQueue;
 pub use sqlite::SqliteQueue;
 
 use crate::task::{Failure, Submitted, TaskRecord, TaskSpec, TaskState};
@@ -158,8 +160,6 @@ impl QueueSpec {
 pub fn open(spec: &QueueSpec) -> Result<Box<dyn Queue>, QueueError> {
     match spec {
         QueueSpec::Sqlite(p) => Ok(Box::new(SqliteQueue::open(p)?)),
-        QueueSpec::Postgres(url) => Err(QueueError::Backend(format!(
-            "{url}: PostgreSQL belum didukung oleh build ini"
-        ))),
+        QueueSpec::Postgres(url) => Ok(Box::new(PostgresQueue::open(url)?)),
     }
 }
