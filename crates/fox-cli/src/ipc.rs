@@ -100,6 +100,9 @@ pub enum IpcCommand {
         /// queue's settings).
         #[arg(long)]
         max_queued: Option<u64>,
+        /// Also run a worker with this many threads in this process.
+        #[arg(long, default_value_t = 0)]
+        workers: usize,
     },
     /// Queue a program; prints the task id.
     Submit {
@@ -276,10 +279,12 @@ fn json(v: &impl serde::Serialize) -> String {
 
 fn show(t: &TaskRecord) -> String {
     let mut out = format!(
-        "tugas      {}\nprogram    {} {}\nkeadaan    {}\npercobaan  {} dari {} ({} dilanjutkan dari tiket)\n",
+        "tugas      {}\nprogram    {}\nkeadaan    {}\npercobaan  {} dari {} ({} dilanjutkan dari tiket)\n",
         t.id,
-        t.spec.name,
-        t.spec.args.join(" "),
+        std::iter::once(t.spec.name.as_str())
+            .chain(t.spec.args.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" "),
         t.state,
         t.attempts,
         t.spec.max_attempts,
@@ -344,6 +349,42 @@ pub fn submit_spec(file: &str, args: &[String], o: &SubmitOpts) -> Result<TaskSp
     })
 }
 
+/// A worker for the queue `store` (`kv`: the key-value store for its tasks,
+/// default the queue's own database), with the default lease and no exit.
+fn worker_config(
+    store: &str,
+    kv: Option<&str>,
+    concurrency: usize,
+) -> Result<WorkerConfig, String> {
+    let queue = QueueSpec::parse(store).map_err(|e| format!("fox: --store: {e}"))?;
+    let kv = match (kv, &queue) {
+        (Some(s), _) => {
+            fox_store::StoreSpec::parse(s).map_err(|e| format!("fox: --kv-store: {e}"))?
+        }
+        (None, QueueSpec::Sqlite(p)) => fox_store::StoreSpec::Sqlite(p.clone()),
+        (None, QueueSpec::Postgres(url)) => fox_store::StoreSpec::Postgres(url.clone()),
+    };
+    // PostgreSQL wakes idle workers with NOTIFY; SQLite has to be polled.
+    let poll = match queue {
+        QueueSpec::Postgres(_) => Duration::from_secs(1),
+        QueueSpec::Sqlite(_) => Duration::from_millis(50),
+    };
+    Ok(WorkerConfig {
+        queue: queue.clone(),
+        env: RunEnv {
+            store: kv,
+            queue: Some(queue),
+            workdir: PathBuf::from("."),
+            slice: 200_000,
+        },
+        concurrency: concurrency.max(1),
+        lease: 30.0,
+        idle_exit: None,
+        max_tasks: None,
+        poll,
+    })
+}
+
 pub fn run(cmd: &IpcCommand) -> u8 {
     match exec(cmd) {
         Ok(code) => code,
@@ -365,28 +406,10 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             kv_store,
             quiet,
         } => {
-            let queue = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
-            let kv = match (kv_store, &queue) {
-                (Some(s), _) => {
-                    fox_store::StoreSpec::parse(s).map_err(|e| format!("fox: --kv-store: {e}"))?
-                }
-                (None, QueueSpec::Sqlite(p)) => fox_store::StoreSpec::Sqlite(p.clone()),
-                (None, QueueSpec::Postgres(url)) => fox_store::StoreSpec::Postgres(url.clone()),
-            };
-            let cfg = WorkerConfig {
-                queue: queue.clone(),
-                env: RunEnv {
-                    store: kv,
-                    queue: Some(queue),
-                    workdir: PathBuf::from("."),
-                    slice: 200_000,
-                },
-                concurrency: (*concurrency).max(1),
-                lease: lease.max(0.1),
-                idle_exit: idle_exit_ms.map(Duration::from_millis),
-                max_tasks: *max_tasks,
-                poll: Duration::from_millis(50),
-            };
+            let mut cfg = worker_config(&store.store, kv_store.as_deref(), *concurrency)?;
+            cfg.lease = lease.max(0.1);
+            cfg.idle_exit = idle_exit_ms.map(Duration::from_millis);
+            cfg.max_tasks = *max_tasks;
             let quiet = *quiet;
             let log = move |m: &str| {
                 if !quiet {
@@ -404,8 +427,20 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             store,
             listen,
             max_queued,
+            workers,
         } => {
             let queue = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
+            if *workers > 0 {
+                // Workers in this process, beside the server (one-command
+                // setups and demos); they stop when the process does.
+                let cfg = worker_config(&store.store, None, *workers)?;
+                std::thread::spawn(move || {
+                    let log = |m: &str| eprintln!("{m}");
+                    if let Err(e) = worker::run(&cfg, &log) {
+                        eprintln!("fox: pekerja: {e}");
+                    }
+                });
+            }
             let addr = std::net::ToSocketAddrs::to_socket_addrs(listen.as_str())
                 .ok()
                 .and_then(|mut a| a.next())

@@ -35,6 +35,28 @@ pub struct WorkerStats {
     pub lost: u64,
 }
 
+/// Report an outcome, retrying a few times: the database may be busy or the
+/// connection may have dropped (the queue reconnects). If it keeps failing
+/// the worker stops — its heartbeats stop with it, so the task's lease
+/// expires and another worker takes it over.
+fn retry<T>(
+    log: &(dyn Fn(&str) + Sync),
+    mut op: impl FnMut() -> Result<T, QueueError>,
+) -> Result<T, QueueError> {
+    let mut tries = 0u64;
+    loop {
+        match op() {
+            Ok(v) => return Ok(v),
+            Err(e) if tries < 5 => {
+                tries += 1;
+                log(&format!("laporan tugas gagal ({tries}×), dicoba lagi: {e}"));
+                std::thread::sleep(Duration::from_millis(200 * tries));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// This process's worker name (the lease owner).
 pub fn worker_name() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
@@ -106,6 +128,7 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                 // The next task, already claimed in the same transaction
                 // that completed the previous one.
                 let mut next = None;
+                let mut claim_errors: u64 = 0;
                 while !stop.load(Ordering::Relaxed) {
                     let limit_reached = || {
                         cfg.max_tasks
@@ -117,13 +140,33 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                             if limit_reached() {
                                 break;
                             }
-                            match q.claim(&name, cfg.lease)? {
-                                Some(t) => t,
-                                None => {
+                            match q.claim(&name, cfg.lease) {
+                                Ok(Some(t)) => {
+                                    claim_errors = 0;
+                                    t
+                                }
+                                // A dropped connection or a busy database:
+                                // wait and try again (the queue reconnects);
+                                // give up only if it keeps failing.
+                                Err(e) => {
+                                    claim_errors += 1;
+                                    log(&format!("ambil tugas gagal ({claim_errors}×): {e}"));
+                                    if claim_errors >= 20 {
+                                        return Err(e);
+                                    }
+                                    std::thread::sleep(Duration::from_millis(
+                                        250 * claim_errors.min(8),
+                                    ));
+                                    continue;
+                                }
+                                Ok(None) => {
                                     if cfg.idle_exit.is_some_and(|d| idle_since.elapsed() >= d) {
                                         break;
                                     }
-                                    q.wait(cfg.poll)?;
+                                    if let Err(e) = q.wait(cfg.poll) {
+                                        log(&format!("menunggu tugas gagal: {e}"));
+                                        std::thread::sleep(cfg.poll);
+                                    }
                                     continue;
                                 }
                             }
@@ -133,11 +176,13 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                     match run_task(&task, &cfg.env) {
                         Outcome::Done { stdout, exit_code } => {
                             let done = if limit_reached() || stop.load(Ordering::Relaxed) {
-                                q.complete(task.id, &name, &stdout, exit_code)?
+                                retry(log, || q.complete(task.id, &name, &stdout, exit_code))?
                             } else {
-                                let (done, claimed) = q.complete_and_claim(
-                                    task.id, &name, &stdout, exit_code, cfg.lease,
-                                )?;
+                                let (done, claimed) = retry(log, || {
+                                    q.complete_and_claim(
+                                        task.id, &name, &stdout, exit_code, cfg.lease,
+                                    )
+                                })?;
                                 next = claimed;
                                 done
                             };
@@ -147,7 +192,7 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                                 lost.fetch_add(1, Ordering::Relaxed);
                             }
                         }
-                        Outcome::Failed(f) => match q.fail(task.id, &name, &f)? {
+                        Outcome::Failed(f) => match retry(log, || q.fail(task.id, &name, &f))? {
                             Some(state) => {
                                 failed.fetch_add(1, Ordering::Relaxed);
                                 log(&format!(
