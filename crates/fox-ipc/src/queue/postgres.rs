@@ -314,43 +314,27 @@ impl Queue for PostgresQueue {
         let t = now();
         let e = self.err("ambil");
         let mut tx = self.client()?.transaction().map_err(&e)?;
-        // A task whose worker died on its last allowed attempt is dead.
-        // (Rows another transaction holds are left to it.)
-        tx.execute(
-            "UPDATE fox_tasks SET state = 'mati', lease_owner = NULL, lease_until = NULL,
-                updated_at = $1, finished_at = $1,
-                error_jenis = COALESCE(error_jenis, 'ErrorPekerja'),
-                error_pesan = 'pekerja berhenti (sewa habis) pada percobaan terakhir'
-             WHERE id IN (
-                SELECT id FROM fox_tasks
-                WHERE state = 'berjalan' AND lease_until < $1 AND attempts >= max_attempts
-                FOR UPDATE SKIP LOCKED)",
-            &[&t],
-        )
-        .map_err(&e)?;
-        let sql = format!(
-            "UPDATE fox_tasks SET state = 'berjalan', lease_owner = $2, lease_until = $1::float8 + $3::float8,
-                attempts = attempts + 1,
-                resumed = resumed + CASE WHEN ticket IS NULL THEN 0 ELSE 1 END,
-                updated_at = $1
-             WHERE id = (
-                SELECT id FROM fox_tasks t
-                WHERE ((state IN ('menunggu', 'gagal-coba-lagi') AND run_at <= $1)
-                       OR (state = 'berjalan' AND lease_until < $1
-                           AND attempts < max_attempts))
-                  AND NOT EXISTS (SELECT 1 FROM fox_ipc_breaker b
-                                  WHERE b.program_hash = t.program_hash AND b.open_until > $1)
-                ORDER BY priority DESC, run_at, id
-                LIMIT 1
-                FOR UPDATE OF t SKIP LOCKED)
-             RETURNING {COLUMNS}"
-        );
-        let rec = tx
-            .query_opt(&sql, &[&t, &worker, &lease])
-            .and_then(|r| r.map(|r| record(&r)).transpose())
-            .map_err(&e)?;
+        let rec = claim_in(&mut tx, t, worker, lease, &e)?;
         tx.commit().map_err(&e)?;
         Ok(rec)
+    }
+
+    fn complete_and_claim(
+        &mut self,
+        id: i64,
+        worker: &str,
+        stdout: &[u8],
+        exit_code: i32,
+        lease: f64,
+    ) -> Result<(bool, Option<TaskRecord>), QueueError> {
+        // One transaction, so one commit (one WAL flush) per task.
+        let t = now();
+        let e = self.err("selesai+ambil");
+        let mut tx = self.client()?.transaction().map_err(&e)?;
+        let done = complete_in(&mut tx, id, worker, stdout, exit_code, t, &e)?;
+        let rec = claim_in(&mut tx, t, worker, lease, &e)?;
+        tx.commit().map_err(&e)?;
+        Ok((done, rec))
     }
 
     fn heartbeat(&mut self, worker: &str, lease: f64) -> Result<u64, QueueError> {
@@ -375,26 +359,9 @@ impl Queue for PostgresQueue {
         let t = now();
         let e = self.err("selesai");
         let mut tx = self.client()?.transaction().map_err(&e)?;
-        let hash = tx
-            .query_opt(
-                "UPDATE fox_tasks SET state = 'selesai', completions = completions + 1,
-                    stdout = stdout || $3::bytea, exit_code = $4, lease_owner = NULL,
-                    lease_until = NULL, updated_at = $5, finished_at = $5, ticket = NULL
-                 WHERE id = $1 AND lease_owner = $2 AND state = 'berjalan'
-                 RETURNING program_hash",
-                &[&id, &worker, &stdout, &exit_code, &t],
-            )
-            .and_then(|r| r.map(|r| r.try_get::<_, String>(0)).transpose())
-            .map_err(&e)?;
-        if let Some(hash) = &hash {
-            tx.execute(
-                "DELETE FROM fox_ipc_breaker WHERE program_hash = $1",
-                &[hash],
-            )
-            .map_err(&e)?;
-        }
+        let done = complete_in(&mut tx, id, worker, stdout, exit_code, t, &e)?;
         tx.commit().map_err(&e)?;
-        Ok(hash.is_some())
+        Ok(done)
     }
 
     fn fail(
@@ -668,4 +635,81 @@ impl Queue for PostgresQueue {
     fn describe(&self) -> String {
         self.name.clone()
     }
+}
+
+/// Claim the most urgent due task inside `tx` (see `claim`).
+fn claim_in(
+    tx: &mut postgres::Transaction<'_>,
+    t: f64,
+    worker: &str,
+    lease: f64,
+    e: &impl Fn(postgres::Error) -> QueueError,
+) -> Result<Option<TaskRecord>, QueueError> {
+    // A task whose worker died on its last allowed attempt is dead.
+    // (Rows another transaction holds are left to it.)
+    tx.execute(
+        "UPDATE fox_tasks SET state = 'mati', lease_owner = NULL, lease_until = NULL,
+                updated_at = $1, finished_at = $1,
+                error_jenis = COALESCE(error_jenis, 'ErrorPekerja'),
+                error_pesan = 'pekerja berhenti (sewa habis) pada percobaan terakhir'
+             WHERE id IN (
+                SELECT id FROM fox_tasks
+                WHERE state = 'berjalan' AND lease_until < $1 AND attempts >= max_attempts
+                FOR UPDATE SKIP LOCKED)",
+        &[&t],
+    )
+    .map_err(e)?;
+    let sql = format!(
+            "UPDATE fox_tasks SET state = 'berjalan', lease_owner = $2, lease_until = $1::float8 + $3::float8,
+                attempts = attempts + 1,
+                resumed = resumed + CASE WHEN ticket IS NULL THEN 0 ELSE 1 END,
+                updated_at = $1
+             WHERE id = (
+                SELECT id FROM fox_tasks t
+                WHERE ((state IN ('menunggu', 'gagal-coba-lagi') AND run_at <= $1)
+                       OR (state = 'berjalan' AND lease_until < $1
+                           AND attempts < max_attempts))
+                  AND NOT EXISTS (SELECT 1 FROM fox_ipc_breaker b
+                                  WHERE b.program_hash = t.program_hash AND b.open_until > $1)
+                ORDER BY priority DESC, run_at, id
+                LIMIT 1
+                FOR UPDATE OF t SKIP LOCKED)
+             RETURNING {COLUMNS}"
+        );
+    let rec = tx
+        .query_opt(&sql, &[&t, &worker, &lease])
+        .and_then(|r| r.map(|r| record(&r)).transpose())
+        .map_err(e)?;
+    Ok(rec)
+}
+
+/// Finish a task inside `tx`; `false` if `worker` no longer holds it.
+fn complete_in(
+    tx: &mut postgres::Transaction<'_>,
+    id: i64,
+    worker: &str,
+    stdout: &[u8],
+    exit_code: i32,
+    t: f64,
+    e: &impl Fn(postgres::Error) -> QueueError,
+) -> Result<bool, QueueError> {
+    let hash = tx
+        .query_opt(
+            "UPDATE fox_tasks SET state = 'selesai', completions = completions + 1,
+                    stdout = stdout || $3::bytea, exit_code = $4, lease_owner = NULL,
+                    lease_until = NULL, updated_at = $5, finished_at = $5, ticket = NULL
+                 WHERE id = $1 AND lease_owner = $2 AND state = 'berjalan'
+                 RETURNING program_hash",
+            &[&id, &worker, &stdout, &exit_code, &t],
+        )
+        .and_then(|r| r.map(|r| r.try_get::<_, String>(0)).transpose())
+        .map_err(e)?;
+    if let Some(hash) = &hash {
+        tx.execute(
+            "DELETE FROM fox_ipc_breaker WHERE program_hash = $1",
+            &[hash],
+        )
+        .map_err(e)?;
+    }
+    Ok(hash.is_some())
 }
