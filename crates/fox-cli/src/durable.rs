@@ -49,7 +49,7 @@ pub fn host(
         StoreSpec::Sqlite(p) => StoreSpec::Sqlite(std::path::absolute(&p).unwrap_or(p)),
         other => other,
     };
-    let described = spec.to_string();
+    let described = without_password(&spec.to_string());
     let tickets = opts
         .tiket
         .clone()
@@ -59,6 +59,22 @@ pub fn host(
         .with_ticket_dir(tickets)
         .with_seed(seed);
     Ok((host, described))
+}
+
+/// A store description fit for a ticket file: a URL's password removed
+/// (a resume gets it from `--store` or the environment, e.g. `PGPASSWORD`).
+fn without_password(spec: &str) -> String {
+    let Some((scheme, rest)) = spec.split_once("://") else {
+        return spec.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => match rest[..at].find(':') {
+            Some(colon) => format!("{scheme}://{}{}", &rest[..colon], &rest[at..]),
+            None => spec.to_string(),
+        },
+        None => spec.to_string(),
+    }
 }
 
 /// After a run stopped: when the budget ran out and tickets are on, freeze
@@ -267,6 +283,17 @@ pub fn show(ticket: &str, json: bool) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::utc;
+
+    #[test]
+    fn passwords_stay_out_of_tickets() {
+        use super::without_password as w;
+        assert_eq!(
+            w("postgres://fox:rahasia@db:5432/q"),
+            "postgres://fox@db:5432/q"
+        );
+        assert_eq!(w("postgres://fox@db/q"), "postgres://fox@db/q");
+        assert_eq!(w("sqlite:/tmp/a:b@c.db"), "sqlite:/tmp/a:b@c.db");
+    }
 
     #[test]
     fn utc_dates() {
