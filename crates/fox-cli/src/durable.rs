@@ -95,23 +95,27 @@ pub fn budget_ticket(vm: &mut Vm, err: &mut Option<VmError>) -> Option<Result<St
     Some(vm.save_ticket(TicketReason::Budget, &report, true))
 }
 
+/// Read a ticket file and its summary; on failure the message is printed
+/// and the exit status returned (2 unreadable, 1 not a valid ticket).
+fn load(ticket: &str) -> Result<(Vec<u8>, TicketInfo), u8> {
+    let bytes = std::fs::read(ticket).map_err(|e| {
+        eprintln!("fox: tidak bisa membaca tiket '{ticket}': {e}");
+        2
+    })?;
+    let info = read_ticket_info(&bytes).map_err(|e| {
+        eprintln!("fox: {ticket}: {e}");
+        1
+    })?;
+    Ok((bytes, info))
+}
+
 /// `fox resume TICKET.z`: continue a frozen run at its failing instruction.
 /// A run that finishes consumes the ticket (deleted unless `keep`); one
 /// that fails again leaves a new ticket (one more attempt) in its place.
 pub fn resume(ticket: &str, opts: &DurableOpts, config: Config, keep: bool) -> u8 {
-    let bytes = match std::fs::read(ticket) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("fox: tidak bisa membaca tiket '{ticket}': {e}");
-            return 2;
-        }
-    };
-    let info = match read_ticket_info(&bytes) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("fox: {ticket}: {e}");
-            return 1;
-        }
+    let (bytes, info) = match load(ticket) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let mut opts = opts.clone();
     if opts.tiket.is_none() {
@@ -240,19 +244,9 @@ fn summary(path: &str, size: usize, i: &TicketInfo) -> String {
 
 /// `fox tiket show TICKET.z [--json]`.
 pub fn show(ticket: &str, json: bool) -> u8 {
-    let bytes = match std::fs::read(ticket) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("fox: tidak bisa membaca tiket '{ticket}': {e}");
-            return 2;
-        }
-    };
-    let info = match read_ticket_info(&bytes) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("fox: {ticket}: {e}");
-            return 1;
-        }
+    let (bytes, info) = match load(ticket) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     if json {
         let mut v = match serde_json::to_value(&info) {

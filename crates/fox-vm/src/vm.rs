@@ -592,21 +592,7 @@ impl Vm {
 
     /// Run a compiled module body as an entry frame.
     pub fn run_function(&mut self, func: FuncRef, _module: u32) -> Result<Value, VmError> {
-        let base = self.entry_base();
-        let regs = func.get().proto.regs as usize;
-        self.ensure_stack(base + regs + 2);
-        for v in &mut self.stack[base..base + regs] {
-            *v = Value::Nil;
-        }
-        self.frames.push(Frame {
-            func,
-            closure: None,
-            pc: 0,
-            base: base as u32,
-            ret: base as u32,
-            kind: FrameKind::Normal,
-            handler_base: self.handlers.len() as u32,
-        });
+        self.push_entry_frame(func);
         let stop = self.frames.len() - 1;
         let r = self.execute(stop);
         if matches!(r, Err(VmError::Budget(_))) {
