@@ -112,10 +112,41 @@ fn load(ticket: &str) -> Result<(Vec<u8>, TicketInfo), u8> {
 /// `fox resume TICKET.z`: continue a frozen run at its failing instruction.
 /// A run that finishes consumes the ticket (deleted unless `keep`); one
 /// that fails again leaves a new ticket (one more attempt) in its place.
-pub fn resume(ticket: &str, opts: &DurableOpts, config: Config, keep: bool) -> u8 {
+pub fn resume(
+    ticket: &str,
+    opts: &DurableOpts,
+    grants: &crate::grants::PermissionOpts,
+    mut config: Config,
+    keep: bool,
+) -> u8 {
     let (bytes, info) = match load(ticket) {
         Ok(t) => t,
         Err(code) => return code,
+    };
+    // The frozen run's grants, unless flags say otherwise; wider ones are
+    // said out loud (a ticket may come from a more careful run).
+    config.permissions = if grants.any() {
+        match grants.resolve(&info.permissions) {
+            Ok(mut p) => {
+                let wider = p.widens(&info.permissions);
+                if !wider.is_empty() {
+                    eprintln!(
+                        "fox: peringatan: izin lebih luas dari tiket ({}): tiket {}, sekarang {}",
+                        wider.join(", "),
+                        info.permissions,
+                        p
+                    );
+                }
+                p.import_roots = info.permissions.import_roots.clone();
+                p
+            }
+            Err(m) => {
+                eprintln!("{m}");
+                return 2;
+            }
+        }
+    } else {
+        info.permissions.clone()
     };
     let mut opts = opts.clone();
     if opts.tiket.is_none() {

@@ -147,7 +147,12 @@ impl fox_vm::Host for StdHost {
         self.store()?.get(key).map_err(|e| e.to_string())
     }
 
-    fn submit_task(&mut self, program: &str, args: &[String]) -> Result<i64, String> {
+    fn submit_task(
+        &mut self,
+        program: &str,
+        args: &[String],
+        permissions: &fox_vm::Permissions,
+    ) -> Result<i64, String> {
         // The queue lives in the same database as the store.
         let queue = match &self.store_spec {
             Some(StoreSpec::Sqlite(p)) => fox_ipc::QueueSpec::Sqlite(p.clone()),
@@ -157,7 +162,9 @@ impl fox_vm::Host for StdHost {
             },
             None => return Err("tidak ada antrean tugas untuk run ini".into()),
         };
-        let spec = fox_ipc::runner::spec_from_file(std::path::Path::new(program), args)?;
+        let mut spec = fox_ipc::runner::spec_from_file(std::path::Path::new(program), args)?;
+        // A task never asks for more than the run that submits it has.
+        spec.permissions = permissions.to_flags();
         let mut q = fox_ipc::open(&queue).map_err(|e| e.to_string())?;
         q.submit(&spec).map(|s| s.id).map_err(|e| e.to_string())
     }

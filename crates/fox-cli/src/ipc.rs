@@ -8,7 +8,6 @@ use fox_ipc::queue::Settings;
 use fox_ipc::runner::{spec_from_file, RunEnv};
 use fox_ipc::worker::{self, WorkerConfig};
 use fox_ipc::{Queue, QueueSpec, Submitted, TaskRecord, TaskSpec, TaskState};
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// Default queue: the project database `.fox/store.db` in the working
@@ -59,6 +58,11 @@ pub struct SubmitOpts {
     /// Submitting again with the same key returns the same task.
     #[arg(long)]
     pub idempotency_key: Option<String>,
+    /// Host access the task asks for (it starts from nothing; a worker
+    /// grants the request only within its own `--allow-*`). Paths are the
+    /// worker's.
+    #[command(flatten)]
+    pub permissions: crate::grants::PermissionOpts,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -87,6 +91,8 @@ pub enum IpcCommand {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+        #[command(flatten)]
+        limits: crate::worker_opts::WorkerLimitOpts,
     },
     /// Serve the queue over HTTP: a JSON API and a dashboard page.
     Serve {
@@ -103,6 +109,9 @@ pub enum IpcCommand {
         /// Also run a worker with this many threads in this process.
         #[arg(long, default_value_t = 0)]
         workers: usize,
+        /// What the in-process workers allow their tasks.
+        #[command(flatten)]
+        limits: crate::worker_opts::WorkerLimitOpts,
     },
     /// Queue a program; prints the task id.
     Submit {
@@ -293,6 +302,10 @@ fn show(t: &TaskRecord) -> String {
     if let Some(c) = t.exit_code {
         out.push_str(&format!("status     {c}\n"));
     }
+    out.push_str(&format!("izin minta {}\n", flags_text(&t.spec.permissions)));
+    if let Some(g) = &t.granted {
+        out.push_str(&format!("izin aktif {}\n", flags_text(g)));
+    }
     if let (Some(j), Some(p)) = (&t.error_jenis, &t.error_pesan) {
         let label = if t.state == TaskState::Selesai {
             "galat lalu"
@@ -327,6 +340,15 @@ fn show(t: &TaskRecord) -> String {
     out
 }
 
+/// Permission flags for people: the flags, or "tanpa izin".
+fn flags_text(flags: &[String]) -> String {
+    if flags.is_empty() {
+        "tanpa izin".into()
+    } else {
+        flags.join(" ")
+    }
+}
+
 fn line(t: &TaskRecord) -> String {
     format!(
         "{:>6}  {:<16} {:>3}/{:<3} {}",
@@ -345,6 +367,7 @@ pub fn submit_spec(file: &str, args: &[String], o: &SubmitOpts) -> Result<TaskSp
         timeout_ms: o.timeout_ms,
         max_instructions: o.max_instructions,
         idempotency_key: o.idempotency_key.clone(),
+        permissions: o.permissions.flags(),
         ..base
     })
 }
@@ -355,6 +378,7 @@ fn worker_config(
     store: &str,
     kv: Option<&str>,
     concurrency: usize,
+    limits: &crate::worker_opts::WorkerLimitOpts,
 ) -> Result<WorkerConfig, String> {
     let queue = QueueSpec::parse(store).map_err(|e| format!("fox: --store: {e}"))?;
     let kv = match (kv, &queue) {
@@ -374,8 +398,9 @@ fn worker_config(
         env: RunEnv {
             store: kv,
             queue: Some(queue),
-            workdir: PathBuf::from("."),
+            workdir: std::env::current_dir().map_err(|e| format!("fox: direktori kerja: {e}"))?,
             slice: 200_000,
+            limits: limits.limits()?,
         },
         concurrency: concurrency.max(1),
         lease: 30.0,
@@ -405,8 +430,9 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             max_tasks,
             kv_store,
             quiet,
+            limits,
         } => {
-            let mut cfg = worker_config(&store.store, kv_store.as_deref(), *concurrency)?;
+            let mut cfg = worker_config(&store.store, kv_store.as_deref(), *concurrency, limits)?;
             cfg.lease = lease.max(0.1);
             cfg.idle_exit = idle_exit_ms.map(Duration::from_millis);
             cfg.max_tasks = *max_tasks;
@@ -428,12 +454,13 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             listen,
             max_queued,
             workers,
+            limits,
         } => {
             let queue = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
             if *workers > 0 {
                 // Workers in this process, beside the server (one-command
                 // setups and demos); they stop when the process does.
-                let cfg = worker_config(&store.store, None, *workers)?;
+                let cfg = worker_config(&store.store, None, *workers, limits)?;
                 std::thread::spawn(move || {
                     let log = |m: &str| eprintln!("{m}");
                     if let Err(e) = worker::run(&cfg, &log) {

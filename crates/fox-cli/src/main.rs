@@ -5,10 +5,12 @@
 
 mod client;
 mod durable;
+mod grants;
 mod host;
 mod ipc;
 mod render;
 mod repl;
+mod worker_opts;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use fox_vm::{Config, Vm, VmError};
@@ -62,6 +64,8 @@ enum Command {
         limits: Limits,
         #[command(flatten)]
         durable: durable::DurableOpts,
+        #[command(flatten)]
+        permissions: grants::PermissionOpts,
         /// Seed for `acak`/`acak_bulat` (default: a fixed seed, so runs are
         /// reproducible).
         #[arg(long, value_name = "N")]
@@ -83,6 +87,8 @@ enum Command {
     Repl {
         #[command(flatten)]
         limits: Limits,
+        #[command(flatten)]
+        permissions: grants::PermissionOpts,
     },
     /// Continue a run frozen in a `.z` ticket, at its failing instruction.
     Resume {
@@ -90,6 +96,10 @@ enum Command {
         limits: Limits,
         #[command(flatten)]
         durable: durable::DurableOpts,
+        /// Host access for the resumed run (default: the ticket's own; wider
+        /// grants than the ticket's are reported).
+        #[command(flatten)]
+        permissions: grants::PermissionOpts,
         /// Keep the ticket (default: a resume that finishes deletes it, one
         /// that fails again replaces it with a new ticket).
         #[arg(long)]
@@ -152,12 +162,13 @@ fn read_source(path: &str) -> Result<String, (String, u8)> {
     })
 }
 
-fn config(limits: &Limits, argv: Vec<String>) -> Config {
+fn config(limits: &Limits, argv: Vec<String>, permissions: fox_vm::Permissions) -> Config {
     Config {
         max_depth: limits.max_depth.max(1),
         max_instructions: limits.max_instructions,
         max_heap_objects: limits.max_heap_objects.unwrap_or(0),
         argv,
+        permissions,
     }
 }
 
@@ -198,8 +209,16 @@ fn run(
     args: &[String],
     limits: &Limits,
     opts: &durable::DurableOpts,
+    permissions: &grants::PermissionOpts,
     seed: Option<u64>,
 ) -> u8 {
+    let permissions = match grants::for_program(permissions, file) {
+        Ok(p) => p,
+        Err(m) => {
+            eprintln!("{m}");
+            return 2;
+        }
+    };
     let source = match read_source(file) {
         Ok(s) => s,
         Err((msg, code)) => {
@@ -216,7 +235,7 @@ fn run(
             return 2;
         }
     };
-    let mut vm = Vm::new(config(limits, argv), Box::new(host));
+    let mut vm = Vm::new(config(limits, argv, permissions), Box::new(host));
     vm.ticket_on_error = opts.tiket.is_some();
     vm.store_spec = store;
     let mut err = vm.run_main(file, &source).err();
@@ -311,23 +330,40 @@ fn main() -> ExitCode {
             tier: _,
             limits,
             durable,
+            permissions,
             seed,
             file,
             args,
-        } => run(file, args, limits, durable, *seed),
+        } => run(file, args, limits, durable, permissions, *seed),
         Command::Resume {
             limits,
             durable,
+            permissions,
             keep,
             ticket,
-        } => durable::resume(ticket, durable, config(limits, Vec::new()), *keep),
+        } => durable::resume(
+            ticket,
+            durable,
+            permissions,
+            config(limits, Vec::new(), fox_vm::Permissions::none()),
+            *keep,
+        ),
         Command::Tiket {
             command: TiketCommand::Show { json, ticket },
         } => durable::show(ticket, *json),
         Command::Ipc { command } => ipc::run(command),
         Command::Check { files } => check(files),
         Command::Disasm { file } => disasm(file),
-        Command::Repl { limits } => repl::repl(config(limits, vec!["<repl>".to_string()])),
+        Command::Repl {
+            limits,
+            permissions,
+        } => match grants::for_program(permissions, "<repl>") {
+            Ok(p) => repl::repl(config(limits, vec!["<repl>".to_string()], p)),
+            Err(m) => {
+                eprintln!("{m}");
+                2
+            }
+        },
     };
     ExitCode::from(code)
 }

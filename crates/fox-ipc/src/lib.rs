@@ -9,6 +9,7 @@
 //! is one transaction guarded by the lease owner, and a task whose worker
 //! died is reclaimed when its lease expires.
 
+mod cputime;
 pub mod queue;
 pub mod runner;
 pub mod server;

@@ -1,30 +1,68 @@
 //! Running one claimed task on the VM: from the start, or — when the task
 //! carries a ticket from a failed attempt — from the failing instruction.
-//! Standard output is collected; an uncaught error, or running out of time
-//! or instructions, becomes a ticket for the next attempt. The VM runs in
-//! slices of its instruction budget so the wall-clock timeout is checked
-//! without any cost on the interpreter's hot path.
+//! Standard output is collected (up to a cap); an uncaught error, or running
+//! out of time, CPU time or instructions, becomes a ticket for the next
+//! attempt. The VM runs in slices of its instruction budget so the limits
+//! are checked without any cost on the interpreter's hot path.
+//!
+//! A task starts with no host access: it gets what it asked for
+//! ([`TaskSpec::permissions`]) only as far as the worker allows
+//! ([`TaskLimits`]), and the grant it ran with is reported with the outcome.
+//! This module runs an attempt on the calling thread; [`crate::isolate`]
+//! runs it in a child process so that nothing an attempt does can take its
+//! worker down.
 
 use crate::queue::QueueSpec;
 use crate::task::{Failure, TaskRecord, TaskSpec};
 use fox_store::{Store, StoreSpec};
 use fox_vm::snapshot::{read_ticket_info, TicketReason};
-use fox_vm::{Config, Host, Uncaught, Vm, VmError};
-use std::cell::RefCell;
+use fox_vm::{Config, Host, Permissions, Uncaught, Vm, VmError};
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// What a worker gives its tasks at most, and the defaults for tasks that
+/// ask for nothing. Every limit has a default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskLimits {
+    /// The most host access a task is granted (default: none).
+    pub permissions: Permissions,
+    /// Wall-clock limit of one attempt: what a task that sets none gets,
+    /// and the most any task gets.
+    pub timeout_ms: u64,
+    /// CPU-time limit of one attempt (default: the attempt's timeout).
+    pub cpu_ms: Option<u64>,
+    /// Output a task may keep, all attempts together.
+    pub max_output_bytes: u64,
+    /// Call depth of a task's VM.
+    pub max_depth: usize,
+}
+
+impl Default for TaskLimits {
+    fn default() -> TaskLimits {
+        TaskLimits {
+            permissions: Permissions::none(),
+            timeout_ms: 300_000,
+            cpu_ms: None,
+            max_output_bytes: 1 << 20,
+            max_depth: 100_000,
+        }
+    }
+}
 
 /// Where a task's program runs: the store behind its `ingat`/`kenang` and
-/// pipelines, and the queue `kirim_tugas` submits to.
+/// pipelines, the queue `kirim_tugas` submits to, and the worker's limits.
 #[derive(Clone, Debug)]
 pub struct RunEnv {
     pub store: StoreSpec,
     pub queue: Option<QueueSpec>,
-    /// Directory `kirim_tugas` resolves relative program paths against.
+    /// Directory relative paths (grants, `kirim_tugas`) are resolved against.
     pub workdir: PathBuf,
-    /// Safe points per slice when a timeout is set.
+    /// Safe points per slice: how often the limits are checked.
     pub slice: u64,
+    pub limits: TaskLimits,
 }
 
 /// How an attempt ended.
@@ -34,20 +72,62 @@ pub enum Outcome {
     Done {
         stdout: Vec<u8>,
         exit_code: i32,
+        /// The host access it had (permission flags).
+        granted: Vec<String>,
     },
     Failed(Failure),
 }
 
-/// The host a task runs with: output into memory, no standard input, the
-/// store, tickets kept in memory, submissions to the queue.
+/// What one attempt of a task may use: its request within the worker's
+/// limits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effective {
+    pub permissions: Permissions,
+    pub timeout: Duration,
+    pub cpu: Duration,
+    pub max_instructions: Option<u64>,
+    /// Output this attempt may still print.
+    pub output_left: u64,
+}
+
+impl Effective {
+    /// The limits of the next attempt of `task` on a worker with `env`.
+    pub fn of(task: &TaskRecord, env: &RunEnv) -> Result<Effective, String> {
+        let spec = &task.spec;
+        let wanted = Permissions::from_flags(&spec.permissions, &env.workdir)
+            .map_err(|e| format!("izin tugas: {e}"))?;
+        let limits = &env.limits;
+        let timeout_ms = spec
+            .timeout_ms
+            .unwrap_or(limits.timeout_ms)
+            .min(limits.timeout_ms);
+        let cpu_ms = limits.cpu_ms.unwrap_or(timeout_ms).min(timeout_ms);
+        Ok(Effective {
+            permissions: wanted.intersect(&limits.permissions),
+            timeout: Duration::from_millis(timeout_ms),
+            cpu: Duration::from_millis(cpu_ms),
+            max_instructions: spec.max_instructions,
+            output_left: limits
+                .max_output_bytes
+                .saturating_sub(task.stdout.len() as u64),
+        })
+    }
+}
+
+/// The host a task runs with: output into memory (up to its cap), no
+/// standard input, the store, tickets kept in memory, submissions to the
+/// queue, and sleeps that end at the attempt's deadline.
 struct TaskHost {
     out: Rc<RefCell<Vec<u8>>>,
+    out_cap: u64,
+    overflow: Rc<Cell<bool>>,
     ticket: Rc<RefCell<Option<Vec<u8>>>>,
     store_spec: StoreSpec,
     store: Option<Box<dyn Store>>,
     queue: Option<QueueSpec>,
     workdir: PathBuf,
     task_id: i64,
+    deadline: Instant,
 }
 
 impl TaskHost {
@@ -63,7 +143,15 @@ impl TaskHost {
 
 impl Host for TaskHost {
     fn write_out(&mut self, bytes: &[u8]) {
-        self.out.borrow_mut().extend_from_slice(bytes);
+        let mut out = self.out.borrow_mut();
+        let room = self.out_cap.saturating_sub(out.len() as u64) as usize;
+        if bytes.len() > room {
+            // Keep what fits; the runner fails the attempt at its next check.
+            out.extend_from_slice(&bytes[..room]);
+            self.overflow.set(true);
+        } else {
+            out.extend_from_slice(bytes);
+        }
     }
     fn flush_out(&mut self) {}
     fn read_line(&mut self) -> Option<String> {
@@ -74,7 +162,10 @@ impl Host for TaskHost {
     }
     fn sleep(&mut self, secs: f64) {
         if secs.is_finite() && secs > 0.0 {
-            std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(3600.0)));
+            // Never past the attempt's deadline: the timeout must be able
+            // to stop a sleeping task.
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            std::thread::sleep(Duration::from_secs_f64(secs).min(left));
         }
     }
     fn save_ticket(&mut self, _name: &str, bytes: &[u8]) -> Result<String, String> {
@@ -90,12 +181,18 @@ impl Host for TaskHost {
     fn store_delete(&mut self, key: &str) -> Result<bool, String> {
         self.store()?.delete(key).map_err(|e| e.to_string())
     }
-    fn submit_task(&mut self, program: &str, args: &[String]) -> Result<i64, String> {
+    fn submit_task(
+        &mut self,
+        program: &str,
+        args: &[String],
+        permissions: &Permissions,
+    ) -> Result<i64, String> {
         let Some(q) = &self.queue else {
             return Err("tidak ada antrean tugas".into());
         };
         let path = self.workdir.join(program);
-        let spec = spec_from_file(&path, args)?;
+        let mut spec = spec_from_file(&path, args)?;
+        spec.permissions = permissions.to_flags();
         let mut queue = crate::queue::open(q).map_err(|e| e.to_string())?;
         queue.submit(&spec).map(|s| s.id).map_err(|e| e.to_string())
     }
@@ -123,36 +220,64 @@ fn summary(ticket: &[u8]) -> Option<serde_json::Value> {
         .and_then(|i| serde_json::to_value(i).ok())
 }
 
-/// Run one attempt of `task`.
+/// A failure that no retry can fix: dead-letter at once.
+fn final_failure(jenis: &str, pesan: String, stdout: Vec<u8>, granted: Vec<String>) -> Outcome {
+    Outcome::Failed(Failure {
+        stdout,
+        jenis: jenis.into(),
+        pesan,
+        retryable: false,
+        granted: Some(granted),
+        ..Failure::default()
+    })
+}
+
+/// Why the slice loop stopped a run that was still going.
+enum Stop {
+    Time,
+    Cpu,
+    Instructions,
+    Output,
+}
+
+/// Run one attempt of `task` on this thread.
 pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
+    let eff = match Effective::of(task, env) {
+        Ok(e) => e,
+        Err(m) => return final_failure("ErrorIzin", m, Vec::new(), Vec::new()),
+    };
+    let granted = eff.permissions.to_flags();
+    let start = Instant::now();
+    let cpu_start = crate::cputime::thread_cpu();
     let out = Rc::new(RefCell::new(Vec::new()));
+    let overflow = Rc::new(Cell::new(false));
     let ticket = Rc::new(RefCell::new(None));
     let host = TaskHost {
         out: out.clone(),
+        out_cap: eff.output_left,
+        overflow: overflow.clone(),
         ticket: ticket.clone(),
         store_spec: env.store.clone(),
         store: None,
         queue: env.queue.clone(),
         workdir: env.workdir.clone(),
         task_id: task.id,
+        deadline: start + eff.timeout,
     };
     let spec = &task.spec;
-    let timeout = spec.timeout_ms.map(|ms| ms as f64 / 1000.0);
-    // Slices only when something must be checked between them: without a
-    // timeout the budget is the task's own (or none).
-    let slice = match (timeout, spec.max_instructions) {
-        (Some(_), Some(max)) => env.slice.min(max),
-        (Some(_), None) => env.slice,
-        (None, max) => max.unwrap_or(u64::MAX),
+    let slice = match eff.max_instructions {
+        Some(max) => env.slice.min(max).max(1),
+        None => env.slice.max(1),
     };
     let mut argv = vec![spec.name.clone()];
     argv.extend(spec.args.iter().cloned());
     let config = Config {
         argv,
-        max_instructions: (slice != u64::MAX).then_some(slice),
+        max_instructions: Some(slice),
+        max_depth: env.limits.max_depth.max(1),
+        permissions: eff.permissions.clone(),
         ..Config::default()
     };
-    let start = Instant::now();
     let (mut vm, mut result) = match &task.ticket {
         Some(bytes) => match Vm::from_ticket(bytes, config, Box::new(host)) {
             Ok((mut vm, _)) => {
@@ -161,12 +286,12 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
                 (vm, r)
             }
             Err(e) => {
-                return Outcome::Failed(Failure {
-                    jenis: "ErrorTiket".into(),
-                    pesan: format!("tiket tugas {} tidak bisa dimuat: {e}", task.id),
-                    retryable: false,
-                    ..Failure::default()
-                })
+                return final_failure(
+                    "ErrorTiket",
+                    format!("tiket tugas {} tidak bisa dimuat: {e}", task.id),
+                    Vec::new(),
+                    granted,
+                )
             }
         },
         None => {
@@ -179,54 +304,38 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
     let mut used: u64 = 0;
     while let Err(VmError::Budget(_)) = result {
         used = used.saturating_add(slice);
-        let over_time = timeout.is_some_and(|t| start.elapsed().as_secs_f64() >= t);
-        let over_budget = spec.max_instructions.is_some_and(|m| used >= m);
-        if over_time || over_budget {
-            let (jenis, pesan) = if over_time {
-                (
-                    "BatasWaktu",
-                    format!("batas waktu {} ms terlampaui", spec.timeout_ms.unwrap_or(0)),
-                )
-            } else {
-                (
-                    "BatasInstruksi",
-                    format!(
-                        "batas instruksi {} terlampaui",
-                        spec.max_instructions.unwrap_or(0)
-                    ),
-                )
-            };
-            let report = Uncaught {
-                jenis: jenis.into(),
-                pesan: pesan.clone(),
-                traceback: vm.traceback(),
-                ticket: None,
-            };
-            let saved = vm.save_ticket(TicketReason::Budget, &report, true);
-            vm.flush();
-            let bytes = ticket.borrow_mut().take();
-            return Outcome::Failed(Failure {
-                stdout: std::mem::take(&mut *out.borrow_mut()),
-                jenis: jenis.into(),
-                pesan,
-                ticket_summary: bytes.as_deref().and_then(summary),
-                ticket: bytes.filter(|_| saved.is_ok()),
-                retryable: true,
-            });
+        let stop = if overflow.get() {
+            Some(Stop::Output)
+        } else if start.elapsed() >= eff.timeout {
+            Some(Stop::Time)
+        } else if crate::cputime::thread_cpu().saturating_sub(cpu_start) >= eff.cpu {
+            Some(Stop::Cpu)
+        } else if eff.max_instructions.is_some_and(|m| used >= m) {
+            Some(Stop::Instructions)
+        } else {
+            None
+        };
+        if let Some(stop) = stop {
+            return stopped(&mut vm, stop, &eff, &out, &ticket, granted);
         }
         vm.budget = slice;
         result = vm.drive();
     }
     vm.flush();
     let stdout = std::mem::take(&mut *out.borrow_mut());
+    if overflow.get() {
+        return final_failure("BatasKeluaran", overflow_message(&eff), stdout, granted);
+    }
     match result {
         Ok(()) => Outcome::Done {
             stdout,
             exit_code: 0,
+            granted,
         },
         Err(VmError::Exit(n)) => Outcome::Done {
             stdout,
             exit_code: n,
+            granted,
         },
         Err(VmError::Uncaught(u)) => {
             let bytes = ticket.borrow_mut().take();
@@ -237,24 +346,85 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
                 ticket_summary: bytes.as_deref().and_then(summary),
                 ticket: bytes,
                 retryable: true,
+                granted: Some(granted),
             })
         }
-        Err(VmError::Compile { diagnostics, .. }) => Outcome::Failed(Failure {
-            stdout,
-            jenis: "ErrorSintaks".into(),
-            pesan: diagnostics
+        Err(VmError::Compile { diagnostics, .. }) => final_failure(
+            "ErrorSintaks",
+            diagnostics
                 .first()
                 .map(|d| d.message.clone())
                 .unwrap_or_else(|| "program tidak bisa dikompilasi".into()),
-            retryable: false,
-            ..Failure::default()
-        }),
+            stdout,
+            granted,
+        ),
         Err(e) => Outcome::Failed(Failure {
             stdout,
             jenis: "ErrorSistem".into(),
             pesan: e.to_string(),
             retryable: true,
+            granted: Some(granted),
             ..Failure::default()
         }),
     }
+}
+
+fn overflow_message(eff: &Effective) -> String {
+    format!(
+        "keluaran tugas melebihi batas ({} byte lagi diizinkan; --max-output-bytes pekerja)",
+        eff.output_left
+    )
+}
+
+/// End a run the slice loop stopped: a limit that a retry may get past
+/// (time, CPU, instructions) freezes the run into the next attempt's
+/// ticket; too much output fails the task for good.
+fn stopped(
+    vm: &mut Vm,
+    stop: Stop,
+    eff: &Effective,
+    out: &Rc<RefCell<Vec<u8>>>,
+    ticket: &Rc<RefCell<Option<Vec<u8>>>>,
+    granted: Vec<String>,
+) -> Outcome {
+    let (jenis, pesan) = match stop {
+        Stop::Output => {
+            vm.flush();
+            let stdout = std::mem::take(&mut *out.borrow_mut());
+            return final_failure("BatasKeluaran", overflow_message(eff), stdout, granted);
+        }
+        Stop::Time => (
+            "BatasWaktu",
+            format!("batas waktu {} ms terlampaui", eff.timeout.as_millis()),
+        ),
+        Stop::Cpu => (
+            "BatasCPU",
+            format!("batas waktu CPU {} ms terlampaui", eff.cpu.as_millis()),
+        ),
+        Stop::Instructions => (
+            "BatasInstruksi",
+            format!(
+                "batas instruksi {} terlampaui",
+                eff.max_instructions.unwrap_or(0)
+            ),
+        ),
+    };
+    let report = Uncaught {
+        jenis: jenis.into(),
+        pesan: pesan.clone(),
+        traceback: vm.traceback(),
+        ticket: None,
+    };
+    let saved = vm.save_ticket(TicketReason::Budget, &report, true);
+    vm.flush();
+    let bytes = ticket.borrow_mut().take();
+    Outcome::Failed(Failure {
+        stdout: std::mem::take(&mut *out.borrow_mut()),
+        jenis: jenis.into(),
+        pesan,
+        ticket_summary: bytes.as_deref().and_then(summary),
+        ticket: bytes.filter(|_| saved.is_ok()),
+        retryable: true,
+        granted: Some(granted),
+    })
 }

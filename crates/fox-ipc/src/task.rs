@@ -100,6 +100,12 @@ pub struct TaskSpec {
     pub max_instructions: Option<u64>,
     /// Submitting twice with the same key gives the same task.
     pub idempotency_key: Option<String>,
+    /// Host access the task asks for, as permission flags
+    /// (`--allow-read=/data`, `--allow-net=api.example.com:443`, …). A task
+    /// starts from nothing; a worker grants the request only as far as its
+    /// own allowance goes. Paths are the worker's (relative ones are
+    /// resolved against the worker's working directory).
+    pub permissions: Vec<String>,
 }
 
 impl Default for TaskSpec {
@@ -115,6 +121,7 @@ impl Default for TaskSpec {
             timeout_ms: None,
             max_instructions: None,
             idempotency_key: None,
+            permissions: Vec::new(),
         }
     }
 }
@@ -131,6 +138,8 @@ impl TaskSpec {
         if self.backoff_max_ms < self.backoff_ms {
             return Err("backoff_max_ms lebih kecil dari backoff_ms".into());
         }
+        fox_vm::Permissions::from_flags(&self.permissions, std::path::Path::new("/"))
+            .map_err(|e| format!("izin: {e}"))?;
         Ok(())
     }
 
@@ -143,6 +152,37 @@ impl TaskSpec {
         }
         format!("{h:016x}")
     }
+}
+
+/// The spec fields a queue keeps in its `options` JSON column: those added
+/// after the first schema (new ones go here too, so an existing database
+/// needs no new column for them).
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct Options {
+    permissions: Vec<String>,
+}
+
+impl TaskSpec {
+    /// The `options` column for this spec.
+    pub fn options_json(&self) -> String {
+        let o = Options {
+            permissions: self.permissions.clone(),
+        };
+        serde_json::to_string(&o).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// Fill the fields kept in the `options` column. A damaged column
+    /// grants nothing (the fields keep their defaults).
+    pub fn apply_options(&mut self, json: &str) {
+        let o: Options = serde_json::from_str(json).unwrap_or_default();
+        self.permissions = o.permissions;
+    }
+}
+
+/// The `granted` column: permission flags as a JSON list.
+pub fn granted_json(flags: &[String]) -> String {
+    serde_json::to_string(flags).unwrap_or_else(|_| "[]".into())
 }
 
 /// The result of a submission.
@@ -185,6 +225,11 @@ pub struct TaskRecord {
     pub ticket: Option<Vec<u8>>,
     /// `fox tiket show --json` of that ticket.
     pub ticket_summary: Option<serde_json::Value>,
+    /// The host access the last attempt had (permission flags; empty: none),
+    /// its request limited by the worker's allowance. `None` before the
+    /// first attempt ended.
+    #[serde(default)]
+    pub granted: Option<Vec<String>>,
 }
 
 fn lossy<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
@@ -209,6 +254,8 @@ pub struct Failure {
     /// `false` for failures a retry cannot fix (the program does not
     /// compile): dead-letter at once.
     pub retryable: bool,
+    /// The host access the attempt had (`None`: it never started).
+    pub granted: Option<Vec<String>>,
 }
 
 /// Delay before retry number `attempt` (1-based): exponential, capped, with

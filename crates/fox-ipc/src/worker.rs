@@ -174,13 +174,19 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                     };
                     taken.fetch_add(1, Ordering::Relaxed);
                     match run_task(&task, &cfg.env) {
-                        Outcome::Done { stdout, exit_code } => {
+                        Outcome::Done {
+                            stdout,
+                            exit_code,
+                            granted,
+                        } => {
                             let done = if limit_reached() || stop.load(Ordering::Relaxed) {
-                                retry(log, || q.complete(task.id, &name, &stdout, exit_code))?
+                                retry(log, || {
+                                    q.complete(task.id, &name, &stdout, exit_code, &granted)
+                                })?
                             } else {
                                 let (done, claimed) = retry(log, || {
                                     q.complete_and_claim(
-                                        task.id, &name, &stdout, exit_code, cfg.lease,
+                                        task.id, &name, &stdout, exit_code, &granted, cfg.lease,
                                     )
                                 })?;
                                 next = claimed;

@@ -86,7 +86,7 @@ fn concurrent_claims_take_each_task_exactly_once() {
                             assert_eq!(t.attempts, 1, "task {} claimed again", t.id);
                             assert_eq!(t.lease_owner.as_deref(), Some(name.as_str()));
                             mine.push(t.id);
-                            assert!(q.complete(t.id, &name, b"ok", 0).unwrap());
+                            assert!(q.complete(t.id, &name, b"ok", 0, &[]).unwrap());
                         }
                         None => {
                             // A claim may find nothing while others hold

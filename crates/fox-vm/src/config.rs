@@ -1,5 +1,7 @@
 //! Explicit execution limits and run settings, with their defaults.
 
+use crate::permissions::Permissions;
+
 /// Limits and settings for one VM.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -13,6 +15,9 @@ pub struct Config {
     pub max_heap_objects: usize,
     /// `argumen_sistem`: the script path followed by its arguments.
     pub argv: Vec<String>,
+    /// Host access this run has. The default grants nothing: an embedder
+    /// (the CLI, a task runner) says what a program may touch.
+    pub permissions: Permissions,
 }
 
 impl Default for Config {
@@ -22,6 +27,7 @@ impl Default for Config {
             max_instructions: None,
             max_heap_objects: 0,
             argv: Vec::new(),
+            permissions: Permissions::none(),
         }
     }
 }

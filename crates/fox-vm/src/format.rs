@@ -235,6 +235,7 @@ impl Vm {
                     .unwrap_or_default();
                 let _ = write!(out, "<Modul {file}>");
             }
+            Object::Resource(r) => out.push_str(&r.describe()),
             Object::Free(_) => out.push_str("<freed>"),
         }
         if container {
@@ -281,6 +282,7 @@ impl Vm {
                 Object::Variant(_) => "MorphVariant",
                 Object::Generator(_) => "generator",
                 Object::Module(_) => "dict",
+                Object::Resource(_) => "koneksi",
                 Object::Cell(_) | Object::Free(_) | Object::Pipeline(_) => "object",
             },
         }

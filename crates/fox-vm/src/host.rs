@@ -21,11 +21,17 @@ pub trait Host {
     fn random_seed(&mut self) -> u64 {
         0x2545_F491_4F6C_DD1D
     }
-    /// Queue a task: run the program at `program` (a `.fox` file, relative
-    /// to the working directory) with these arguments on a worker
-    /// (`kirim_tugas`). Returns the task's id.
-    fn submit_task(&mut self, program: &str, args: &[String]) -> Result<i64, String> {
-        let _ = (program, args);
+    /// Queue a task: run the program at `program` (a `.fox` file, an
+    /// absolute path the VM has checked this run may read) with these
+    /// arguments on a worker (`kirim_tugas`). The task asks for the
+    /// submitting run's own `permissions`, never more. Returns its id.
+    fn submit_task(
+        &mut self,
+        program: &str,
+        args: &[String],
+        permissions: &crate::permissions::Permissions,
+    ) -> Result<i64, String> {
+        let _ = (program, args, permissions);
         Err("tidak ada antrean tugas untuk run ini".into())
     }
     /// Keep a `.z` ticket (bytes from the VM) named after `name`; returns

@@ -26,7 +26,11 @@ impl Vm {
         Path::new(&*m.file).parent().map(|p| p.to_path_buf())
     }
 
-    fn find_module(&self, path: &str) -> Option<Found> {
+    /// Find an import: a standard library name, else a file relative to
+    /// the working directory, then to the importing file. Files this run
+    /// may not read are not even looked at; if nothing else is found, the
+    /// first refusal is the error.
+    fn find_module(&self, path: &str) -> RtResult<Option<Found>> {
         let has_ext = path.ends_with(".fox") || path.ends_with(".mvm");
         let rel = if has_ext {
             path.to_string()
@@ -36,20 +40,30 @@ impl Vm {
         let std_name = stdlib::normalize(path);
         if !has_ext {
             if let Some(src) = stdlib::source(&std_name) {
-                return Some(Found::Stdlib(stdlib::canonical_name(&std_name), src));
+                return Ok(Some(Found::Stdlib(stdlib::canonical_name(&std_name), src)));
             }
         }
-        let cwd_candidate = PathBuf::from(&rel);
-        if cwd_candidate.is_file() {
-            return Some(Found::File(cwd_candidate));
-        }
+        let mut candidates = vec![PathBuf::from(&rel)];
         if let Some(dir) = self.importer_dir() {
-            let c = dir.join(&rel);
-            if c.is_file() {
-                return Some(Found::File(c));
+            candidates.push(dir.join(&rel));
+        }
+        let mut refused = None;
+        for c in candidates {
+            match self.permit_import(&c) {
+                Ok(()) if c.is_file() => return Ok(Some(Found::File(c))),
+                Ok(()) => {}
+                Err(e) => {
+                    refused.get_or_insert(e);
+                }
             }
         }
-        stdlib::source(&std_name).map(|src| Found::Stdlib(stdlib::canonical_name(&std_name), src))
+        if let Some(src) = stdlib::source(&std_name) {
+            return Ok(Some(Found::Stdlib(stdlib::canonical_name(&std_name), src)));
+        }
+        match refused {
+            Some(e) => Err(e),
+            None => Ok(None),
+        }
     }
 
     /// Execute `ambil_semua`/`dari … ambil_sebagian`: the module object is
@@ -66,7 +80,7 @@ impl Vm {
                 "Gagal memuat modul '{path}': File modul tidak ditemukan: {path}"
             ))
         };
-        let found = self.find_module(path).ok_or_else(not_found)?;
+        let found = self.find_module(path)?.ok_or_else(not_found)?;
         let (key, display, source) = match found {
             Found::Stdlib(name, src) => {
                 (format!("stdlib:{name}"), name.to_string(), src.to_string())

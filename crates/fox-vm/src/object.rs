@@ -256,6 +256,8 @@ pub enum Object {
     Generator(Box<Generator>),
     Module(u32),
     Pipeline(Box<Pipeline>),
+    /// A host resource (a network connection); see `resource`.
+    Resource(Box<crate::resource::Resource>),
 }
 
 const _: () = assert!(std::mem::size_of::<Object>() <= 40);
@@ -264,7 +266,11 @@ impl Object {
     /// Call `f` on every value this object references.
     pub fn for_each_ref(&self, mut f: impl FnMut(Value)) {
         match self {
-            Object::Free(_) | Object::Str(_) | Object::BigInt(_) | Object::Module(_) => {}
+            Object::Free(_)
+            | Object::Str(_)
+            | Object::BigInt(_)
+            | Object::Module(_)
+            | Object::Resource(_) => {}
             Object::VariantCtor { .. } => {}
             Object::List(items) => items.iter().for_each(|v| f(*v)),
             Object::Dict(d) => d.for_each_value(&mut f),

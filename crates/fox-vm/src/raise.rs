@@ -309,6 +309,7 @@ impl Vm {
             input_lines: self.input_lines,
             clock: self.clock_floor,
             fox_version: env!("CARGO_PKG_VERSION").to_string(),
+            permissions: self.config.permissions.clone(),
         };
         let bytes = self.ticket_bytes(&info);
         if let (Some(i), Some(pc)) = (top, saved) {

@@ -46,7 +46,7 @@ fn drain(q: &mut dyn Queue) -> Result<(), String> {
     for t in q.list(None, 10_000).map_err(e)? {
         match (t.state, &t.lease_owner) {
             (TaskState::Berjalan, Some(owner)) => {
-                q.complete(t.id, owner, b"", 0).map_err(e)?;
+                q.complete(t.id, owner, b"", 0, &[]).map_err(e)?;
             }
             (s, _) if !s.is_final() => {
                 q.cancel(t.id).map_err(e)?;
@@ -59,7 +59,16 @@ fn drain(q: &mut dyn Queue) -> Result<(), String> {
 }
 
 fn submit_claim_complete(q: &mut dyn Queue) -> Result<(), String> {
-    let s = q.submit(&spec("a")).map_err(e)?;
+    let asked = vec![
+        "--allow-read=/data".to_string(),
+        "--allow-env=HOME".to_string(),
+    ];
+    let s = q
+        .submit(&TaskSpec {
+            permissions: asked.clone(),
+            ..spec("a")
+        })
+        .map_err(e)?;
     check(!s.existing, "a fresh task is new")?;
     let rec = q.get(s.id).map_err(e)?.ok_or("submitted task exists")?;
     check(
@@ -67,6 +76,16 @@ fn submit_claim_complete(q: &mut dyn Queue) -> Result<(), String> {
         "submitted task is menunggu",
     )?;
     check(rec.spec.program == "tulis(\"a\")\n", "program kept")?;
+    check(rec.spec.permissions == asked, "requested grants kept")?;
+    check(rec.granted.is_none(), "nothing granted before an attempt")?;
+    check(
+        q.submit(&TaskSpec {
+            permissions: vec!["--allow-bogus".into()],
+            ..spec("b")
+        })
+        .is_err(),
+        "malformed grants refused at submission",
+    )?;
     let t = q.claim("w1", 30.0).map_err(e)?.ok_or("claimable")?;
     check(
         t.id == s.id && t.state == TaskState::Berjalan,
@@ -76,15 +95,15 @@ fn submit_claim_complete(q: &mut dyn Queue) -> Result<(), String> {
     check(t.lease_owner.as_deref() == Some("w1"), "lease owner")?;
     check(q.claim("w2", 30.0).map_err(e)?.is_none(), "no double claim")?;
     check(
-        !q.complete(t.id, "w2", b"x", 0).map_err(e)?,
+        !q.complete(t.id, "w2", b"x", 0, &[]).map_err(e)?,
         "only the owner completes",
     )?;
     check(
-        q.complete(t.id, "w1", b"a\n", 0).map_err(e)?,
+        q.complete(t.id, "w1", b"a\n", 0, &asked[..1]).map_err(e)?,
         "owner completes",
     )?;
     check(
-        !q.complete(t.id, "w1", b"a\n", 0).map_err(e)?,
+        !q.complete(t.id, "w1", b"a\n", 0, &[]).map_err(e)?,
         "completes once",
     )?;
     let done = q.get(s.id).map_err(e)?.ok_or("still there")?;
@@ -94,6 +113,10 @@ fn submit_claim_complete(q: &mut dyn Queue) -> Result<(), String> {
         "output kept",
     )?;
     check(done.completions == 1, "one completion")?;
+    check(
+        done.granted.as_deref() == Some(&asked[..1]),
+        "the effective grant is recorded",
+    )?;
     drain(q)
 }
 
@@ -148,6 +171,7 @@ fn failure_retry_and_dead_letter(q: &mut dyn Queue) -> Result<(), String> {
         ticket: Some(vec![1, 2, 3]),
         ticket_summary: Some(serde_json::json!({"attempts": 1})),
         retryable: true,
+        granted: Some(vec!["--allow-net=x:1".into()]),
     };
     check(
         q.fail(t.id, "other", &f).map_err(e)?.is_none(),
@@ -162,6 +186,10 @@ fn failure_retry_and_dead_letter(q: &mut dyn Queue) -> Result<(), String> {
     check(rec.ticket.as_deref() == Some(&[1, 2, 3][..]), "ticket kept")?;
     check(rec.run_at > rec.updated_at - 1.0, "retry scheduled")?;
     check(rec.error_pesan.as_deref() == Some("boom"), "error kept")?;
+    check(
+        rec.granted == Some(vec!["--allow-net=x:1".to_string()]),
+        "a failed attempt's grant is recorded",
+    )?;
     // Not due before its backoff.
     std::thread::sleep(Duration::from_millis(40));
     let t2 = q.claim("w", 30.0).map_err(e)?.ok_or("retry due")?;
@@ -220,11 +248,11 @@ fn leases(q: &mut dyn Queue) -> Result<(), String> {
     let t2 = q.claim("other", 30.0).map_err(e)?.ok_or("reclaimed")?;
     check(t2.id == id && t2.attempts == 2, "expired lease reclaimed")?;
     check(
-        !q.complete(id, "dies", b"", 0).map_err(e)?,
+        !q.complete(id, "dies", b"", 0, &[]).map_err(e)?,
         "the dead worker cannot complete",
     )?;
     check(
-        q.complete(id, "other", b"", 0).map_err(e)?,
+        q.complete(id, "other", b"", 0, &[]).map_err(e)?,
         "new owner completes",
     )?;
     // Dying on the last attempt dead-letters.
@@ -281,7 +309,7 @@ fn cancel_retry_purge(q: &mut dyn Queue) -> Result<(), String> {
         .map_err(e)?
         .ok_or("retried task claimable")?;
     check(t.id == b && t.attempts == 2, "one more attempt")?;
-    q.complete(b, "w", b"ok", 0).map_err(e)?;
+    q.complete(b, "w", b"ok", 0, &[]).map_err(e)?;
     check(
         !q.retry_now(b).map_err(e)?,
         "finished tasks are not retried",
@@ -338,7 +366,7 @@ fn back_pressure_and_breaker(q: &mut dyn Queue) -> Result<(), String> {
             if t.id == id {
                 break t;
             }
-            q.complete(t.id, "w", b"", 0).map_err(e)?;
+            q.complete(t.id, "w", b"", 0, &[]).map_err(e)?;
         };
         q.fail(
             t.id,
@@ -359,7 +387,7 @@ fn back_pressure_and_breaker(q: &mut dyn Queue) -> Result<(), String> {
     std::thread::sleep(Duration::from_millis(350));
     let t = q.claim("w", 30.0).map_err(e)?.ok_or("breaker closes")?;
     check(t.id == id, "paused program runs again")?;
-    q.complete(t.id, "w", b"", 0).map_err(e)?;
+    q.complete(t.id, "w", b"", 0, &[]).map_err(e)?;
     q.set_settings(&saved).map_err(e)?;
     drain(q)
 }

@@ -81,7 +81,8 @@ pub trait Queue: Send {
     fn claim(&mut self, worker: &str, lease: f64) -> Result<Option<TaskRecord>, QueueError>;
     /// Extend every lease `worker` holds; returns how many.
     fn heartbeat(&mut self, worker: &str, lease: f64) -> Result<u64, QueueError>;
-    /// Finish a task. `false` when `worker` no longer holds it (its lease
+    /// Finish a task, recording the host access its last attempt was
+    /// granted (permission flags). `false` when `worker` no longer holds it (its lease
     /// expired and someone else took over): the result is discarded.
     fn complete(
         &mut self,
@@ -89,6 +90,7 @@ pub trait Queue: Send {
         worker: &str,
         stdout: &[u8],
         exit_code: i32,
+        granted: &[String],
     ) -> Result<bool, QueueError>;
     /// [`complete`](Queue::complete) then [`claim`](Queue::claim) — one
     /// transaction where the backend can (a worker's common path).
@@ -98,9 +100,10 @@ pub trait Queue: Send {
         worker: &str,
         stdout: &[u8],
         exit_code: i32,
+        granted: &[String],
         lease: f64,
     ) -> Result<(bool, Option<TaskRecord>), QueueError> {
-        let done = self.complete(id, worker, stdout, exit_code)?;
+        let done = self.complete(id, worker, stdout, exit_code, granted)?;
         Ok((done, self.claim(worker, lease)?))
     }
     /// Record a failed attempt: keep its ticket and schedule a retry with

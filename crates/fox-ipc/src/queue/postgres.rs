@@ -27,7 +27,9 @@
 //! password) and the operation.
 
 use super::{Queue, QueueError, Settings};
-use crate::task::{backoff_delay_ms, now, Failure, Submitted, TaskRecord, TaskSpec, TaskState};
+use crate::task::{
+    backoff_delay_ms, granted_json, now, Failure, Submitted, TaskRecord, TaskSpec, TaskState,
+};
 use ::postgres::fallible_iterator::FallibleIterator;
 use ::postgres::{Client, Config, Error as PgError, NoTls, Row, Transaction};
 use std::time::Duration;
@@ -68,8 +70,12 @@ CREATE TABLE IF NOT EXISTS fox_tasks (
     error_jenis TEXT,
     error_pesan TEXT,
     ticket BYTEA,
-    ticket_summary TEXT
+    ticket_summary TEXT,
+    options TEXT NOT NULL DEFAULT '{}',
+    granted TEXT
 );
+ALTER TABLE fox_tasks ADD COLUMN IF NOT EXISTS options TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE fox_tasks ADD COLUMN IF NOT EXISTS granted TEXT;
 CREATE INDEX IF NOT EXISTS fox_tasks_due ON fox_tasks(state, priority DESC, run_at);
 CREATE INDEX IF NOT EXISTS fox_tasks_lease ON fox_tasks(lease_owner);
 CREATE TABLE IF NOT EXISTS fox_ipc_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,7 +86,9 @@ CREATE TABLE IF NOT EXISTS fox_ipc_breaker (
 );
 ";
 
-/// Every schema object; when all exist, opening takes no lock.
+/// Every schema object; when all exist (and `fox_tasks` has its newest
+/// column, `NEWEST_COLUMN`), opening takes no lock.
+const NEWEST_COLUMN: &str = "granted";
 const OBJECTS: [&str; 5] = [
     "fox_tasks",
     "fox_tasks_due",
@@ -92,7 +100,7 @@ const OBJECTS: [&str; 5] = [
 const COLUMNS: &str = "id, name, program, args, priority, max_attempts, backoff_ms, \
     backoff_max_ms, timeout_ms, max_instructions, idempotency_key, state, attempts, resumed, \
     completions, run_at, lease_owner, lease_until, created_at, updated_at, finished_at, stdout, \
-    exit_code, error_jenis, error_pesan, ticket, ticket_summary";
+    exit_code, error_jenis, error_pesan, ticket, ticket_summary, options, granted";
 
 pub struct PostgresQueue {
     client: Client,
@@ -120,7 +128,9 @@ fn record(row: &Row) -> Result<TaskRecord, PgError> {
     let args: String = row.try_get(3)?;
     let state: String = row.try_get(11)?;
     let summary: Option<String> = row.try_get(26)?;
-    Ok(TaskRecord {
+    let options: String = row.try_get(27)?;
+    let granted: Option<String> = row.try_get(28)?;
+    let mut rec = TaskRecord {
         id: row.try_get(0)?,
         spec: TaskSpec {
             name: row.try_get(1)?,
@@ -133,6 +143,7 @@ fn record(row: &Row) -> Result<TaskRecord, PgError> {
             timeout_ms: to_u64(row.try_get(8)?),
             max_instructions: to_u64(row.try_get(9)?),
             idempotency_key: row.try_get(10)?,
+            ..TaskSpec::default()
         },
         state: TaskState::parse(&state).unwrap_or(TaskState::Mati),
         attempts: to_u32(row.try_get(12)?),
@@ -150,7 +161,10 @@ fn record(row: &Row) -> Result<TaskRecord, PgError> {
         error_pesan: row.try_get(24)?,
         ticket: row.try_get(25)?,
         ticket_summary: summary.and_then(|s| serde_json::from_str(&s).ok()),
-    })
+        granted: granted.and_then(|s| serde_json::from_str(&s).ok()),
+    };
+    rec.spec.apply_options(&options);
+    Ok(rec)
 }
 
 /// The task with idempotency key `key`, if any.
@@ -185,7 +199,16 @@ fn create_schema(client: &mut Client, name: &str) -> Result<(), QueueError> {
         )
         .and_then(|r| r.try_get(0))
         .map_err(&e)?;
-    if present == OBJECTS.len() as i64 {
+    let newest: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = 'fox_tasks'
+               AND column_name = $1",
+            &[&NEWEST_COLUMN],
+        )
+        .and_then(|r| r.try_get(0))
+        .map_err(&e)?;
+    if present == OBJECTS.len() as i64 && newest == 1 {
         return Ok(());
     }
     let mut tx = client.transaction().map_err(&e)?;
@@ -261,8 +284,8 @@ impl Queue for PostgresQueue {
             .query_opt(
                 "INSERT INTO fox_tasks (name, program, program_hash, args, priority, max_attempts,
                     backoff_ms, backoff_max_ms, timeout_ms, max_instructions, idempotency_key,
-                    state, run_at, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'menunggu', $12, $12, $12)
+                    state, run_at, created_at, updated_at, options)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'menunggu', $12, $12, $12, $13)
                  ON CONFLICT (idempotency_key) DO NOTHING
                  RETURNING id",
                 &[
@@ -278,6 +301,7 @@ impl Queue for PostgresQueue {
                     &spec.max_instructions.map(to_i64),
                     &spec.idempotency_key,
                     &t,
+                    &spec.options_json(),
                 ],
             )
             .and_then(|r| r.map(|r| r.try_get::<_, i64>(0)).transpose())
@@ -325,13 +349,14 @@ impl Queue for PostgresQueue {
         worker: &str,
         stdout: &[u8],
         exit_code: i32,
+        granted: &[String],
         lease: f64,
     ) -> Result<(bool, Option<TaskRecord>), QueueError> {
         // One transaction, so one commit (one WAL flush) per task.
         let t = now();
         let e = self.err("selesai+ambil");
         let mut tx = self.client()?.transaction().map_err(&e)?;
-        let done = complete_in(&mut tx, id, worker, stdout, exit_code, t, &e)?;
+        let done = complete_in(&mut tx, id, worker, stdout, exit_code, granted, t, &e)?;
         let rec = claim_in(&mut tx, t, worker, lease, &e)?;
         tx.commit().map_err(&e)?;
         Ok((done, rec))
@@ -355,11 +380,12 @@ impl Queue for PostgresQueue {
         worker: &str,
         stdout: &[u8],
         exit_code: i32,
+        granted: &[String],
     ) -> Result<bool, QueueError> {
         let t = now();
         let e = self.err("selesai");
         let mut tx = self.client()?.transaction().map_err(&e)?;
-        let done = complete_in(&mut tx, id, worker, stdout, exit_code, t, &e)?;
+        let done = complete_in(&mut tx, id, worker, stdout, exit_code, granted, t, &e)?;
         tx.commit().map_err(&e)?;
         Ok(done)
     }
@@ -402,7 +428,8 @@ impl Queue for PostgresQueue {
             "UPDATE fox_tasks SET state = $3, run_at = $4, stdout = stdout || $5::bytea,
                 error_jenis = $6, error_pesan = $7,
                 ticket = COALESCE($8::bytea, ticket), ticket_summary = COALESCE($9::text, ticket_summary),
-                lease_owner = NULL, lease_until = NULL, updated_at = $10, finished_at = $11
+                lease_owner = NULL, lease_until = NULL, updated_at = $10, finished_at = $11,
+                granted = COALESCE($12::text, granted)
              WHERE id = $1 AND lease_owner = $2",
             &[
                 &id,
@@ -416,6 +443,7 @@ impl Queue for PostgresQueue {
                 &summary,
                 &t,
                 &finished,
+                &f.granted.as_deref().map(granted_json),
             ],
         )
         .map_err(&e)?;
@@ -690,6 +718,7 @@ fn complete_in(
     worker: &str,
     stdout: &[u8],
     exit_code: i32,
+    granted: &[String],
     t: f64,
     e: &impl Fn(postgres::Error) -> QueueError,
 ) -> Result<bool, QueueError> {
@@ -697,10 +726,18 @@ fn complete_in(
         .query_opt(
             "UPDATE fox_tasks SET state = 'selesai', completions = completions + 1,
                     stdout = stdout || $3::bytea, exit_code = $4, lease_owner = NULL,
-                    lease_until = NULL, updated_at = $5, finished_at = $5, ticket = NULL
+                    lease_until = NULL, updated_at = $5, finished_at = $5, ticket = NULL,
+                    granted = $6
                  WHERE id = $1 AND lease_owner = $2 AND state = 'berjalan'
                  RETURNING program_hash",
-            &[&id, &worker, &stdout, &exit_code, &t],
+            &[
+                &id,
+                &worker,
+                &stdout,
+                &exit_code,
+                &t,
+                &granted_json(granted),
+            ],
         )
         .and_then(|r| r.map(|r| r.try_get::<_, String>(0)).transpose())
         .map_err(e)?;

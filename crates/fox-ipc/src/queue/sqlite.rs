@@ -6,7 +6,9 @@
 //! so tasks' `ingat`/`kenang` and pipelines use the same database.
 
 use super::{Queue, QueueError, Settings};
-use crate::task::{backoff_delay_ms, now, Failure, Submitted, TaskRecord, TaskSpec, TaskState};
+use crate::task::{
+    backoff_delay_ms, granted_json, now, Failure, Submitted, TaskRecord, TaskSpec, TaskState,
+};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,7 +42,9 @@ CREATE TABLE IF NOT EXISTS fox_tasks (
     error_jenis TEXT,
     error_pesan TEXT,
     ticket BLOB,
-    ticket_summary TEXT
+    ticket_summary TEXT,
+    options TEXT NOT NULL DEFAULT '{}',
+    granted TEXT
 );
 CREATE INDEX IF NOT EXISTS fox_tasks_claim ON fox_tasks(state, priority DESC, run_at, id);
 CREATE TABLE IF NOT EXISTS fox_ipc_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,7 +68,7 @@ const BEST: &str = "ORDER BY priority DESC, run_at, id LIMIT 1";
 const COLUMNS: &str = "id, name, program, args, priority, max_attempts, backoff_ms, \
     backoff_max_ms, timeout_ms, max_instructions, idempotency_key, state, attempts, resumed, \
     completions, run_at, lease_owner, lease_until, created_at, updated_at, finished_at, stdout, \
-    exit_code, error_jenis, error_pesan, ticket, ticket_summary";
+    exit_code, error_jenis, error_pesan, ticket, ticket_summary, options, granted";
 
 pub struct SqliteQueue {
     conn: Connection,
@@ -88,7 +92,9 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     let args: String = row.get(3)?;
     let state: String = row.get(11)?;
     let summary: Option<String> = row.get(26)?;
-    Ok(TaskRecord {
+    let options: String = row.get(27)?;
+    let granted: Option<String> = row.get(28)?;
+    let mut rec = TaskRecord {
         id: row.get(0)?,
         spec: TaskSpec {
             name: row.get(1)?,
@@ -101,6 +107,7 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
             timeout_ms: to_u64(row.get(8)?),
             max_instructions: to_u64(row.get(9)?),
             idempotency_key: row.get(10)?,
+            ..TaskSpec::default()
         },
         state: TaskState::parse(&state).unwrap_or(TaskState::Mati),
         attempts: to_u32(row.get(12)?),
@@ -122,7 +129,39 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
         error_pesan: row.get(24)?,
         ticket: row.get(25)?,
         ticket_summary: summary.and_then(|s| serde_json::from_str(&s).ok()),
-    })
+        granted: granted.and_then(|s| serde_json::from_str(&s).ok()),
+    };
+    rec.spec.apply_options(&options);
+    Ok(rec)
+}
+
+/// Columns added after the first schema: a queue created by an older Fox
+/// VM gets them on open (`ADD COLUMN` keeps every row).
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    let mut have = Vec::new();
+    {
+        let mut st = conn.prepare("SELECT name FROM pragma_table_info('fox_tasks')")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        for r in rows {
+            have.push(r?);
+        }
+    }
+    for (col, decl) in [
+        ("options", "TEXT NOT NULL DEFAULT '{}'"),
+        ("granted", "TEXT"),
+    ] {
+        if !have.iter().any(|c| c == col) {
+            // Another process may add it at the same moment.
+            if let Err(e) =
+                conn.execute_batch(&format!("ALTER TABLE fox_tasks ADD COLUMN {col} {decl}"))
+            {
+                if !e.to_string().contains("duplicate column") {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Leases that expired on a task's last allowed attempt: the task is dead.
@@ -172,16 +211,25 @@ fn complete_in(
     worker: &str,
     stdout: &[u8],
     exit_code: i32,
+    granted: &[String],
     t: f64,
 ) -> rusqlite::Result<bool> {
     let n = tx
         .prepare_cached(
             "UPDATE fox_tasks SET state = 'selesai', completions = completions + 1,
                 stdout = CAST(stdout || ?3 AS BLOB), exit_code = ?4, lease_owner = NULL,
-                lease_until = NULL, updated_at = ?5, finished_at = ?5, ticket = NULL
+                lease_until = NULL, updated_at = ?5, finished_at = ?5, ticket = NULL,
+                granted = ?6
              WHERE id = ?1 AND lease_owner = ?2 AND state = 'berjalan'",
         )?
-        .execute(params![id, worker, stdout, exit_code, t])?;
+        .execute(params![
+            id,
+            worker,
+            stdout,
+            exit_code,
+            t,
+            granted_json(granted)
+        ])?;
     if n == 1 {
         tx.prepare_cached(
             "DELETE FROM fox_ipc_breaker WHERE program_hash =
@@ -198,7 +246,7 @@ impl SqliteQueue {
     /// once a second (and whenever nothing is claimable).
     fn claim_after(
         &mut self,
-        finished: Option<(i64, &[u8], i32)>,
+        finished: Option<(i64, &[u8], i32, &[String])>,
         worker: &str,
         lease: f64,
     ) -> Result<Option<TaskRecord>, QueueError> {
@@ -211,8 +259,8 @@ impl SqliteQueue {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&e)?;
         self.last_completed = match finished {
-            Some((id, stdout, code)) => {
-                complete_in(&tx, id, worker, stdout, code, t).map_err(&e)?
+            Some((id, stdout, code, granted)) => {
+                complete_in(&tx, id, worker, stdout, code, granted, t).map_err(&e)?
             }
             None => false,
         };
@@ -244,6 +292,7 @@ impl SqliteQueue {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
+        add_missing_columns(&conn).map_err(err)?;
         Ok(SqliteQueue {
             conn,
             path: path.to_path_buf(),
@@ -314,8 +363,8 @@ impl Queue for SqliteQueue {
         tx.execute(
             "INSERT INTO fox_tasks (name, program, program_hash, args, priority, max_attempts,
                 backoff_ms, backoff_max_ms, timeout_ms, max_instructions, idempotency_key,
-                state, run_at, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'menunggu', ?12, ?12, ?12)",
+                state, run_at, created_at, updated_at, options)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'menunggu', ?12, ?12, ?12, ?13)",
             params![
                 spec.name,
                 spec.program,
@@ -329,6 +378,7 @@ impl Queue for SqliteQueue {
                 spec.max_instructions.map(|v| v as i64),
                 spec.idempotency_key,
                 t,
+                spec.options_json(),
             ],
         )
         .map_err(e("kirim"))?;
@@ -350,9 +400,10 @@ impl Queue for SqliteQueue {
         worker: &str,
         stdout: &[u8],
         exit_code: i32,
+        granted: &[String],
         lease: f64,
     ) -> Result<(bool, Option<TaskRecord>), QueueError> {
-        self.claim_after(Some((id, stdout, exit_code)), worker, lease)
+        self.claim_after(Some((id, stdout, exit_code, granted)), worker, lease)
             .map(|r| (self.last_completed, r))
     }
 
@@ -375,6 +426,7 @@ impl Queue for SqliteQueue {
         worker: &str,
         stdout: &[u8],
         exit_code: i32,
+        granted: &[String],
     ) -> Result<bool, QueueError> {
         let t = now();
         let path = self.path.display().to_string();
@@ -384,7 +436,7 @@ impl Queue for SqliteQueue {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&e)?;
-        let done = complete_in(&tx, id, worker, stdout, exit_code, t).map_err(&e)?;
+        let done = complete_in(&tx, id, worker, stdout, exit_code, granted, t).map_err(&e)?;
         tx.commit().map_err(&e)?;
         Ok(done)
     }
@@ -431,7 +483,8 @@ impl Queue for SqliteQueue {
                 error_jenis = ?6, error_pesan = ?7,
                 ticket = COALESCE(?8, ticket), ticket_summary = COALESCE(?9, ticket_summary),
                 lease_owner = NULL, lease_until = NULL, updated_at = ?10,
-                finished_at = CASE WHEN ?3 = 'mati' THEN ?10 ELSE NULL END
+                finished_at = CASE WHEN ?3 = 'mati' THEN ?10 ELSE NULL END,
+                granted = COALESCE(?11, granted)
              WHERE id = ?1 AND lease_owner = ?2",
             params![
                 id,
@@ -443,7 +496,8 @@ impl Queue for SqliteQueue {
                 f.pesan,
                 f.ticket,
                 summary,
-                t
+                t,
+                f.granted.as_deref().map(granted_json)
             ],
         )
         .map_err(&e)?;

@@ -7,6 +7,7 @@
 use super::arg;
 use crate::error::{RtError, RtResult};
 use crate::object::Object;
+use crate::permissions::Access;
 use crate::value::{Value, V};
 use crate::vm::Vm;
 
@@ -92,9 +93,11 @@ pub fn kirim_tugas(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         _ => return Err(RtError::msg("kirim_tugas(): argumen harus list")),
     };
     let argv: Vec<String> = list.iter().map(|v| vm.str_of(*v)).collect();
+    // The host reads the program's file: only where this run may read.
+    let path = vm.permit_path(Access::Read, &program, "membaca program")?;
     let id = vm
         .host
-        .submit_task(&program, &argv)
+        .submit_task(&path.to_string_lossy(), &argv, &vm.config.permissions)
         .map_err(|e| RtError::Msg(format!("kirim_tugas('{program}'): {e}")))?;
     Ok(vm.int(id))
 }

@@ -1,13 +1,14 @@
-//! File helpers behind `io/berkas` (`_io_*`). Failures raise a Morph error
-//! with the operating system's message; the Morph module turns them into
-//! `Gagal(pesan)` values.
+//! File helpers behind `io/berkas` (`_io_*`). Each asks the run's
+//! permissions first (see `access`) and then works on the resolved path.
+//! Failures raise a Morph error with the operating system's message; the
+//! Morph module turns them into `Gagal(pesan)` values.
 
 use super::arg;
 use crate::error::{RtError, RtResult};
+use crate::permissions::Access;
 use crate::value::Value;
 use crate::value::V;
 use crate::vm::Vm;
-use std::path::Path;
 
 fn path_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
     vm.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
@@ -29,7 +30,8 @@ fn io_err(what: &str, p: &str, e: std::io::Error) -> RtError {
 
 pub fn baca_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_baca_file")?;
-    let bytes = std::fs::read(&p).map_err(|e| io_err("Gagal membaca", &p, e))?;
+    let real = vm.permit_path(Access::Read, &p, "membaca")?;
+    let bytes = std::fs::read(&real).map_err(|e| io_err("Gagal membaca", &p, e))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| RtError::Msg(format!("Gagal membaca '{p}': bukan UTF-8 yang sah")))?;
     Ok(vm.new_string(text))
@@ -37,19 +39,21 @@ pub fn baca_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 pub fn tulis_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_tulis_file")?;
+    let real = vm.permit_path(Access::Write, &p, "menulis")?;
     let content = vm.str_of(arg(args, 1));
-    std::fs::write(&p, content.as_bytes()).map_err(|e| io_err("Gagal menulis", &p, e))?;
+    std::fs::write(&real, content.as_bytes()).map_err(|e| io_err("Gagal menulis", &p, e))?;
     Ok(Value::Bool(true))
 }
 
 pub fn tambah_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     use std::io::Write;
     let p = path_arg(vm, arg(args, 0), "_io_tambah_file")?;
+    let real = vm.permit_path(Access::Write, &p, "menulis")?;
     let content = vm.str_of(arg(args, 1));
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&p)
+        .open(&real)
         .map_err(|e| io_err("Gagal membuka", &p, e))?;
     f.write_all(content.as_bytes())
         .map_err(|e| io_err("Gagal menulis", &p, e))?;
@@ -58,18 +62,23 @@ pub fn tambah_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 pub fn ada_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_ada_file")?;
-    Ok(Value::Bool(Path::new(&p).exists()))
+    let real = vm.permit_path(Access::Read, &p, "memeriksa")?;
+    Ok(Value::Bool(real.exists()))
 }
 
 pub fn ada_direktori(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_ada_direktori")?;
-    Ok(Value::Bool(Path::new(&p).is_dir()))
+    let real = vm.permit_path(Access::Read, &p, "memeriksa")?;
+    Ok(Value::Bool(real.is_dir()))
 }
 
 pub fn hapus_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_hapus_file")?;
-    let path = Path::new(&p);
-    let r = if path.is_dir() {
+    let real = vm.permit_entry(Access::Write, &p, "menghapus")?;
+    let path = real.as_path();
+    // The entry itself: a symlink to a directory is removed as a link.
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let r = if is_dir {
         std::fs::remove_dir_all(path)
     } else {
         std::fs::remove_file(path)
@@ -80,7 +89,8 @@ pub fn hapus_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 pub fn buat_direktori(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_buat_direktori")?;
-    std::fs::create_dir_all(&p).map_err(|e| io_err("Gagal membuat direktori", &p, e))?;
+    let real = vm.permit_path(Access::Write, &p, "membuat direktori")?;
+    std::fs::create_dir_all(&real).map_err(|e| io_err("Gagal membuat direktori", &p, e))?;
     Ok(Value::Bool(true))
 }
 
@@ -89,7 +99,8 @@ pub fn daftar_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         V::Nil => ".".to_string(),
         v => path_arg(vm, v.pack(), "_io_daftar_file")?,
     };
-    let rd = std::fs::read_dir(&p).map_err(|e| io_err("Gagal membaca direktori", &p, e))?;
+    let real = vm.permit_path(Access::Read, &p, "membaca direktori")?;
+    let rd = std::fs::read_dir(&real).map_err(|e| io_err("Gagal membaca direktori", &p, e))?;
     let mut names: Vec<String> = rd
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -102,19 +113,27 @@ pub fn daftar_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn salin_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let a = path_arg(vm, arg(args, 0), "_io_salin_file")?;
     let b = path_arg(vm, arg(args, 1), "_io_salin_file")?;
-    std::fs::copy(&a, &b).map_err(|e| io_err("Gagal menyalin", &a, e))?;
+    let from = vm.permit_path(Access::Read, &a, "membaca")?;
+    let to = vm.permit_path(Access::Write, &b, "menulis")?;
+    std::fs::copy(&from, &to).map_err(|e| io_err("Gagal menyalin", &a, e))?;
     Ok(Value::Bool(true))
 }
 
 pub fn pindah_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let a = path_arg(vm, arg(args, 0), "_io_pindah_file")?;
     let b = path_arg(vm, arg(args, 1), "_io_pindah_file")?;
-    std::fs::rename(&a, &b).map_err(|e| io_err("Gagal memindah", &a, e))?;
+    // Moving reads the source away and writes both places.
+    let from = vm.permit_entry(Access::Write, &a, "memindah")?;
+    vm.permit_entry(Access::Read, &a, "memindah")?;
+    let to = vm.permit_entry(Access::Write, &b, "menulis")?;
+    std::fs::rename(&from, &to).map_err(|e| io_err("Gagal memindah", &a, e))?;
     Ok(Value::Bool(true))
 }
 
 pub fn path_absolut(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_path_absolut")?;
+    // The answer reveals the working directory: a read of that path.
+    vm.permit_path(Access::Read, &p, "membaca path")?;
     let abs = std::path::absolute(&p).map_err(|e| io_err("Gagal", &p, e))?;
     Ok(vm.new_string(abs.to_string_lossy().into_owned()))
 }
@@ -129,6 +148,7 @@ pub fn gabung_path(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 pub fn ukuran_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_ukuran_file")?;
-    let m = std::fs::metadata(&p).map_err(|e| io_err("Gagal membaca", &p, e))?;
+    let real = vm.permit_path(Access::Read, &p, "membaca")?;
+    let m = std::fs::metadata(&real).map_err(|e| io_err("Gagal membaca", &p, e))?;
     Ok(Value::Int(m.len() as i64))
 }

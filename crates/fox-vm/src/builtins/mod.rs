@@ -3,11 +3,14 @@
 //! §11.1 builtins plus the functions of `core` and `matematika/dasar`;
 //! underscore helpers back the standard library modules.
 
+mod access;
 pub mod core;
 pub mod durable;
+pub mod env;
 pub mod io;
 pub mod math;
 pub mod methods;
+pub mod net;
 
 use crate::error::RtResult;
 use crate::value::Value;
@@ -86,6 +89,12 @@ natives! {
     "_sys_waktu" => core::waktu,
     "_sys_tidur" => core::tidur,
     "_sys_platform" => core::platform,
+    "_sys_env" => env::env,
+    "_sys_env_semua" => env::env_all,
+    "_net_konek" => net::konek,
+    "_net_kirim" => net::kirim,
+    "_net_terima" => net::terima,
+    "_net_tutup" => net::tutup,
     "_mat_sin" => math::sin,
     "_mat_cos" => math::cos,
     "_mat_tan" => math::tan,

@@ -104,6 +104,8 @@ pub(crate) enum SObj {
         originals: Vec<SVal>,
         lens: Vec<u32>,
     },
+    /// A host resource, restored closed (its peer kept for messages).
+    Resource(String),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -371,6 +373,7 @@ impl<'a> Encoder<'a> {
                 handlers: gen.handlers.iter().map(|h| (h.target, h.reg)).collect(),
             },
             Object::Module(id) => SObj::Module(self.module(*id)),
+            Object::Resource(r) => SObj::Resource(r.peer().to_string()),
             Object::Pipeline(p) => SObj::Pipeline {
                 name: p.name.to_string(),
                 steps: p.steps.iter().map(|v| self.value(*v)).collect(),
@@ -661,6 +664,9 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
                 })
             }
             SObj::Cell(v) => Object::Cell(d.value(v)?),
+            SObj::Resource(peer) => {
+                Object::Resource(Box::new(crate::resource::Resource::closed(peer.clone())))
+            }
             SObj::BoundMethod { recv, target } => Object::BoundMethod(Box::new(BoundMethod {
                 recv: d.value(recv)?,
                 target: match target {

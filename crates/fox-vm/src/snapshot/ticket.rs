@@ -56,6 +56,9 @@ pub struct TicketInfo {
     /// run never sees time go backwards.
     pub clock: f64,
     pub fox_version: String,
+    /// The host access the run had: a resume keeps it unless told
+    /// otherwise, and never widens it silently.
+    pub permissions: crate::permissions::Permissions,
 }
 
 #[derive(Serialize, Deserialize)]

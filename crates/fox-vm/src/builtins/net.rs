@@ -1,0 +1,121 @@
+//! TCP client helpers (`_net_konek`, `_net_kirim`, `_net_terima`,
+//! `_net_tutup`) behind the `net` permission. Every call has a timeout
+//! ([`NET_TIMEOUT`]) and a receive returns at most [`NET_MAX_READ`] bytes,
+//! so a program cannot block its worker forever or fill its memory from
+//! the network.
+
+use super::arg;
+use crate::error::{RtError, RtResult};
+use crate::object::Object;
+use crate::resource::{Resource, TcpConn, NET_MAX_READ, NET_TIMEOUT};
+use crate::value::{Gc, Value, V};
+use crate::vm::Vm;
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+
+fn conn_arg(vm: &Vm, v: Value, who: &str) -> RtResult<Gc> {
+    if let V::Obj(g) = v.unpack() {
+        if matches!(vm.heap.get(g), Object::Resource(r) if matches!(**r, Resource::Tcp(_))) {
+            return Ok(g);
+        }
+    }
+    Err(RtError::Msg(format!(
+        "{who}(): argumen pertama harus koneksi, bukan {}",
+        vm.type_name(v)
+    )))
+}
+
+/// The open stream of a connection, or an error naming it.
+fn stream<'a>(vm: &'a mut Vm, g: Gc, who: &str) -> RtResult<&'a mut TcpStream> {
+    match vm.heap.get_mut(g) {
+        Object::Resource(r) => match &mut **r {
+            Resource::Tcp(TcpConn {
+                stream: Some(s), ..
+            }) => Ok(s),
+            Resource::Tcp(c) => Err(RtError::Msg(format!(
+                "{who}(): koneksi ke {} sudah tertutup",
+                c.peer
+            ))),
+        },
+        _ => Err(RtError::Internal(format!("{who}: bukan koneksi"))),
+    }
+}
+
+/// `_net_konek(host, port)`: a TCP connection.
+pub fn konek(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let host = match vm.str_ref(arg(args, 0)) {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ => {
+            return Err(RtError::msg(
+                "_net_konek(): host harus teks yang tidak kosong",
+            ))
+        }
+    };
+    let port = match arg(args, 1).unpack() {
+        V::Int(p) if (1..=65535).contains(&p) => p as u16,
+        _ => return Err(RtError::msg("_net_konek(): port harus bilangan 1..65535")),
+    };
+    vm.permit_net(&host, port)?;
+    let peer = crate::permissions::net_target(&host, port);
+    let fail = |e: std::io::Error| RtError::Msg(format!("Gagal menyambung ke '{peer}': {e}"));
+    let addrs: Vec<_> = (host.as_str(), port)
+        .to_socket_addrs()
+        .map_err(fail)?
+        .collect();
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "alamat tidak ditemukan");
+    let mut found = None;
+    for a in addrs {
+        match TcpStream::connect_timeout(&a, NET_TIMEOUT) {
+            Ok(s) => {
+                found = Some(s);
+                break;
+            }
+            Err(e) => last = e,
+        }
+    }
+    let s = found.ok_or_else(|| fail(last))?;
+    s.set_read_timeout(Some(NET_TIMEOUT)).map_err(fail)?;
+    s.set_write_timeout(Some(NET_TIMEOUT)).map_err(fail)?;
+    let conn = Resource::Tcp(TcpConn {
+        stream: Some(s),
+        peer,
+    });
+    Ok(vm.alloc(Object::Resource(Box::new(conn))))
+}
+
+/// `_net_kirim(koneksi, teks)`: send all of a text (UTF-8).
+pub fn kirim(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let g = conn_arg(vm, arg(args, 0), "_net_kirim")?;
+    let data = vm.str_of(arg(args, 1));
+    stream(vm, g, "_net_kirim")?
+        .write_all(data.as_bytes())
+        .map_err(|e| RtError::Msg(format!("_net_kirim(): {e}")))?;
+    Ok(Value::Bool(true))
+}
+
+/// `_net_terima(koneksi, n)`: up to `n` bytes (default 4096) as text
+/// (invalid UTF-8 replaced); `""` when the peer has closed.
+pub fn terima(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let g = conn_arg(vm, arg(args, 0), "_net_terima")?;
+    let n = match arg(args, 1).unpack() {
+        V::Nil => 4096,
+        V::Int(n) if n > 0 => (n as usize).min(NET_MAX_READ),
+        _ => return Err(RtError::msg("_net_terima(): n harus bilangan positif")),
+    };
+    let mut buf = vec![0u8; n];
+    let got = stream(vm, g, "_net_terima")?
+        .read(&mut buf)
+        .map_err(|e| RtError::Msg(format!("_net_terima(): {e}")))?;
+    buf.truncate(got);
+    Ok(vm.new_string(String::from_utf8_lossy(&buf).into_owned()))
+}
+
+/// `_net_tutup(koneksi)`: close it (closing twice is fine).
+pub fn tutup(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let g = conn_arg(vm, arg(args, 0), "_net_tutup")?;
+    if let Object::Resource(r) = vm.heap.get_mut(g) {
+        let Resource::Tcp(c) = &mut **r;
+        c.stream = None;
+    }
+    Ok(Value::Nil)
+}
