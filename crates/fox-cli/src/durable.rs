@@ -4,8 +4,9 @@
 //! to `.fox/tiket/`, both beside the program file.
 
 use crate::host::StdHost;
+use crate::ticket_key::{self, KeySource};
 use fox_store::StoreSpec;
-use fox_vm::snapshot::{read_ticket_info, TicketInfo, TicketReason};
+use fox_vm::snapshot::{read_ticket_info, ticket_signer, TicketInfo, TicketReason};
 use fox_vm::{Config, Uncaught, Vm, VmError};
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,11 @@ pub struct DurableOpts {
     /// (default: beside the resumed ticket).
     #[arg(long, value_name = "DIR")]
     pub tiket: Option<PathBuf>,
+    /// The key tickets are signed with and checked against (default:
+    /// $FOX_TICKET_KEY, else ticket.key beside the store, created on first
+    /// use).
+    #[arg(long, value_name = "FILE")]
+    pub ticket_key: Option<PathBuf>,
 }
 
 /// The directory a program lives in (empty, i.e. the working directory,
@@ -32,23 +38,40 @@ fn program_dir(program: &str) -> PathBuf {
         .unwrap_or_default()
 }
 
-/// A host wired to the store and ticket directory the options choose,
-/// and the store's description (absolute, for tickets).
+/// Where the ticket key for a run of `program` with these options comes
+/// from.
+pub fn key_source(program: &str, opts: &DurableOpts) -> Result<KeySource, String> {
+    let dir = program_dir(program);
+    let spec = store_spec(&dir, opts)?;
+    Ok(KeySource {
+        explicit: opts.ticket_key.clone(),
+        default: ticket_key::default_path(&spec, &dir),
+    })
+}
+
+/// The store the options choose (SQLite paths made absolute).
+fn store_spec(dir: &Path, opts: &DurableOpts) -> Result<StoreSpec, String> {
+    let spec = match &opts.store {
+        Some(s) => StoreSpec::parse(s).map_err(|e| format!("fox: --store: {e}"))?,
+        None => StoreSpec::Sqlite(fox_store::default_path(dir)),
+    };
+    // Recorded in tickets: a resume from another directory must find it.
+    Ok(match spec {
+        StoreSpec::Sqlite(p) => StoreSpec::Sqlite(std::path::absolute(&p).unwrap_or(p)),
+        other => other,
+    })
+}
+
+/// A host wired to the store, ticket directory and ticket key the options
+/// choose, and the store's description (absolute, for tickets).
 pub fn host(
     program: &str,
     opts: &DurableOpts,
     seed: Option<u64>,
 ) -> Result<(StdHost, String), String> {
     let dir = program_dir(program);
-    let spec = match &opts.store {
-        Some(s) => StoreSpec::parse(s).map_err(|e| format!("fox: --store: {e}"))?,
-        None => StoreSpec::Sqlite(fox_store::default_path(&dir)),
-    };
-    // Recorded in tickets: a resume from another directory must find it.
-    let spec = match spec {
-        StoreSpec::Sqlite(p) => StoreSpec::Sqlite(std::path::absolute(&p).unwrap_or(p)),
-        other => other,
-    };
+    let spec = store_spec(&dir, opts)?;
+    let keys = key_source(program, opts)?;
     let described = without_password(&spec.to_string());
     let tickets = opts
         .tiket
@@ -57,6 +80,7 @@ pub fn host(
     let host = StdHost::new(false)
         .with_store(spec)
         .with_ticket_dir(tickets)
+        .with_ticket_key(keys)
         .with_seed(seed);
     Ok((host, described))
 }
@@ -171,6 +195,14 @@ pub fn resume(
             return 2;
         }
     };
+    // Only a ticket signed with this run's key runs.
+    config.ticket_key = match key_source(program, &opts).and_then(|k| k.load()) {
+        Ok(k) => Some(k),
+        Err(m) => {
+            eprintln!("{m}");
+            return 2;
+        }
+    };
     let (mut vm, _) = match Vm::from_ticket(&bytes, config, Box::new(host)) {
         Ok(v) => v,
         Err(e) => {
@@ -228,7 +260,7 @@ fn utc(secs: f64) -> String {
     )
 }
 
-fn summary(path: &str, size: usize, i: &TicketInfo) -> String {
+fn summary(path: &str, size: usize, i: &TicketInfo, signer: Option<&str>) -> String {
     let mut out = String::new();
     let reason = match i.reason {
         TicketReason::Error => "galat",
@@ -261,6 +293,11 @@ fn summary(path: &str, size: usize, i: &TicketInfo) -> String {
         i.input_lines
     ));
     out.push_str(&format!("fox        {}\n", i.fox_version));
+    out.push_str(&format!("izin       {}\n", i.permissions));
+    match signer {
+        Some(id) => out.push_str(&format!("tanda      kunci {id}\n")),
+        None => out.push_str("tanda      tidak bertanda tangan\n"),
+    }
     if !i.traceback.is_empty() {
         out.push_str("jejak (panggilan terdalam terakhir):\n");
         for t in &i.traceback {
@@ -291,6 +328,7 @@ pub fn show(ticket: &str, json: bool) -> u8 {
             obj.insert("path".into(), ticket.into());
             obj.insert("size".into(), bytes.len().into());
             obj.insert("created_utc".into(), utc(info.created).into());
+            obj.insert("signed_by".into(), ticket_signer(&bytes).into());
         }
         match serde_json::to_string_pretty(&v) {
             Ok(s) => println!("{s}"),
@@ -300,7 +338,8 @@ pub fn show(ticket: &str, json: bool) -> u8 {
             }
         }
     } else {
-        print!("{}", summary(ticket, bytes.len(), &info));
+        let signer = ticket_signer(&bytes);
+        print!("{}", summary(ticket, bytes.len(), &info, signer.as_deref()));
     }
     0
 }

@@ -15,6 +15,9 @@ pub struct StdHost {
     ticket_dir: Option<PathBuf>,
     tickets_written: u32,
     seed: Option<u64>,
+    /// Where the ticket key comes from; loaded (or created) when the first
+    /// ticket is written.
+    ticket_key: Option<crate::ticket_key::KeySource>,
 }
 
 impl StdHost {
@@ -27,6 +30,7 @@ impl StdHost {
             ticket_dir: None,
             tickets_written: 0,
             seed: None,
+            ticket_key: None,
         }
     }
 
@@ -39,6 +43,12 @@ impl StdHost {
     /// Use this store for `ingat`/`kenang`/`lupakan` and pipelines.
     pub fn with_store(mut self, spec: StoreSpec) -> StdHost {
         self.store_spec = Some(spec);
+        self
+    }
+
+    /// Sign tickets with the key from `source`.
+    pub fn with_ticket_key(mut self, source: crate::ticket_key::KeySource) -> StdHost {
+        self.ticket_key = Some(source);
         self
     }
 
@@ -141,6 +151,10 @@ impl fox_vm::Host for StdHost {
             .and_then(|()| std::fs::rename(&tmp, &path))
             .map_err(|e| format!("tidak bisa menulis '{}': {e}", path.display()))?;
         Ok(path.display().to_string())
+    }
+
+    fn ticket_key(&mut self) -> Result<Option<fox_vm::snapshot::TicketKey>, String> {
+        self.ticket_key.as_ref().map(|s| s.load()).transpose()
     }
 
     fn store_get(&mut self, key: &str) -> Result<Option<Vec<u8>>, String> {

@@ -396,11 +396,18 @@ fn worker_config(
     Ok(WorkerConfig {
         queue: queue.clone(),
         env: RunEnv {
-            store: kv,
+            store: kv.clone(),
             queue: Some(queue),
             workdir: std::env::current_dir().map_err(|e| format!("fox: direktori kerja: {e}"))?,
             slice: 200_000,
             limits: limits.limits()?,
+            ticket_key: Some(
+                crate::ticket_key::KeySource {
+                    explicit: limits.ticket_key.clone(),
+                    default: crate::ticket_key::default_path(&kv, std::path::Path::new("")),
+                }
+                .load()?,
+            ),
         },
         concurrency: concurrency.max(1),
         lease: 30.0,

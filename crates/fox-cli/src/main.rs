@@ -10,6 +10,7 @@ mod host;
 mod ipc;
 mod render;
 mod repl;
+mod ticket_key;
 mod worker_opts;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -169,6 +170,7 @@ fn config(limits: &Limits, argv: Vec<String>, permissions: fox_vm::Permissions) 
         max_heap_objects: limits.max_heap_objects.unwrap_or(0),
         argv,
         permissions,
+        ticket_key: None,
     }
 }
 

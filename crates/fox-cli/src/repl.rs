@@ -25,7 +25,11 @@ pub fn repl(config: Config) -> u8 {
         .with_store(fox_store::StoreSpec::Sqlite(fox_store::default_path(
             std::path::Path::new(""),
         )))
-        .with_ticket_dir(std::path::PathBuf::from(".fox").join("tiket"));
+        .with_ticket_dir(std::path::PathBuf::from(".fox").join("tiket"))
+        .with_ticket_key(crate::ticket_key::KeySource {
+            explicit: None,
+            default: std::path::PathBuf::from(".fox").join("ticket.key"),
+        });
     let mut vm = Vm::new(config, Box::new(host));
     let module = vm.new_module("<repl>");
     let mut editor = match rustyline::DefaultEditor::new() {

@@ -25,6 +25,11 @@ pub struct WorkerLimitOpts {
     /// Call depth of a task's VM.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub task_max_depth: usize,
+    /// The key task tickets are signed with and checked against (default:
+    /// $FOX_TICKET_KEY, else ticket.key beside a SQLite queue or in .fox/;
+    /// workers that share a queue must share the key).
+    #[arg(long, value_name = "FILE")]
+    pub ticket_key: Option<std::path::PathBuf>,
 }
 
 impl WorkerLimitOpts {

@@ -40,6 +40,9 @@ fn worker(dir: &Path, db: &str) -> Child {
             "--lease",
             "1",
             "--quiet",
+            // Tasks start with no host access; the transient ones ask for
+            // their input directory, and this is as far as they get.
+            "--allow-read=ada",
         ])
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -95,6 +98,11 @@ fn three_workers_killed_at_random_lose_nothing_and_finish_once() {
             backoff_ms: 50,
             backoff_max_ms: 400,
             idempotency_key: Some(format!("tugas-{n}")),
+            permissions: if kind == "transient" {
+                vec!["--allow-read=ada".into()]
+            } else {
+                Vec::new()
+            },
             ..TaskSpec::default()
         };
         let sub = q.submit(&spec).unwrap();

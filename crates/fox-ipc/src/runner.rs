@@ -63,6 +63,9 @@ pub struct RunEnv {
     /// Safe points per slice: how often the limits are checked.
     pub slice: u64,
     pub limits: TaskLimits,
+    /// The key the tasks' tickets are signed with and checked against
+    /// (`None`: unsigned tickets, for embedders that keep no keys).
+    pub ticket_key: Option<fox_vm::snapshot::TicketKey>,
 }
 
 /// How an attempt ended.
@@ -276,6 +279,7 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
         max_instructions: Some(slice),
         max_depth: env.limits.max_depth.max(1),
         permissions: eff.permissions.clone(),
+        ticket_key: env.ticket_key.clone(),
         ..Config::default()
     };
     let (mut vm, mut result) = match &task.ticket {

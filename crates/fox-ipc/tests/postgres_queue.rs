@@ -346,6 +346,8 @@ tulis(alur(\"p\" + argumen_sistem[1], [dua, tambah], int(argumen_sistem[1])))
             queue: Some(queue),
             workdir: std::env::temp_dir(),
             slice: 200_000,
+            limits: fox_ipc::runner::TaskLimits::default(),
+            ticket_key: None,
         },
         concurrency: 2,
         lease: 10.0,

@@ -132,6 +132,8 @@ impl Api {
                 queue: Some(self.spec()),
                 workdir: self.dir.clone(),
                 slice: 200_000,
+                limits: fox_ipc::runner::TaskLimits::default(),
+                ticket_key: None,
             },
             concurrency: 1,
             lease: 30.0,

@@ -18,6 +18,10 @@ pub struct Config {
     /// Host access this run has. The default grants nothing: an embedder
     /// (the CLI, a task runner) says what a program may touch.
     pub permissions: Permissions,
+    /// The key tickets are signed with and checked against. With a key, a
+    /// run writes signed tickets and resumes only tickets that key signed;
+    /// without one (an embedder that keeps no keys), unsigned ones only.
+    pub ticket_key: Option<crate::snapshot::TicketKey>,
 }
 
 impl Default for Config {
@@ -28,6 +32,7 @@ impl Default for Config {
             max_heap_objects: 0,
             argv: Vec::new(),
             permissions: Permissions::none(),
+            ticket_key: None,
         }
     }
 }

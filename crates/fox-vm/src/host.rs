@@ -40,6 +40,12 @@ pub trait Host {
         let _ = (name, bytes);
         Err("host ini tidak menyimpan tiket".into())
     }
+    /// The key to sign a ticket with when the VM's config names none; asked
+    /// only when a ticket is written, so an embedder can create it on first
+    /// use. `Ok(None)`: tickets are written unsigned.
+    fn ticket_key(&mut self) -> Result<Option<crate::snapshot::TicketKey>, String> {
+        Ok(None)
+    }
     /// The durable store (`ingat`/`kenang`/`lupakan`).
     fn store_get(&mut self, key: &str) -> Result<Option<Vec<u8>>, String> {
         let _ = key;

@@ -530,6 +530,7 @@ fn intersect(access: Access, a: &Scope, b: &Scope) -> Scope {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
 

@@ -311,11 +311,16 @@ impl Vm {
             fox_version: env!("CARGO_PKG_VERSION").to_string(),
             permissions: self.config.permissions.clone(),
         };
-        let bytes = self.ticket_bytes(&info);
+        // The key is fetched only now: an embedder may create it on first use.
+        let key = match &self.config.ticket_key {
+            Some(k) => Ok(Some(k.clone())),
+            None => self.host.ticket_key(),
+        };
+        let bytes = key.map(|k| self.ticket_bytes(&info, k.as_ref()));
         if let (Some(i), Some(pc)) = (top, saved) {
             self.frames[i].pc = pc;
         }
-        self.host.save_ticket(&name, &bytes)
+        self.host.save_ticket(&name, &bytes?)
     }
 
     /// A ticket's name: the program file's stem.

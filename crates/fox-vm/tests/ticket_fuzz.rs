@@ -10,7 +10,7 @@
 
 use fox_vm::config::Config;
 use fox_vm::host::SharedBufferHost;
-use fox_vm::snapshot::{open_raw, seal_raw, Kind};
+use fox_vm::snapshot::{open_raw, seal_raw, Kind, OpenRules};
 use fox_vm::vm::Vm;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -152,7 +152,8 @@ fn random_bytes_truncations_and_bit_flips_are_errors() {
 #[test]
 fn structure_aware_payload_mutations_never_panic() {
     let good = real_ticket();
-    let (program, raw) = open_raw(Kind::Ticket, &good).unwrap_or_else(|e| panic!("{e}"));
+    let (program, raw) =
+        open_raw(Kind::Ticket, &good, OpenRules::UNSIGNED).unwrap_or_else(|e| panic!("{e}"));
     let mut rng = Rng(0xF0CC_A11C_E5ED_0002);
     let mut loaded = 0;
     let mut panics = Vec::new();
@@ -182,7 +183,7 @@ fn structure_aware_payload_mutations_never_panic() {
                 }
             }
         }
-        let sealed = seal_raw(Kind::Ticket, program, &m);
+        let sealed = seal_raw(Kind::Ticket, program, &m, None);
         match load_and_run(&sealed) {
             Ok(true) => loaded += 1,
             Ok(false) => {}
@@ -211,14 +212,15 @@ fn mutated_stored_values_never_panic() {
     assert!(r.is_ok(), "{r:?}");
     let v = vm.module_get(0, "nilai").unwrap_or_else(|| panic!("nilai"));
     let good = vm.encode_value(v);
-    let (program, raw) = open_raw(Kind::Value, &good).unwrap_or_else(|e| panic!("{e}"));
+    let (program, raw) =
+        open_raw(Kind::Value, &good, OpenRules::UNSIGNED).unwrap_or_else(|e| panic!("{e}"));
     assert!(vm.decode_value(&good).is_ok());
     let mut rng = Rng(0xABCD_EF01_2345_0003);
     for n in 0..2000 {
         let mut m = raw.clone();
         let i = rng.below(m.len());
         m[i] = rng.next() as u8;
-        let sealed = seal_raw(Kind::Value, program, &m);
+        let sealed = seal_raw(Kind::Value, program, &m, None);
         let r = catch_unwind(AssertUnwindSafe(|| {
             let _ = vm.decode_value(&sealed);
         }));

@@ -109,6 +109,10 @@ pub struct PostgresQueue {
     name: String,
     /// `LISTEN` has run on this connection.
     listening: bool,
+    /// An operation failed below the SQL level (a reset socket): the
+    /// connection is reopened before the next one, even if the driver has
+    /// not noticed that it is closed.
+    broken: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 fn to_u32(v: i64) -> u32 {
@@ -232,12 +236,16 @@ impl PostgresQueue {
             config,
             name,
             listening: false,
+            broken: Default::default(),
         })
     }
 
     /// The connection, reopened first if the server closed it.
     fn client(&mut self) -> Result<&mut Client, QueueError> {
-        if self.client.is_closed() {
+        let broken = self
+            .broken
+            .swap(false, std::sync::atomic::Ordering::Relaxed);
+        if broken || self.client.is_closed() {
             self.client = connect(&self.config, &self.name)?;
             self.listening = false;
         }
@@ -245,7 +253,14 @@ impl PostgresQueue {
     }
 
     fn err(&self, what: &'static str) -> impl Fn(PgError) -> QueueError {
-        err(&self.name, what)
+        let plain = err(&self.name, what);
+        let broken = self.broken.clone();
+        move |e| {
+            if e.as_db_error().is_none() {
+                broken.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            plain(e)
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! so it resumes without the source.
 
 use super::image::{self, VmImage};
-use super::{open, seal, Kind, SnapshotError};
+use super::{open, open_bytes, seal, Kind, OpenRules, SnapshotError, MAX_RAW};
 use crate::config::Config;
 use crate::error::TraceEntry;
 use crate::host::Host;
@@ -67,22 +67,48 @@ struct TicketPayload {
     image: VmImage,
 }
 
-/// Read only a ticket's summary (still checking the whole envelope).
+/// Read only a ticket's summary, running nothing: the envelope is checked
+/// but not the signature, and only the start of the payload (where the
+/// summary is) is decompressed, so a ticket that claims a huge payload
+/// costs no more than its summary.
 pub fn read_ticket_info(bytes: &[u8]) -> Result<TicketInfo, SnapshotError> {
-    let (_, p) = open::<TicketPayload>(Kind::Ticket, bytes)?;
-    Ok(p.info)
+    let rules = OpenRules {
+        key: None,
+        unverified: true,
+        max_raw: MAX_RAW,
+    };
+    // Summaries are small; a long traceback may need a second, bigger look.
+    for prefix in [1u64 << 16, 1 << 24] {
+        let (_, raw) = open_bytes(Kind::Ticket, bytes, rules, Some(prefix))?;
+        match postcard::take_from_bytes::<TicketInfo>(&raw) {
+            Ok((info, _)) => return Ok(info),
+            Err(postcard::Error::DeserializeUnexpectedEnd) if raw.len() as u64 == prefix => {}
+            Err(e) => return Err(SnapshotError::Payload(format!("postcard: {e}"))),
+        }
+    }
+    Err(SnapshotError::Payload(
+        "ringkasan tiket terlalu besar".into(),
+    ))
+}
+
+/// Whether a ticket is signed, and with which key (its id): for `fox tiket
+/// show`, which reads any ticket.
+pub fn ticket_signer(bytes: &[u8]) -> Option<String> {
+    let signed = bytes.len() >= 8 && u16::from_le_bytes([bytes[6], bytes[7]]) & 1 == 1;
+    let trailer = bytes.len().checked_sub(super::mac::TRAILER)?;
+    signed.then(|| super::mac::hex(&bytes[trailer..trailer + 8]))
 }
 
 impl Vm {
-    /// Write a ticket of the current state. The frames must be as they
-    /// were at the failure, with the top frame's pc at the instruction to
-    /// run again.
-    pub fn ticket_bytes(&self, info: &TicketInfo) -> Vec<u8> {
+    /// Write a ticket of the current state, signed with `key` when given.
+    /// The frames must be as they were at the failure, with the top
+    /// frame's pc at the instruction to run again.
+    pub fn ticket_bytes(&self, info: &TicketInfo, key: Option<&super::TicketKey>) -> Vec<u8> {
         let payload = TicketPayload {
             info: info.clone(),
             image: image::capture(self),
         };
-        seal(Kind::Ticket, self.program_hash(), &payload)
+        seal(Kind::Ticket, self.program_hash(), &payload, key)
     }
 
     /// Rebuild the VM a ticket froze. Continue it with [`Vm::drive`]; the
@@ -92,7 +118,12 @@ impl Vm {
         config: Config,
         host: Box<dyn Host>,
     ) -> Result<(Vm, TicketInfo), SnapshotError> {
-        let (program, p) = open::<TicketPayload>(Kind::Ticket, bytes)?;
+        let rules = OpenRules {
+            key: config.ticket_key.as_ref(),
+            unverified: false,
+            max_raw: MAX_RAW,
+        };
+        let (program, p) = open::<TicketPayload>(Kind::Ticket, bytes, rules)?;
         let mut vm = image::restore(&p.image, config, host)?;
         if vm.program_hash() != program {
             return Err(SnapshotError::Program(
