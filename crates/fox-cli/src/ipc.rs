@@ -4,6 +4,7 @@
 //! through a server (`--server http://HOST:PORT`; same output either way).
 
 use crate::client::{Client, Reply};
+use fox_ipc::isolate::{ChildCommand, Isolation};
 use fox_ipc::queue::Settings;
 use fox_ipc::runner::{spec_from_file, RunEnv};
 use fox_ipc::worker::{self, WorkerConfig};
@@ -170,6 +171,15 @@ pub enum IpcCommand {
         store: StoreOpt,
         #[arg(long)]
         state: Option<String>,
+    },
+    /// Run attempts sent by a worker on standard input (internal: each
+    /// worker thread starts one of these, so a task cannot take the worker
+    /// down).
+    #[command(hide = true)]
+    Runner {
+        /// The ticket key file (default: $FOX_TICKET_KEY).
+        #[arg(long, value_name = "FILE")]
+        ticket_key: Option<std::path::PathBuf>,
     },
     /// Show or change the queue's settings.
     Config {
@@ -388,6 +398,18 @@ fn worker_config(
         (None, QueueSpec::Sqlite(p)) => fox_store::StoreSpec::Sqlite(p.clone()),
         (None, QueueSpec::Postgres(url)) => fox_store::StoreSpec::Postgres(url.clone()),
     };
+    let keys = crate::ticket_key::KeySource {
+        explicit: limits.ticket_key.clone(),
+        default: crate::ticket_key::default_path(&kv, std::path::Path::new("")),
+    };
+    // Each attempt runs in a child `fox ipc runner` with the same key.
+    let exe = std::env::current_exe().map_err(|e| format!("fox: program fox: {e}"))?;
+    let mut args = vec!["ipc".to_string(), "runner".to_string()];
+    if let Some(f) = keys.file() {
+        args.push("--ticket-key".into());
+        args.push(f.to_string_lossy().into_owned());
+    }
+    let isolation = Isolation::Process(ChildCommand { program: exe, args });
     // PostgreSQL wakes idle workers with NOTIFY; SQLite has to be polled.
     let poll = match queue {
         QueueSpec::Postgres(_) => Duration::from_secs(1),
@@ -401,19 +423,14 @@ fn worker_config(
             workdir: std::env::current_dir().map_err(|e| format!("fox: direktori kerja: {e}"))?,
             slice: 200_000,
             limits: limits.limits()?,
-            ticket_key: Some(
-                crate::ticket_key::KeySource {
-                    explicit: limits.ticket_key.clone(),
-                    default: crate::ticket_key::default_path(&kv, std::path::Path::new("")),
-                }
-                .load()?,
-            ),
+            ticket_key: Some(keys.load()?),
         },
         concurrency: concurrency.max(1),
         lease: 30.0,
         idle_exit: None,
         max_tasks: None,
         poll,
+        isolation,
     })
 }
 
@@ -429,6 +446,26 @@ pub fn run(cmd: &IpcCommand) -> u8 {
 
 fn exec(cmd: &IpcCommand) -> Result<u8, String> {
     match cmd {
+        IpcCommand::Runner { ticket_key } => {
+            let key = match ticket_key {
+                Some(p) => Some(
+                    crate::ticket_key::KeySource {
+                        explicit: Some(p.clone()),
+                        default: p.clone(),
+                    }
+                    .load()?,
+                ),
+                None => match std::env::var(crate::ticket_key::ENV) {
+                    Ok(s) => Some(
+                        fox_vm::snapshot::TicketKey::new(s.trim().as_bytes())
+                            .map_err(|e| format!("fox: {e}"))?,
+                    ),
+                    Err(_) => None,
+                },
+            };
+            fox_ipc::isolate::serve(key)?;
+            Ok(0)
+        }
         IpcCommand::Worker {
             store,
             concurrency,

@@ -35,6 +35,16 @@ pub struct KeySource {
 }
 
 impl KeySource {
+    /// The file the key is read from (`None`: it comes from the
+    /// environment), for a child process that must use the same key.
+    pub fn file(&self) -> Option<PathBuf> {
+        match &self.explicit {
+            Some(p) => Some(p.clone()),
+            None if std::env::var_os(ENV).is_some() => None,
+            None => Some(self.default.clone()),
+        }
+    }
+
     /// The key (creating the default file if needed).
     pub fn load(&self) -> Result<TicketKey, String> {
         if let Some(p) = &self.explicit {

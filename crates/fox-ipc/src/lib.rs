@@ -10,6 +10,7 @@
 //! died is reclaimed when its lease expires.
 
 mod cputime;
+pub mod isolate;
 pub mod queue;
 pub mod runner;
 pub mod server;

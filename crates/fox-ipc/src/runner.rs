@@ -79,6 +79,9 @@ pub enum Outcome {
         granted: Vec<String>,
     },
     Failed(Failure),
+    /// The worker gave the attempt up (the task was cancelled or its lease
+    /// lost while it ran): nothing is reported.
+    Abandoned(String),
 }
 
 /// What one attempt of a task may use: its request within the worker's
@@ -94,9 +97,9 @@ pub struct Effective {
 }
 
 impl Effective {
-    /// The limits of the next attempt of `task` on a worker with `env`.
-    pub fn of(task: &TaskRecord, env: &RunEnv) -> Result<Effective, String> {
-        let spec = &task.spec;
+    /// The limits of the next attempt of a task with `spec` that has
+    /// printed `printed` bytes so far, on a worker with `env`.
+    pub fn of(spec: &TaskSpec, printed: u64, env: &RunEnv) -> Result<Effective, String> {
         let wanted = Permissions::from_flags(&spec.permissions, &env.workdir)
             .map_err(|e| format!("izin tugas: {e}"))?;
         let limits = &env.limits;
@@ -110,9 +113,7 @@ impl Effective {
             timeout: Duration::from_millis(timeout_ms),
             cpu: Duration::from_millis(cpu_ms),
             max_instructions: spec.max_instructions,
-            output_left: limits
-                .max_output_bytes
-                .saturating_sub(task.stdout.len() as u64),
+            output_left: limits.max_output_bytes.saturating_sub(printed),
         })
     }
 }
@@ -245,7 +246,25 @@ enum Stop {
 
 /// Run one attempt of `task` on this thread.
 pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
-    let eff = match Effective::of(task, env) {
+    run_attempt(
+        task.id,
+        &task.spec,
+        task.ticket.as_deref(),
+        task.stdout.len() as u64,
+        env,
+    )
+}
+
+/// Run one attempt of task `id` on this thread: from `ticket` if there is
+/// one, else from the start. `printed`: output the earlier attempts kept.
+pub fn run_attempt(
+    id: i64,
+    spec: &TaskSpec,
+    ticket_in: Option<&[u8]>,
+    printed: u64,
+    env: &RunEnv,
+) -> Outcome {
+    let eff = match Effective::of(spec, printed, env) {
         Ok(e) => e,
         Err(m) => return final_failure("ErrorIzin", m, Vec::new(), Vec::new()),
     };
@@ -264,10 +283,9 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
         store: None,
         queue: env.queue.clone(),
         workdir: env.workdir.clone(),
-        task_id: task.id,
+        task_id: id,
         deadline: start + eff.timeout,
     };
-    let spec = &task.spec;
     let slice = match eff.max_instructions {
         Some(max) => env.slice.min(max).max(1),
         None => env.slice.max(1),
@@ -282,7 +300,7 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
         ticket_key: env.ticket_key.clone(),
         ..Config::default()
     };
-    let (mut vm, mut result) = match &task.ticket {
+    let (mut vm, mut result) = match ticket_in {
         Some(bytes) => match Vm::from_ticket(bytes, config, Box::new(host)) {
             Ok((mut vm, _)) => {
                 vm.ticket_on_error = true;
@@ -292,7 +310,7 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
             Err(e) => {
                 return final_failure(
                     "ErrorTiket",
-                    format!("tiket tugas {} tidak bisa dimuat: {e}", task.id),
+                    format!("tiket tugas {id} tidak bisa dimuat: {e}"),
                     Vec::new(),
                     granted,
                 )

@@ -1,12 +1,16 @@
 //! The worker: `concurrency` threads that claim tasks, run them
-//! ([`runner`](crate::runner)) and report the outcome, plus one heartbeat
-//! thread that keeps this process's leases alive. Each thread has its own
+//! ([`runner`](crate::runner), each attempt in a child process of its
+//! thread with [`Isolation::Process`](crate::isolate::Isolation)) and report
+//! the outcome, plus one heartbeat thread that keeps this process's leases
+//! alive. Each thread has its own
 //! queue connection and its own VMs. A worker that dies (kill -9, power
 //! loss) simply stops heartbeating: its leases expire and other workers
 //! reclaim the tasks.
 
+use crate::isolate::{guarded, Isolated, Isolation};
 use crate::queue::{self, QueueError, QueueSpec};
 use crate::runner::{run_task, Outcome, RunEnv};
+use crate::task::TaskState;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +29,9 @@ pub struct WorkerConfig {
     pub max_tasks: Option<u64>,
     /// How long to wait for new work between polls.
     pub poll: Duration,
+    /// Where attempts run: in child processes (what `fox ipc worker` does),
+    /// or on the worker's threads.
+    pub isolation: Isolation,
 }
 
 /// What a worker did.
@@ -124,6 +131,10 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                 taken.clone(),
             );
             handles.push(s.spawn(move || -> Result<(), QueueError> {
+                let mut isolated = match &cfg.isolation {
+                    Isolation::Process(cmd) => Some(Isolated::new(cmd.clone())),
+                    Isolation::InProcess => None,
+                };
                 let mut idle_since = Instant::now();
                 // The next task, already claimed in the same transaction
                 // that completed the previous one.
@@ -173,7 +184,35 @@ pub fn run(cfg: &WorkerConfig, log: &(dyn Fn(&str) + Sync)) -> Result<WorkerStat
                         }
                     };
                     taken.fetch_add(1, Ordering::Relaxed);
-                    match run_task(&task, &cfg.env) {
+                    let outcome = match &mut isolated {
+                        Some(iso) => {
+                            let mut last = Instant::now();
+                            let mut abandon = || -> Option<String> {
+                                if last.elapsed() < Duration::from_secs(1) {
+                                    return None;
+                                }
+                                last = Instant::now();
+                                match q.lease_of(task.id) {
+                                    Ok(Some((TaskState::Berjalan, Some(o)))) if o == name => None,
+                                    Ok(Some((TaskState::Dibatalkan, _))) => {
+                                        Some("dibatalkan".into())
+                                    }
+                                    Ok(Some(_)) => Some("sewa hilang".into()),
+                                    Ok(None) => Some("tugas dihapus".into()),
+                                    // The queue is unreachable: keep running;
+                                    // the report will find out.
+                                    Err(_) => None,
+                                }
+                            };
+                            iso.run(&task, &cfg.env, &mut abandon)
+                        }
+                        None => guarded(|| run_task(&task, &cfg.env)).0,
+                    };
+                    match outcome {
+                        Outcome::Abandoned(why) => {
+                            lost.fetch_add(1, Ordering::Relaxed);
+                            log(&format!("tugas {} ditinggalkan: {why}", task.id));
+                        }
                         Outcome::Done {
                             stdout,
                             exit_code,

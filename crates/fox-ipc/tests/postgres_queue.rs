@@ -354,6 +354,7 @@ tulis(alur(\"p\" + argumen_sistem[1], [dua, tambah], int(argumen_sistem[1])))
         idle_exit: Some(Duration::from_millis(500)),
         max_tasks: None,
         poll: Duration::from_millis(50),
+        isolation: Default::default(),
     };
     let log = |m: &str| eprintln!("{m}");
     let stats = worker::run(&cfg, &log).unwrap();

@@ -140,6 +140,7 @@ impl Api {
             idle_exit: Some(Duration::from_millis(100)),
             max_tasks: None,
             poll: Duration::from_millis(20),
+            isolation: Default::default(),
         };
         worker::run(&cfg, &|_| {}).unwrap();
     }

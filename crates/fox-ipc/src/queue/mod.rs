@@ -123,6 +123,11 @@ pub trait Queue: Send {
     /// Delete tasks in these (final) states; returns how many.
     fn purge(&mut self, states: &[TaskState]) -> Result<u64, QueueError>;
     fn get(&mut self, id: i64) -> Result<Option<TaskRecord>, QueueError>;
+    /// A task's state and lease owner only (a running attempt's worker asks
+    /// this often, to notice a cancel or a lost lease).
+    fn lease_of(&mut self, id: i64) -> Result<Option<(TaskState, Option<String>)>, QueueError> {
+        Ok(self.get(id)?.map(|t| (t.state, t.lease_owner)))
+    }
     /// Tasks, newest first, optionally in one state.
     fn list(&mut self, state: Option<TaskState>, limit: u32)
         -> Result<Vec<TaskRecord>, QueueError>;

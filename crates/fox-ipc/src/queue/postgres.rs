@@ -377,6 +377,25 @@ impl Queue for PostgresQueue {
         Ok((done, rec))
     }
 
+    fn lease_of(&mut self, id: i64) -> Result<Option<(TaskState, Option<String>)>, QueueError> {
+        let e = self.err("baca sewa");
+        let row = self
+            .client()?
+            .query_opt(
+                "SELECT state, lease_owner FROM fox_tasks WHERE id = $1",
+                &[&id],
+            )
+            .map_err(&e)?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let s: String = r.try_get(0).map_err(&e)?;
+                let o: Option<String> = r.try_get(1).map_err(&e)?;
+                Ok(Some((TaskState::parse(&s).unwrap_or(TaskState::Mati), o)))
+            }
+        }
+    }
+
     fn heartbeat(&mut self, worker: &str, lease: f64) -> Result<u64, QueueError> {
         let t = now();
         let e = self.err("detak");

@@ -390,6 +390,18 @@ impl Queue for SqliteQueue {
         })
     }
 
+    fn lease_of(&mut self, id: i64) -> Result<Option<(TaskState, Option<String>)>, QueueError> {
+        let row: Option<(String, Option<String>)> = self
+            .conn
+            .prepare_cached("SELECT state, lease_owner FROM fox_tasks WHERE id = ?1")
+            .and_then(|mut st| {
+                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(self.err("baca sewa"))?;
+        Ok(row.map(|(s, o)| (TaskState::parse(&s).unwrap_or(TaskState::Mati), o)))
+    }
+
     fn claim(&mut self, worker: &str, lease: f64) -> Result<Option<TaskRecord>, QueueError> {
         self.claim_after(None, worker, lease)
     }
