@@ -9,6 +9,7 @@ mod host;
 mod ipc;
 mod render;
 mod repl;
+mod secure;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use fox_vm::{Config, Vm, VmError};
