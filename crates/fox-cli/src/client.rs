@@ -97,30 +97,36 @@ impl Client {
     }
 
     fn fail(&self, e: ureq::Error) -> String {
-        let hint = match e {
-            ureq::Error::Tls(_) | ureq::Error::Rustls(_) => format!(
-                " (sertifikat server tidak dipercaya? beri sertifikatnya dengan --tls-ca PEM \
-                 atau {CA_ENV})"
-            ),
-            _ => String::new(),
+        // rustls' verdict on the certificate arrives as a TLS error or
+        // inside an I/O error, depending on where the handshake failed.
+        let text = e.to_string();
+        let tls = matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
+            || (self.base.starts_with("https://") && text.contains("certificate"));
+        let hint = if tls {
+            format!(
+                " (sertifikat server tidak dipercaya? beri sertifikatnya, atau CA yang \
+                 menandatanganinya, dengan --tls-ca PEM atau {CA_ENV})"
+            )
+        } else {
+            String::new()
         };
-        format!("fox: server {}: {e}{hint}", self.base)
+        format!("fox: server {}: {text}{hint}", self.base)
     }
 
     /// The message of a 401: how to pass the token.
     fn unauthorized(&self, error: &str) -> String {
         let hint = match &self.token {
             None => format!(
-                "server meminta token; beri dengan --token-file BERKAS atau variabel \
-                 lingkungan {TOKEN_ENV}"
+                "server meminta token (HTTP 401); beri dengan --token-file BERKAS atau \
+                 variabel lingkungan {TOKEN_ENV}"
             ),
             Some(t) => format!(
-                "server menolak token dari {}; pastikan sama dengan token server \
-                 (fox ipc serve --token-file …)",
+                "server menolak token dari {} (HTTP 401: {error}); pastikan sama dengan \
+                 token server (fox ipc serve --token-file …)",
                 t.from
             ),
         };
-        format!("fox: server {}: {hint} (HTTP 401: {error})", self.base)
+        format!("fox: server {}: {hint}", self.base)
     }
 
     fn finish<T: DeserializeOwned>(
