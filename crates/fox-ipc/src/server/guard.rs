@@ -121,7 +121,7 @@ impl Guard {
             Some((name, false, _)) => {
                 name.parse::<Ipv4Addr>().is_ok()
                     || name == "localhost"
-                    || self.allow_hosts.iter().any(|a| *a == name)
+                    || self.allow_hosts.contains(&name)
             }
             None => false,
         };
