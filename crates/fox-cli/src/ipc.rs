@@ -1,9 +1,11 @@
 //! `fox ipc …`: the FoxIPC commands — a worker, the HTTP server and its
 //! dashboard, and submitting, inspecting, retrying, cancelling and purging
 //! tasks directly against a queue (`--store sqlite:PATH | postgres://…`) or
-//! through a server (`--server http://HOST:PORT`; same output either way).
+//! through a server (`--server http(s)://HOST:PORT`; same output either
+//! way). The security options of both sides are in [`crate::secure`].
 
 use crate::client::{Client, Reply};
+use crate::secure::{ClientOpts, ServeOpts};
 use fox_ipc::isolate::{ChildCommand, Isolation};
 use fox_ipc::queue::Settings;
 use fox_ipc::runner::{spec_from_file, RunEnv};
@@ -30,9 +32,11 @@ pub struct TargetOpt {
     #[command(flatten)]
     pub store: StoreOpt,
     /// Talk to a FoxIPC server (`fox ipc serve`) instead of opening the
-    /// store: `http://HOST:PORT`.
+    /// store: `http://HOST:PORT` or `https://HOST:PORT`.
     #[arg(long, value_name = "URL", conflicts_with = "store")]
     pub server: Option<String>,
+    #[command(flatten)]
+    pub client: ClientOpts,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -113,6 +117,8 @@ pub enum IpcCommand {
         /// What the in-process workers allow their tasks.
         #[command(flatten)]
         limits: crate::worker_opts::WorkerLimitOpts,
+        #[command(flatten)]
+        security: ServeOpts,
     },
     /// Queue a program; prints the task id.
     Submit {
@@ -168,7 +174,7 @@ pub enum IpcCommand {
     /// Delete finished tasks (selesai, mati, dibatalkan) or those of one state.
     Purge {
         #[command(flatten)]
-        store: StoreOpt,
+        target: TargetOpt,
         #[arg(long)]
         state: Option<String>,
     },
@@ -209,10 +215,10 @@ enum Conn {
     Server(Client),
 }
 
-fn connect(t: &TargetOpt) -> Result<Conn, String> {
+fn connect(t: &TargetOpt) -> Result<Conn, Failure> {
     match &t.server {
-        Some(url) => Client::new(url).map(Conn::Server),
-        None => open(&t.store).map(Conn::Store),
+        Some(url) => Ok(Conn::Server(Client::new(url, t.client.load()?)?)),
+        None => Ok(Conn::Store(open(&t.store)?)),
     }
 }
 
@@ -263,6 +269,27 @@ impl Conn {
                 } => Ok(false),
                 Reply::Refused { error, .. } => Err(format!("fox: {error}")),
             },
+        }
+    }
+
+    /// How many tasks of `states` were deleted.
+    fn purge(&mut self, states: &[TaskState]) -> Result<u64, String> {
+        match self {
+            Conn::Store(q) => q.purge(states).map_err(queue_err),
+            Conn::Server(c) => {
+                // The server purges one final state, or all three.
+                let one = match states {
+                    [s] => Some(*s),
+                    _ => None,
+                };
+                match c.purge(one)? {
+                    Reply::Ok(v) => v
+                        .get("purged")
+                        .and_then(|n| n.as_u64())
+                        .ok_or_else(|| format!("fox: jawaban server tidak sah: {v}")),
+                    Reply::Refused { error, .. } => Err(format!("fox: {error}")),
+                }
+            }
         }
     }
 
@@ -434,17 +461,39 @@ fn worker_config(
     })
 }
 
-pub fn run(cmd: &IpcCommand) -> u8 {
-    match exec(cmd) {
-        Ok(code) => code,
-        Err(m) => {
-            eprintln!("{m}");
-            1
+/// A failed command: its message and exit status (1, or 2 for a usage
+/// error such as a bad option or an unreadable token file).
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: 2,
         }
     }
 }
 
-fn exec(cmd: &IpcCommand) -> Result<u8, String> {
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, code: 1 }
+    }
+}
+
+pub fn run(cmd: &IpcCommand) -> u8 {
+    match exec(cmd) {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("{}", f.message);
+            f.code
+        }
+    }
+}
+
+fn exec(cmd: &IpcCommand) -> Result<u8, Failure> {
     match cmd {
         IpcCommand::Runner { ticket_key } => {
             let key = match ticket_key {
@@ -499,8 +548,23 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             max_queued,
             workers,
             limits,
+            security,
         } => {
             let queue = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
+            let addr = std::net::ToSocketAddrs::to_socket_addrs(listen.as_str())
+                .ok()
+                .and_then(|mut a| a.next())
+                .ok_or_else(|| {
+                    Failure::usage(format!("fox: --listen: '{listen}' bukan alamat HOST:PORT"))
+                })?;
+            let options = security.options(*max_queued)?;
+            let server = fox_ipc::server::Server::bind(queue, addr, options).map_err(|e| {
+                let message = format!("fox ipc serve: {e}");
+                match e {
+                    fox_ipc::server::ServeError::Config(_) => Failure::usage(message),
+                    _ => Failure::from(message),
+                }
+            })?;
             if *workers > 0 {
                 // Workers in this process, beside the server (one-command
                 // setups and demos); they stop when the process does.
@@ -512,14 +576,12 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
                     }
                 });
             }
-            let addr = std::net::ToSocketAddrs::to_socket_addrs(listen.as_str())
-                .ok()
-                .and_then(|mut a| a.next())
-                .ok_or_else(|| format!("fox: --listen: '{listen}' bukan alamat HOST:PORT"))?;
-            let server = fox_ipc::server::Server::bind(queue, addr, *max_queued)
-                .map_err(|e| format!("fox: {e}"))?;
             let bound = server.local_addr().map_err(|e| format!("fox: {e}"))?;
-            eprintln!("fox ipc serve: {} di http://{bound}/", store.store);
+            eprintln!(
+                "fox ipc serve: {} di {}://{bound}/",
+                store.store,
+                server.scheme()
+            );
             server.run().map_err(|e| format!("fox: {e}"))?;
             Ok(0)
         }
@@ -553,7 +615,7 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
         } => {
             let mut q = connect(target)?;
             let Some(t) = q.get(*id)? else {
-                return Err(format!("fox: tugas {id} tidak ada"));
+                return Err(format!("fox: tugas {id} tidak ada").into());
             };
             if *as_json {
                 println!("{}", json(&t));
@@ -586,7 +648,7 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
                 println!("tugas {id} dijadwalkan ulang");
                 Ok(0)
             } else {
-                Err(format!("fox: tugas {id} tidak gagal atau mati"))
+                Err(format!("fox: tugas {id} tidak gagal atau mati").into())
             }
         }
         IpcCommand::Cancel { target, id } => {
@@ -595,16 +657,16 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
                 println!("tugas {id} dibatalkan");
                 Ok(0)
             } else {
-                Err(format!("fox: tugas {id} sudah berakhir atau tidak ada"))
+                Err(format!("fox: tugas {id} sudah berakhir atau tidak ada").into())
             }
         }
-        IpcCommand::Purge { store, state } => {
+        IpcCommand::Purge { target, state } => {
             let states = match state_arg(state)? {
                 Some(s) => vec![s],
                 None => vec![TaskState::Selesai, TaskState::Mati, TaskState::Dibatalkan],
             };
-            let mut q = open(store)?;
-            let n = q.purge(&states).map_err(|e| format!("fox: {e}"))?;
+            let mut q = connect(target)?;
+            let n = q.purge(&states)?;
             println!("{n} tugas dihapus");
             Ok(0)
         }

@@ -10,6 +10,7 @@ mod host;
 mod ipc;
 mod render;
 mod repl;
+mod secure;
 mod ticket_key;
 mod worker_opts;
 

@@ -1,6 +1,7 @@
 //! The dashboard in a real browser: headless Chromium driven through
 //! chromedriver's W3C WebDriver HTTP API, against a real `fox ipc serve`
-//! process, with a real worker process making a task dead-lettered.
+//! process behind a token (the login form, an HttpOnly session cookie),
+//! with a real worker process making a task dead-lettered.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`scripts/test-deps.sh`
 //! installs them); without them this test fails, it never skips.
@@ -216,6 +217,13 @@ impl Browser {
         }
     }
 
+    /// Run `script` in the page; its return value.
+    fn execute(&self, script: &str) -> Value {
+        let body = json!({ "script": script, "args": [] });
+        self.session("POST", "/execute/sync", Some(body))
+            .unwrap_or_else(|e| panic!("execute {script}: {e}"))
+    }
+
     fn wait_gone(&self, css: &str) {
         wait_for(&format!("{css} to disappear"), || {
             self.find(css).is_none().then_some(())
@@ -258,6 +266,8 @@ impl Drop for Browser {
     }
 }
 
+const TOKEN: &str = "token-dasbor-0123456789abcdef";
+
 /// The JSON API, as the test's own view of the queue.
 struct Api {
     base: String,
@@ -269,6 +279,7 @@ impl Api {
         let mut r = self
             .agent
             .post(format!("{}/api/tasks", self.base))
+            .header("Authorization", format!("Bearer {TOKEN}"))
             .send_json(body)
             .unwrap();
         assert_eq!(r.status().as_u16(), 201);
@@ -280,6 +291,7 @@ impl Api {
         let mut r = self
             .agent
             .get(format!("{}/api/tasks/{id}", self.base))
+            .header("Authorization", format!("Bearer {TOKEN}"))
             .call()
             .unwrap();
         assert_eq!(r.status().as_u16(), 200);
@@ -292,12 +304,13 @@ fn row(table: &str, id: i64) -> String {
 }
 
 #[test]
-fn dashboard_shows_tasks_and_retries_a_dead_letter_in_chromium() {
+fn dashboard_logs_in_shows_tasks_and_retries_a_dead_letter_in_chromium() {
     require_browser();
     let dir = scratch("dasbor");
     let profile: PathBuf = dir.join("chromium-profile");
     std::fs::create_dir_all(&profile).unwrap();
-    let srv = Serve::start(&dir, &[]);
+    std::fs::write(dir.join("token"), format!("{TOKEN}\n")).unwrap();
+    let srv = Serve::start(&dir, &["--token-file", "token"]);
     let api = Api {
         base: srv.url.clone(),
         agent: agent(),
@@ -307,11 +320,41 @@ fn dashboard_shows_tasks_and_retries_a_dead_letter_in_chromium() {
     // A queued task appears.
     let waiting = api.submit(json!({ "name": "halo.fox", "program": "tulis(\"halo\")\n" }));
     browser.goto(&format!("{}/", srv.url));
+
+    // The server wants a token: the login form, and nothing of the queue.
+    wait_for("the login form", || browser.find("#login:not([hidden])"));
+    assert!(browser.find("#app[hidden]").is_some(), "tasks stay hidden");
+    browser.wait_text("#conn", "belum masuk");
+    browser.type_into("#login-token", "token-yang-salah-0123456789");
+    browser.click("#login-button");
+    browser.wait_text("#login-result", "token salah");
+    assert!(browser.find("#app[hidden]").is_some());
+    browser.type_into("#login-token", TOKEN);
+    browser.click("#login-button");
+    wait_for("the dashboard", || browser.find("#login[hidden]"));
     browser.wait_text(
         &format!("{} td.state", row("menunggu", waiting)),
         "menunggu",
     );
     browser.wait_text("#count-menunggu", "1");
+    // The session is an HttpOnly cookie: the page's script cannot read
+    // it, and the token is kept nowhere the script could reach.
+    assert_eq!(browser.execute("return document.cookie;"), json!(""));
+    assert_eq!(
+        browser.execute("return localStorage.length + sessionStorage.length;"),
+        json!(0)
+    );
+    assert_eq!(
+        browser.execute("return document.getElementById('login-token').value;"),
+        json!("")
+    );
+    wait_for("the logout button", || {
+        browser.find("#logout:not([hidden])")
+    });
+    // A reload keeps the session (the cookie), without the form.
+    browser.goto(&format!("{}/", srv.url));
+    browser.wait_text("#count-menunggu", "1");
+    assert!(browser.find("#login[hidden]").is_some());
 
     // A dead letter: one allowed attempt, run by a real worker process
     // (the higher priority makes it the one task the worker takes).
@@ -390,4 +433,16 @@ fn dashboard_shows_tasks_and_retries_a_dead_letter_in_chromium() {
         &format!("{} td.name", row("menunggu", id)),
         "formulir.fox satu dua",
     );
+
+    // "Keluar" clears the cookie: the form again, also after a reload.
+    browser.click("#logout");
+    wait_for("the login form after logout", || {
+        browser.find("#login:not([hidden])")
+    });
+    browser.wait_text("#login-result", "sudah keluar");
+    browser.goto(&format!("{}/", srv.url));
+    wait_for("the login form after a reload", || {
+        browser.find("#login:not([hidden])")
+    });
+    assert!(browser.find("#app[hidden]").is_some());
 }

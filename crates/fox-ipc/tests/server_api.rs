@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use fox_ipc::runner::RunEnv;
-use fox_ipc::server::Server;
+use fox_ipc::server::{Options, Server};
 use fox_ipc::worker::{self, WorkerConfig};
 use fox_ipc::QueueSpec;
 use serde_json::{json, Value};
@@ -34,7 +34,11 @@ impl Api {
     fn start(name: &str, max_queued: Option<u64>) -> Api {
         let dir = temp(name);
         let spec = QueueSpec::Sqlite(dir.join("antrean.db"));
-        let server = Server::bind(spec, "127.0.0.1:0".parse().unwrap(), max_queued).unwrap();
+        let options = Options {
+            max_queued,
+            ..Options::default()
+        };
+        let server = Server::bind(spec, "127.0.0.1:0".parse().unwrap(), options).unwrap();
         let addr = server.local_addr().unwrap();
         std::thread::spawn(move || server.run());
         let agent = ureq::Agent::config_builder()
@@ -82,8 +86,13 @@ impl Api {
         (s, v)
     }
 
+    /// A POST without a body (still JSON, as the server requires).
     fn post(&self, path: &str) -> (u16, Value) {
-        let r = self.agent.post(format!("{}{path}", self.base)).send_empty();
+        let r = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .send_empty();
         let (s, _, v) = self.finish(path, r);
         (s, v)
     }
@@ -321,7 +330,11 @@ fn bad_requests_are_json_errors() {
     assert_error(s, &v, 400, "keadaan 'bukan' tidak dikenal");
     let (s, v) = api.get("/api/tasks?limit=banyak");
     assert_error(s, &v, 400, "parameter tidak sah");
-    let r = api.agent.delete(format!("{}/api/tasks", api.base)).call();
+    let r = api
+        .agent
+        .delete(format!("{}/api/tasks", api.base))
+        .header("content-type", "application/json")
+        .call();
     let (s, ctype, v) = api.finish("delete", r);
     assert!(ctype.starts_with("application/json"), "{ctype}");
     assert_error(s, &v, 405, "DELETE");

@@ -25,7 +25,8 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// `fox` in `dir`, without proxy settings (every server here is local).
+/// `fox` in `dir`, without proxy settings (every server here is local) and
+/// without the FoxIPC token and CA of the environment.
 pub fn fox_command(dir: &Path) -> Command {
     let mut c = Command::new(fox());
     c.current_dir(dir);
@@ -36,6 +37,8 @@ pub fn fox_command(dir: &Path) -> Command {
         "HTTPS_PROXY",
         "all_proxy",
         "ALL_PROXY",
+        "FOX_IPC_TOKEN",
+        "FOX_IPC_CA",
     ] {
         c.env_remove(v);
     }
@@ -43,14 +46,24 @@ pub fn fox_command(dir: &Path) -> Command {
 }
 
 pub fn run(dir: &Path, args: &[&str]) -> Output {
+    run_env(dir, args, &[])
+}
+
+/// `fox args` with these environment variables.
+pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     fox_command(dir)
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("fox {args:?}: {e}"))
 }
 
 pub fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
+    ok_env(dir, args, &[])
+}
+
+pub fn ok_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = run_env(dir, args, env);
     assert!(
         out.status.success(),
         "fox {args:?}: {:?}\nstdout: {}\nstderr: {}",
@@ -62,7 +75,11 @@ pub fn ok(dir: &Path, args: &[&str]) -> String {
 }
 
 pub fn fails(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = run(dir, args);
+    fails_env(dir, args, &[])
+}
+
+pub fn fails_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let out = run_env(dir, args, env);
     assert!(!out.status.success(), "fox {args:?} should fail");
     (
         out.status.code().unwrap_or(-1),
@@ -79,31 +96,43 @@ pub struct Serve {
 }
 
 impl Serve {
+    /// `fox ipc serve` on a free loopback port of the queue `antrean.db`.
     pub fn start(dir: &Path, extra: &[&str]) -> Serve {
+        Serve::launch(
+            dir,
+            &[&["--listen", "127.0.0.1:0"][..], extra].concat(),
+            &[],
+        )
+    }
+
+    /// `fox ipc serve --store sqlite:antrean.db ARGS…` with `env`; `url`
+    /// is the http:// or https:// address it prints.
+    pub fn launch(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut child = fox_command(dir)
-            .args([
-                "ipc",
-                "serve",
-                "--store",
-                "sqlite:antrean.db",
-                "--listen",
-                "127.0.0.1:0",
-            ])
-            .args(extra)
+            .args(["ipc", "serve", "--store", "sqlite:antrean.db"])
+            .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut line = String::new();
+        // The first line naming a URL (warnings may come before it).
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        stderr.read_line(&mut line).unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .trim_end_matches('/')
-            .to_string();
+        let mut seen = String::new();
+        let url = loop {
+            let mut line = String::new();
+            if stderr.read_line(&mut line).unwrap() == 0 {
+                panic!("fox ipc serve {args:?} ended without a URL: {seen:?}");
+            }
+            let found = line
+                .split_whitespace()
+                .find(|w| w.starts_with("http://") || w.starts_with("https://"));
+            if let Some(u) = found {
+                break u.trim_end_matches('/').to_string();
+            }
+            seen.push_str(&line);
+        };
         Serve {
             child,
             url,

@@ -2,12 +2,14 @@
 //! through the [`Pool`] and turns the answer into JSON: a [`TaskRecord`]'s
 //! serde form for tasks, `{"error": …}` with a fitting status otherwise.
 
+use super::body;
 use super::error::ApiError;
+use super::guard::Guard;
 use super::pool::Pool;
 use crate::queue::QueueError;
 use crate::task::{now, Submitted, TaskRecord, TaskSpec, TaskState};
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::Json;
@@ -47,8 +49,9 @@ fn missing(id: i64) -> ApiError {
 }
 
 /// The body of `POST /api/tasks`: a [`TaskSpec`] object. Unknown fields are
-/// refused (a misspelt option would otherwise silently keep its default).
-fn parse_spec(body: &[u8]) -> Result<TaskSpec, ApiError> {
+/// refused (a misspelt option would otherwise silently keep its default);
+/// a program over `max_program` bytes is refused with 413.
+fn parse_spec(body: &[u8], max_program: usize) -> Result<TaskSpec, ApiError> {
     let bad = |m: String| ApiError::bad_request(format!("badan permintaan tidak sah: {m}"));
     let value: Value = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
     let Value::Object(fields) = &value else {
@@ -62,6 +65,15 @@ fn parse_spec(body: &[u8]) -> Result<TaskSpec, ApiError> {
         return Err(bad(format!("kolom '{k}' tidak dikenal")));
     }
     let spec: TaskSpec = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+    if spec.program.len() > max_program {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "program terlalu besar: {} byte melebihi batas --max-program-bytes ({max_program} byte)",
+                spec.program.len()
+            ),
+        ));
+    }
     spec.validate()
         .map_err(|m| ApiError::from(QueueError::Invalid(m)))?;
     Ok(spec)
@@ -71,10 +83,11 @@ fn parse_spec(body: &[u8]) -> Result<TaskSpec, ApiError> {
 /// `"existing": true` when the idempotency key matched a task.
 pub async fn submit(
     State(pool): Pooled,
-    body: Result<Bytes, BytesRejection>,
+    State(guard): State<Arc<Guard>>,
+    body: Body,
 ) -> Result<(StatusCode, Json<Submitted>), ApiError> {
-    let body = body.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
-    let spec = parse_spec(&body)?;
+    let body = body::read(body, guard.max_body_bytes, guard.idle_timeout).await?;
+    let spec = parse_spec(&body, guard.max_program_bytes)?;
     let s = pool.run(move |q| q.submit(&spec)).await?;
     let status = if s.existing {
         StatusCode::OK
@@ -185,8 +198,12 @@ pub async fn purge(
 }
 
 /// `GET /api/stats` → counts per state, the queue's settings, which queue
-/// it is and the server's clock (for "retry in …" without clock skew).
-pub async fn stats(State(pool): Pooled) -> Result<Json<Value>, ApiError> {
+/// it is, the server's clock (for "retry in …" without clock skew) and
+/// whether it asks for a token (`auth`: the dashboard offers to log out).
+pub async fn stats(
+    State(pool): Pooled,
+    State(guard): State<Arc<Guard>>,
+) -> Result<Json<Value>, ApiError> {
     let (counts, settings, queue) = pool
         .run(|q| Ok((q.counts()?, q.settings()?, q.describe())))
         .await?;
@@ -198,6 +215,7 @@ pub async fn stats(State(pool): Pooled) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({
         "queue": queue,
         "now": now(),
+        "auth": guard.token.is_some(),
         "total": total,
         "counts": counts,
         "settings": {

@@ -4,7 +4,7 @@
 //! that key; the key's id (the first 8 bytes of its SHA-256) travels with
 //! the ticket so a refusal can say which key would be needed.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -40,7 +40,7 @@ impl TicketKey {
         let digest = Sha256::digest(secret);
         let mut id = [0u8; 8];
         id.copy_from_slice(&digest[..8]);
-        let keyed = <Hmac<Sha256> as Mac>::new_from_slice(secret)
+        let keyed = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
             .map_err(|e| format!("kunci tiket: {e}"))?;
         Ok(TicketKey { keyed, id })
     }
