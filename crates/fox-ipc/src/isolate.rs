@@ -125,6 +125,28 @@ fn queue_string(q: &QueueSpec) -> String {
     }
 }
 
+/// Fault injection for the worker's own tests: `FOX_IPC_FAULT` holds
+/// `panic:ID` or `abort:ID` items (comma-separated), making the child panic
+/// or abort when it runs task ID — the failures a task must not be able to
+/// spread, produced on demand.
+fn inject_fault(id: i64) {
+    let Ok(spec) = std::env::var("FOX_IPC_FAULT") else {
+        return;
+    };
+    for item in spec.split(',') {
+        match item.split_once(':') {
+            Some(("panic", t)) if t.trim().parse() == Ok(id) => {
+                #[allow(clippy::panic)]
+                {
+                    panic!("FOX_IPC_FAULT: panik disengaja untuk tugas {id}")
+                }
+            }
+            Some(("abort", t)) if t.trim().parse() == Ok(id) => std::process::abort(),
+            _ => {}
+        }
+    }
+}
+
 /// The child side: run attempts from standard input until it closes,
 /// replying on standard output. A panicking attempt is reported as a
 /// failure of that attempt, after which the child exits (its state can no
@@ -156,7 +178,10 @@ pub fn serve(ticket_key: Option<fox_vm::snapshot::TicketKey>) -> Result<(), Stri
         };
         let ticket = (!ticket.is_empty()).then_some(ticket);
         let (outcome, panicked) =
-            guarded(|| run_attempt(req.id, &req.spec, ticket.as_deref(), req.printed, &env));
+            guarded(|| {
+                inject_fault(req.id);
+                run_attempt(req.id, &req.spec, ticket.as_deref(), req.printed, &env)
+            });
         write_outcome(&mut output, &outcome, panicked).map_err(io)?;
         output.flush().map_err(io)?;
         if panicked {

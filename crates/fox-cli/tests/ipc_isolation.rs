@@ -1,0 +1,239 @@
+//! One task cannot take down a worker: with real `fox ipc worker` processes
+//! on a SQLite queue, a task that panics, one that aborts its process, one
+//! that never ends, one that sleeps past its timeout, one stuck inside a
+//! single native operation, one that prints without end and one that is
+//! cancelled while it runs each fail (or stop) alone, and the worker goes on
+//! with the next task. Panics and aborts are produced on demand with the
+//! runner's `FOX_IPC_FAULT` fault injection, since Fox VM itself is meant
+//! to have none.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn fox() -> &'static str {
+    env!("CARGO_BIN_EXE_fox")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fox-iso-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(fox())
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Write `source` as `name` in `dir` and submit it with `opts`; the id.
+fn submit(dir: &Path, name: &str, source: &str, opts: &[&str]) -> String {
+    std::fs::write(dir.join(name), source).unwrap();
+    let mut args = vec!["ipc", "submit"];
+    args.extend_from_slice(opts);
+    args.push(name);
+    let o = run(dir, &args);
+    assert!(o.status.success(), "{}", err(&o));
+    out(&o).trim().to_string()
+}
+
+fn status(dir: &Path, id: &str) -> serde_json::Value {
+    let o = run(dir, &["ipc", "status", "--json", id]);
+    assert!(o.status.success(), "{}", err(&o));
+    serde_json::from_str(&out(&o)).unwrap()
+}
+
+/// A worker that exits once the queue has been idle for a while.
+fn worker(dir: &Path, env: &[(&str, &str)], extra: &[&str]) -> Output {
+    let mut cmd = Command::new(fox());
+    cmd.args(["ipc", "worker", "--idle-exit-ms", "700"])
+        .args(extra)
+        .current_dir(dir)
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+const OK: &str = "tulis(\"baik\")\n";
+
+#[test]
+fn a_panicking_or_aborting_task_fails_alone() {
+    let dir = scratch("panik");
+    let panics = submit(&dir, "a.fox", OK, &["--max-attempts", "3"]);
+    let aborts = submit(&dir, "b.fox", OK, &["--max-attempts", "2", "--backoff-ms", "10"]);
+    let fine = submit(&dir, "c.fox", OK, &[]);
+    let fault = format!("panic:{panics},abort:{aborts}");
+    let w = worker(&dir, &[("FOX_IPC_FAULT", &fault)], &[]);
+    assert!(w.status.success(), "worker died: {}", err(&w));
+
+    let p = status(&dir, &panics);
+    // A panic is a bug in Fox VM: no retry would help.
+    assert_eq!(p["state"], "mati", "{p}");
+    assert_eq!(p["attempts"], 1, "{p}");
+    assert_eq!(p["error_jenis"], "ErrorInternal", "{p}");
+    assert!(
+        p["error_pesan"].as_str().unwrap().contains("panik disengaja"),
+        "{p}"
+    );
+
+    let a = status(&dir, &aborts);
+    // A dead child process: retried, then dead-lettered.
+    assert_eq!(a["state"], "mati", "{a}");
+    assert_eq!(a["attempts"], 2, "{a}");
+    assert_eq!(a["error_jenis"], "ErrorPekerja", "{a}");
+    assert!(a["error_pesan"].as_str().unwrap().contains("SIGABRT"), "{a}");
+
+    let f = status(&dir, &fine);
+    assert_eq!(f["state"], "selesai", "{f}");
+    assert_eq!(f["stdout"], "baik\n");
+}
+
+#[test]
+fn endless_sleeping_and_chatty_tasks_are_stopped_by_their_limits() {
+    let dir = scratch("batas");
+    let endless = submit(
+        &dir,
+        "putar.fox",
+        "biar i = 0\nselama benar maka\n    i = i + 1\nakhir\n",
+        &["--timeout-ms", "400", "--max-attempts", "2", "--backoff-ms", "10"],
+    );
+    let sleeper = submit(
+        &dir,
+        "tidur.fox",
+        "tulis(\"mulai\")\n_sys_tidur(3600)\ntulis(\"bangun\")\n",
+        &["--timeout-ms", "400", "--max-attempts", "1"],
+    );
+    let chatty = submit(
+        &dir,
+        "cerewet.fox",
+        "selama benar maka\n    tulis(\"bla bla bla bla bla bla bla bla\")\nakhir\n",
+        &[],
+    );
+    let fine = submit(&dir, "ok.fox", OK, &[]);
+    let t = Instant::now();
+    let w = worker(&dir, &[], &["--max-output-bytes", "65536"]);
+    assert!(w.status.success(), "worker died: {}", err(&w));
+    // Two attempts of 0.4 s, one of 0.4 s, the rest quick: nowhere near an
+    // hour of sleep.
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+
+    let e = status(&dir, &endless);
+    assert_eq!(e["state"], "mati", "{e}");
+    assert_eq!(e["error_jenis"], "BatasWaktu", "{e}");
+    assert_eq!(e["attempts"], 2, "{e}");
+    // The second attempt continued the first one's ticket.
+    assert_eq!(e["resumed"], 1, "{e}");
+
+    let s = status(&dir, &sleeper);
+    assert_eq!(s["state"], "mati", "{s}");
+    assert_eq!(s["error_jenis"], "BatasWaktu", "{s}");
+    assert_eq!(s["stdout"], "mulai\n", "{s}");
+
+    let c = status(&dir, &chatty);
+    assert_eq!(c["state"], "mati", "{c}");
+    assert_eq!(c["error_jenis"], "BatasKeluaran", "{c}");
+    assert_eq!(c["attempts"], 1, "{c}");
+    assert_eq!(c["stdout"].as_str().unwrap().len(), 65536, "output capped");
+
+    assert_eq!(status(&dir, &fine)["state"], "selesai");
+}
+
+#[test]
+fn a_task_stuck_in_one_native_operation_is_killed_at_its_deadline() {
+    let dir = scratch("macet");
+    // A peer that accepts and never answers: `_net_terima` blocks inside
+    // one operation, where the VM cannot stop itself.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let program = format!(
+        "biar k = _net_konek(\"127.0.0.1\", {port})\ntulis(\"tersambung\")\ntulis(_net_terima(k, 10))\n"
+    );
+    let grant = format!("--allow-net=127.0.0.1:{port}");
+    let stuck = submit(
+        &dir,
+        "macet.fox",
+        &program,
+        &["--timeout-ms", "500", "--max-attempts", "1", &grant],
+    );
+    let fine = submit(&dir, "ok.fox", OK, &[]);
+    let t = Instant::now();
+    let w = worker(&dir, &[], &["--allow-net=127.0.0.1"]);
+    assert!(w.status.success(), "worker died: {}", err(&w));
+    // Killed at timeout + grace (2 s), long before the 30 s network timeout.
+    assert!(t.elapsed() < Duration::from_secs(15), "{:?}", t.elapsed());
+    let s = status(&dir, &stuck);
+    assert_eq!(s["state"], "mati", "{s}");
+    assert_eq!(s["error_jenis"], "BatasWaktu", "{s}");
+    assert!(
+        s["error_pesan"].as_str().unwrap().contains("dihentikan paksa"),
+        "{s}"
+    );
+    assert_eq!(status(&dir, &fine)["state"], "selesai");
+}
+
+#[test]
+fn cancelling_a_running_task_stops_it_and_the_worker_goes_on() {
+    let dir = scratch("batal");
+    let endless = submit(
+        &dir,
+        "putar.fox",
+        "tulis(\"mulai\")\nselama benar maka\nakhir\n",
+        &["--priority", "10"],
+    );
+    let mut w = Command::new(fox())
+        .args(["ipc", "worker", "--idle-exit-ms", "1500"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while status(&dir, &endless)["state"] != "berjalan" {
+        assert!(Instant::now() < deadline, "never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let fine = submit(&dir, "ok.fox", OK, &[]);
+    let c = run(&dir, &["ipc", "cancel", &endless]);
+    assert!(c.status.success(), "{}", err(&c));
+    let t = Instant::now();
+    // The worker is single-threaded: the next task runs only once the
+    // cancelled one was really stopped.
+    while status(&dir, &fine)["state"] != "selesai" {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "cancelled task still occupies the worker"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let code = w.wait().unwrap();
+    let mut log = String::new();
+    w.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(code.success(), "{log}");
+    assert!(log.contains("ditinggalkan: dibatalkan"), "{log}");
+    assert_eq!(status(&dir, &endless)["state"], "dibatalkan");
+}
