@@ -177,8 +177,10 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
         }
     };
     let mut used: u64 = 0;
+    let mut given = slice;
+    let mut grow: u64 = 1;
     while let Err(VmError::Budget(_)) = result {
-        used = used.saturating_add(slice);
+        used = used.saturating_add(given);
         let over_time = timeout.is_some_and(|t| start.elapsed().as_secs_f64() >= t);
         let over_budget = spec.max_instructions.is_some_and(|m| used >= m);
         if over_time || over_budget {
@@ -214,7 +216,19 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
                 retryable: true,
             });
         }
-        vm.budget = slice;
+        // A native operation bigger than a slice stops inside itself (and
+        // restarts) every time: double the slice until it fits, within
+        // what is left of the task's own budget.
+        grow = if vm.take_budget_stop_in_op() {
+            grow.saturating_mul(2)
+        } else {
+            1
+        };
+        given = slice.saturating_mul(grow);
+        if let Some(max) = spec.max_instructions {
+            given = given.min(max.saturating_sub(used)).max(1);
+        }
+        vm.set_budget(given);
         result = vm.drive();
     }
     vm.flush();

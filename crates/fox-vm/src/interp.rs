@@ -71,11 +71,12 @@ impl Vm {
     /// Safe point: charge the budget, collect garbage if due.
     #[inline]
     fn safe_point(&mut self) -> RtResult<()> {
-        if self.budget != u64::MAX {
-            if self.budget == 0 {
+        let left = self.budget.get();
+        if left != u64::MAX {
+            if left == 0 {
                 return Err(RtError::Budget);
             }
-            self.budget -= 1;
+            self.budget.set(left - 1);
         }
         if self.heap.wants_gc() {
             self.collect_garbage();
@@ -153,7 +154,7 @@ impl Vm {
             macro_rules! loop_back {
                 ($t:expr) => {{
                     jump!($t);
-                    if self.budget != u64::MAX || self.heap.wants_gc() {
+                    if self.budget.get() != u64::MAX || self.heap.wants_gc() {
                         save_pc!();
                         if let Err(e) = self.safe_point() {
                             // The saved pc (the loop head) is where to resume.
@@ -167,7 +168,7 @@ impl Vm {
             // limit) the frame resumes by running the call again.
             macro_rules! call_safe_point {
                 () => {
-                    if self.budget != u64::MAX || self.heap.wants_gc() {
+                    if self.budget.get() != u64::MAX || self.heap.wants_gc() {
                         if let Err(e) = self.safe_point() {
                             self.frames[fi].pc = (pc!() - 1) as u32;
                             self.fault_exact = true;
@@ -279,7 +280,7 @@ impl Vm {
                     let x = reg!($a);
                     match x.as_int() {
                         Some(i) => i == $imm as i64,
-                        None => self.values_equal(x, Value::Int($imm as i64)),
+                        None => tr!(self.values_equal(x, Value::Int($imm as i64))),
                     }
                 }};
             }
@@ -294,7 +295,7 @@ impl Vm {
                     } else if x.is_nil() || y.is_nil() {
                         false
                     } else {
-                        self.values_equal(x, y)
+                        tr!(self.values_equal(x, y))
                     }
                 }};
             }
@@ -945,7 +946,7 @@ impl Vm {
                         let mut s = String::new();
                         for i in 0..count as usize {
                             let v = reg!(start as usize + i);
-                            self.write_str(v, &mut s);
+                            tr!(self.write_str(v, &mut s));
                         }
                         reg!(dst) = self.new_string(s);
                     }
@@ -956,7 +957,7 @@ impl Vm {
                                 s.push(' ');
                             }
                             let v = reg!(start as usize + i);
-                            self.write_str(v, &mut s);
+                            tr!(self.write_str(v, &mut s));
                         }
                         s.push('\n');
                         self.host.write_out(s.as_bytes());
@@ -964,7 +965,7 @@ impl Vm {
                     Op::WriteStr { src } => {
                         let v = reg!(src);
                         let mut s = String::new();
-                        self.write_str(v, &mut s);
+                        tr!(self.write_str(v, &mut s));
                         self.host.write_out(s.as_bytes());
                     }
                     Op::Unpack { dst, src, count } => {
@@ -999,7 +1000,7 @@ impl Vm {
                                 _ => bail!(RtError::Msg(format!(
                                     "Kelas '{}' hanya bisa mewarisi kelas, bukan {}",
                                     cname,
-                                    self.repr_of(p)
+                                    self.repr_lossy(p)
                                 ))),
                             }
                         };
@@ -1088,6 +1089,8 @@ impl Vm {
                         reg!(dst) = Value::Bool(ok);
                     }
                     Op::ListTail { dst, src, from } => {
+                        let n = self.list_ref(reg!(src)).map_or(0, |l| l.len());
+                        tr!(self.charge_items(n.saturating_sub(from as usize)));
                         let items = self
                             .list_ref(reg!(src))
                             .map(|l| {
@@ -1195,13 +1198,16 @@ impl Vm {
         Some(m)
     }
 
-    /// Items of a list or the characters of a text (destructuring).
+    /// Items of a list or the characters of a text (destructuring),
+    /// charged one unit per item.
     #[inline(never)]
     pub fn sequence_items(&mut self, v: Value) -> RtResult<Vec<Value>> {
         if let Some(l) = self.list_ref(v) {
+            self.charge_items(l.len())?;
             return Ok(l.clone());
         }
         if let Some(s) = self.str_ref(v) {
+            self.charge_items(s.len())?;
             let chars: Vec<String> = s.chars().map(|c| c.to_string()).collect();
             return Ok(chars.into_iter().map(|c| self.new_string(c)).collect());
         }

@@ -111,8 +111,13 @@ pub struct Vm {
     pub syms: WellKnown,
     pub native_by_name: FxHashMap<&'static str, u32>,
     pub argv_list: Value,
-    /// Instructions left in the budget (u64::MAX = unlimited).
-    pub budget: u64,
+    /// Instructions left in the budget (u64::MAX = unlimited). A `Cell` so
+    /// that native operations walking data through `&self` can charge it
+    /// (see `limits`); read and set it with `budget_left`/`set_budget`.
+    pub(crate) budget: std::cell::Cell<u64>,
+    /// Set when the budget ran out inside a native operation (see
+    /// `take_budget_stop_in_op`).
+    pub(crate) budget_stop_in_op: std::cell::Cell<bool>,
     /// The traceback recorded when the most recent error value was made.
     pub last_trace: Option<(Value, Vec<TraceEntry>)>,
     /// Random generator state (xorshift), seeded deterministically.
@@ -187,7 +192,8 @@ impl Vm {
             syms,
             native_by_name,
             argv_list: Value::Nil,
-            budget,
+            budget: std::cell::Cell::new(budget),
+            budget_stop_in_op: std::cell::Cell::new(false),
             last_trace: None,
             rng: 0x2545_F491_4F6C_DD1D,
             epoch: 1,

@@ -73,7 +73,7 @@ fn full_run(file: &str, source: &str) -> (u64, String, String) {
     let mut vm = Vm::new(config(file, Some(u64::MAX - 1)), Box::new(host.clone()));
     let r = vm.run_main(file, source);
     vm.flush();
-    let used = u64::MAX - 1 - vm.budget;
+    let used = u64::MAX - 1 - vm.budget_left();
     (used, host.output(), outcome(&r))
 }
 

@@ -91,7 +91,10 @@ pub fn kirim_tugas(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         },
         _ => return Err(RtError::msg("kirim_tugas(): argumen harus list")),
     };
-    let argv: Vec<String> = list.iter().map(|v| vm.str_of(*v)).collect();
+    let argv: Vec<String> = list
+        .iter()
+        .map(|v| vm.str_of(*v))
+        .collect::<RtResult<_>>()?;
     let id = vm
         .host
         .submit_task(&program, &argv)
