@@ -272,3 +272,60 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic)]
+    use super::*;
+    use crate::task::TaskState;
+
+    fn task(program: &str, timeout_ms: u64) -> TaskRecord {
+        TaskRecord {
+            id: 1,
+            spec: TaskSpec {
+                name: "raksasa.fox".into(),
+                program: program.into(),
+                timeout_ms: Some(timeout_ms),
+                ..TaskSpec::default()
+            },
+            state: TaskState::Berjalan,
+            attempts: 1,
+            resumed: 0,
+            completions: 0,
+            run_at: 0.0,
+            lease_owner: None,
+            lease_until: None,
+            created_at: 0.0,
+            updated_at: 0.0,
+            finished_at: None,
+            stdout: Vec::new(),
+            exit_code: None,
+            error_jenis: None,
+            error_pesan: None,
+            ticket: None,
+            ticket_summary: None,
+        }
+    }
+
+    /// One operation costing far more than a slice (a million-element `==`
+    /// against slices of 1,000) still finishes: each stop inside it
+    /// doubles the next slice, instead of restarting it forever until the
+    /// timeout.
+    #[test]
+    fn an_operation_bigger_than_a_slice_finishes() {
+        let env = RunEnv {
+            store: StoreSpec::Memory,
+            queue: None,
+            workdir: std::env::temp_dir(),
+            slice: 1_000,
+        };
+        let program = "biar a = [[0] * 1000] * 1000\nbiar b = [[0] * 1000] * 1000\ntulis(a == b)\n";
+        match run_task(&task(program, 60_000), &env) {
+            Outcome::Done { stdout, exit_code } => {
+                assert_eq!(exit_code, 0);
+                assert_eq!(stdout, b"True\n");
+            }
+            Outcome::Failed(f) => panic!("{}: {}", f.jenis, f.pesan),
+        }
+    }
+}

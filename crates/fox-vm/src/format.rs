@@ -159,6 +159,7 @@ impl Vm {
         out
     }
 
+    #[inline(never)]
     fn write_top(&self, v: Value, out: &mut String, repr: bool, lossy: bool) -> RtResult<()> {
         let mut w = Writer {
             out,
@@ -243,7 +244,10 @@ impl Vm {
             }
             Object::BigInt(b) => {
                 if w.lossy {
-                    if self.write_big_decimal(b, w.out).is_err() {
+                    // Uncharged, so only what converts quickly.
+                    if b.bits() <= 16 * 1024 && self.int_within_digit_limit(b) {
+                        let _ = write!(w.out, "{b}");
+                    } else {
                         let _ = write!(w.out, "<int {} bit>", b.bits());
                     }
                 } else {

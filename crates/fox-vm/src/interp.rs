@@ -71,12 +71,14 @@ impl Vm {
     /// Safe point: charge the budget, collect garbage if due.
     #[inline]
     fn safe_point(&mut self) -> RtResult<()> {
-        let left = self.budget.get();
-        if left != u64::MAX {
+        if self.budget != u64::MAX {
+            // What native operations charged since the last safe point.
+            let left = self.budget - self.op_spent.replace(0).min(self.budget);
             if left == 0 {
+                self.budget = 0;
                 return Err(RtError::Budget);
             }
-            self.budget.set(left - 1);
+            self.budget = left - 1;
         }
         if self.heap.wants_gc() {
             self.collect_garbage();
@@ -154,7 +156,7 @@ impl Vm {
             macro_rules! loop_back {
                 ($t:expr) => {{
                     jump!($t);
-                    if self.budget.get() != u64::MAX || self.heap.wants_gc() {
+                    if self.budget != u64::MAX || self.heap.wants_gc() {
                         save_pc!();
                         if let Err(e) = self.safe_point() {
                             // The saved pc (the loop head) is where to resume.
@@ -168,7 +170,7 @@ impl Vm {
             // limit) the frame resumes by running the call again.
             macro_rules! call_safe_point {
                 () => {
-                    if self.budget.get() != u64::MAX || self.heap.wants_gc() {
+                    if self.budget != u64::MAX || self.heap.wants_gc() {
                         if let Err(e) = self.safe_point() {
                             self.frames[fi].pc = (pc!() - 1) as u32;
                             self.fault_exact = true;
@@ -182,6 +184,17 @@ impl Vm {
                     save_pc!();
                     return Err($e);
                 }};
+            }
+            // `tr!` for errors that are rare by nature (data too deep, an
+            // operation out of budget): the failure path is a cold call,
+            // so it does not weigh on the code around it.
+            macro_rules! tr_cold {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => return Err(self.fail_at(fi, pc!(), e)),
+                    }
+                };
             }
             macro_rules! tr {
                 ($e:expr) => {
@@ -280,7 +293,7 @@ impl Vm {
                     let x = reg!($a);
                     match x.as_int() {
                         Some(i) => i == $imm as i64,
-                        None => tr!(self.values_equal(x, Value::Int($imm as i64))),
+                        None => tr_cold!(self.values_equal(x, Value::Int($imm as i64))),
                     }
                 }};
             }
@@ -295,7 +308,7 @@ impl Vm {
                     } else if x.is_nil() || y.is_nil() {
                         false
                     } else {
-                        tr!(self.values_equal(x, y))
+                        tr_cold!(self.values_equal(x, y))
                     }
                 }};
             }
@@ -943,29 +956,19 @@ impl Vm {
                         reg!(dst) = self.alloc(Object::Dict(Box::new(d)));
                     }
                     Op::Interp { dst, start, count } => {
-                        let mut s = String::new();
-                        for i in 0..count as usize {
-                            let v = reg!(start as usize + i);
-                            tr!(self.write_str(v, &mut s));
-                        }
+                        let from = base + start as usize;
+                        let s = tr_cold!(self.text_of_regs(from, count as usize, ""));
                         reg!(dst) = self.new_string(s);
                     }
                     Op::Print { start, count } => {
-                        let mut s = String::new();
-                        for i in 0..count as usize {
-                            if i > 0 {
-                                s.push(' ');
-                            }
-                            let v = reg!(start as usize + i);
-                            tr!(self.write_str(v, &mut s));
-                        }
+                        let from = base + start as usize;
+                        let mut s = tr_cold!(self.text_of_regs(from, count as usize, " "));
                         s.push('\n');
                         self.host.write_out(s.as_bytes());
                     }
                     Op::WriteStr { src } => {
-                        let v = reg!(src);
-                        let mut s = String::new();
-                        tr!(self.write_str(v, &mut s));
+                        let from = base + src as usize;
+                        let s = tr_cold!(self.text_of_regs(from, 1, ""));
                         self.host.write_out(s.as_bytes());
                     }
                     Op::Unpack { dst, src, count } => {
@@ -1089,17 +1092,8 @@ impl Vm {
                         reg!(dst) = Value::Bool(ok);
                     }
                     Op::ListTail { dst, src, from } => {
-                        let n = self.list_ref(reg!(src)).map_or(0, |l| l.len());
-                        tr!(self.charge_items(n.saturating_sub(from as usize)));
-                        let items = self
-                            .list_ref(reg!(src))
-                            .map(|l| {
-                                l.get(from as usize..)
-                                    .map(|s| s.to_vec())
-                                    .unwrap_or_default()
-                            })
-                            .unwrap_or_default();
-                        reg!(dst) = self.new_list(items);
+                        let v = reg!(src);
+                        reg!(dst) = tr_cold!(self.list_tail(v, from as usize));
                     }
 
                     Op::PushHandler { target, reg } => {
@@ -1165,6 +1159,17 @@ impl Vm {
         }
     }
 
+    /// Record `pc` (the next instruction) as frame `fi`'s place and pass
+    /// the error on; the cold failure path of `tr_cold!`.
+    #[cold]
+    #[inline(never)]
+    fn fail_at(&mut self, fi: usize, pc: usize, e: RtError) -> RtError {
+        if let Some(f) = self.frames.get_mut(fi) {
+            f.pc = pc as u32;
+        }
+        e
+    }
+
     /// The method a `CallMethod` at `pc` would call on an instance
     /// receiver (not shadowed by a property), through the inline cache.
     #[inline]
@@ -1196,6 +1201,33 @@ impl Vm {
         c.insert(self.epoch, class.0, m.0);
         slot.set(c);
         Some(m)
+    }
+
+    /// `str()` of the `count` registers at `from` (absolute), joined by
+    /// `sep`: what `Print`, `Interp` and `WriteStr` output. Out of line,
+    /// like every slow path, to keep the loop's registers for the hot ones.
+    #[inline(never)]
+    fn text_of_regs(&self, from: usize, count: usize, sep: &str) -> RtResult<String> {
+        let mut s = String::new();
+        for (i, v) in self.stack[from..from + count].iter().enumerate() {
+            if i > 0 {
+                s.push_str(sep);
+            }
+            self.write_str(*v, &mut s)?;
+        }
+        Ok(s)
+    }
+
+    /// `[..., ...rest]` patterns: a new list of `v`'s items from `from` on.
+    #[inline(never)]
+    fn list_tail(&mut self, v: Value, from: usize) -> RtResult<Value> {
+        let items = self
+            .list_ref(v)
+            .and_then(|l| l.get(from..))
+            .map(|s| s.to_vec())
+            .unwrap_or_default();
+        self.charge_items(items.len())?;
+        Ok(self.new_list(items))
     }
 
     /// Items of a list or the characters of a text (destructuring),

@@ -7,7 +7,10 @@
 //! data charges it too, as it goes: one unit per container element it
 //! visits, compares, copies or prints; one unit per [`BYTES_PER_UNIT`] bytes
 //! of text it scans or produces; big-integer arithmetic by the size of its
-//! operands. When the budget cannot pay, it drops to zero and the operation
+//! operands. Operations charge through `&self` into `Vm::op_spent`, which
+//! the next safe point takes off the budget, so the interpreter's own
+//! counting is unchanged. When the budget cannot pay, it drops to zero and
+//! the operation
 //! fails with the uncatchable [`RtError::Budget`] **before changing anything
 //! visible** (operations build fresh values and commit at the end; a list
 //! sort sorts a copy), so the VM stays paused and resumable: `handle_error`
@@ -43,24 +46,26 @@ pub const HARD_MAX_DATA_DEPTH: usize = 2000;
 const MIN_INT_DIGITS: usize = 640;
 
 impl Vm {
-    /// Charge `units` of work to the instruction budget.
+    /// Charge `units` of work to the instruction budget. (Charges gather
+    /// in `op_spent`, which the next safe point takes off `budget`: the
+    /// interpreter's own counting stays a plain field.)
     #[inline]
     pub fn charge(&self, units: u64) -> RtResult<()> {
-        let left = self.budget.get();
-        if left == u64::MAX {
+        if self.budget == u64::MAX {
             return Ok(());
         }
-        self.charge_slow(left, units)
+        self.charge_slow(units)
     }
 
     #[inline(never)]
-    fn charge_slow(&self, left: u64, units: u64) -> RtResult<()> {
-        if left < units {
-            self.budget.set(0);
+    fn charge_slow(&self, units: u64) -> RtResult<()> {
+        let spent = self.op_spent.get().saturating_add(units);
+        if spent > self.budget {
+            self.op_spent.set(self.budget);
             self.budget_stop_in_op.set(true);
             return Err(RtError::Budget);
         }
-        self.budget.set(left - units);
+        self.op_spent.set(spent);
         Ok(())
     }
 
@@ -92,12 +97,16 @@ impl Vm {
 
     /// Instructions left in the budget (`u64::MAX` = unlimited).
     pub fn budget_left(&self) -> u64 {
-        self.budget.get()
+        if self.budget == u64::MAX {
+            return u64::MAX;
+        }
+        self.budget - self.op_spent.get().min(self.budget)
     }
 
     /// Give the run a new budget (`u64::MAX` = unlimited).
     pub fn set_budget(&mut self, n: u64) {
-        self.budget.set(n);
+        self.budget = n;
+        self.op_spent.set(0);
     }
 
     /// Did the budget last run out inside a native operation (rather than
@@ -128,6 +137,12 @@ impl Vm {
             0 => 0,
             n => n.max(MIN_INT_DIGITS),
         }
+    }
+
+    /// Does `b` have at most as many decimal digits as the limit allows?
+    pub fn int_within_digit_limit(&self, b: &BigInt) -> bool {
+        let limit = self.int_digit_limit();
+        limit == 0 || b.magnitude().to_string().len() <= limit
     }
 
     /// Append the decimal text of `b`, within the digit limit.

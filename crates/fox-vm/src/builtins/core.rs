@@ -345,7 +345,8 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                     Some(b) => Ok(vm.int_from_big(b)),
                     None => Err(RtError::Msg(format!(
                         "invalid literal for int() with base {base}: {}",
-                        vm.repr_lossy(v)
+                        // Python's `%.200R`: the repr cut at 200 characters.
+                        vm.repr_lossy(v).chars().take(200).collect::<String>()
                     ))),
                 };
             }
