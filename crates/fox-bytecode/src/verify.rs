@@ -8,6 +8,11 @@
 use crate::op::{Op, NO_REG};
 use crate::proto::{Const, Proto};
 
+/// The longest big-integer constant: the lexer refuses longer literals
+/// (`morph_syntax::lexer::MAX_INT_LITERAL_DIGITS`), and loading decimal
+/// text costs time quadratic in its length.
+const MAX_BIGINT_CONST_DIGITS: usize = 4300;
+
 /// Why a prototype was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyError {
@@ -54,6 +59,17 @@ fn verify_depth(p: &Proto, depth: usize) -> Result<(), VerifyError> {
             | Op::Throw { .. },
         ) => {}
         _ => return Err(err(p, p.code.len() - 1, "code can run past its end")),
+    }
+    for c in p.consts.iter() {
+        if let Const::BigInt(d) = c {
+            let digits = d.strip_prefix('-').unwrap_or(d);
+            if digits.is_empty()
+                || digits.len() > MAX_BIGINT_CONST_DIGITS
+                || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err(err(p, 0, "malformed big integer constant"));
+            }
+        }
     }
     for (pc, op) in p.code.iter().enumerate() {
         check_op(p, pc, op)?;

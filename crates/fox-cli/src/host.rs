@@ -108,10 +108,11 @@ impl fox_vm::Host for StdHost {
             .unwrap_or(0.0)
     }
 
-    fn sleep(&mut self, secs: f64) {
+    fn sleep(&mut self, secs: f64) -> bool {
         if secs.is_finite() && secs > 0.0 {
             std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(1.0e6)));
         }
+        true
     }
 
     fn random_seed(&mut self) -> u64 {

@@ -53,6 +53,12 @@ struct Limits {
     /// Maximum number of live heap objects (default: unlimited).
     #[arg(long)]
     max_heap_objects: Option<usize>,
+    /// Maximum nesting of data that repr, `==` and ordering walk (at most 2000).
+    #[arg(long, default_value_t = 1000)]
+    max_data_depth: usize,
+    /// Maximum decimal digits of an integer converted to or from text (0 = no limit).
+    #[arg(long, default_value_t = 4300)]
+    max_int_digits: usize,
 }
 
 #[derive(Subcommand, Debug)]
@@ -169,6 +175,8 @@ fn config(limits: &Limits, argv: Vec<String>, permissions: fox_vm::Permissions) 
         max_depth: limits.max_depth.max(1),
         max_instructions: limits.max_instructions,
         max_heap_objects: limits.max_heap_objects.unwrap_or(0),
+        max_data_depth: limits.max_data_depth,
+        max_int_digits: limits.max_int_digits,
         argv,
         permissions,
         ticket_key: None,

@@ -118,8 +118,14 @@ fn eval(vm: &mut Vm, module: u32, src: &str) -> Option<u8> {
             if echo {
                 if let Some(v) = vm.module_get(module, "_") {
                     if !matches!(v, Value::Nil) {
-                        let text = vm.repr_of(v);
-                        vm.host.write_out(format!("{text}\n").as_bytes());
+                        match vm.repr_of(v) {
+                            Ok(text) => vm.host.write_out(format!("{text}\n").as_bytes()),
+                            // Too deep, too many digits, out of budget.
+                            Err(e) => {
+                                let e = vm.rt_to_vm_error(e);
+                                eprintln!("{e}");
+                            }
+                        }
                     }
                 }
             }

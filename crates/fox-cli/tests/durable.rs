@@ -313,6 +313,43 @@ fn budget_exhaustion_with_tiket_freezes_and_resumes() {
 }
 
 #[test]
+fn budget_stops_inside_one_giant_operation_quickly_and_resumes() {
+    let dir = scratch("raksasa", &["raksasa.fox"]);
+    let full = run(&dir, &["run", "raksasa.fox"]);
+    assert!(full.status.success(), "{}", stderr(&full));
+    let full = stdout(&full);
+    assert_eq!(full.lines().last(), Some("selesai"), "{full}");
+    // 100,000 units: the `==` over ten million elements stops early.
+    let start = std::time::Instant::now();
+    let first = run(
+        &dir,
+        &[
+            "run",
+            "--max-instructions",
+            "100000",
+            "--tiket",
+            "t",
+            "raksasa.fox",
+        ],
+    );
+    let took = start.elapsed();
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("batas instruksi"),
+        "{}",
+        stderr(&first)
+    );
+    assert_eq!(stdout(&first), "dibangun\n");
+    assert!(took < Duration::from_secs(5), "stopping took {took:?}");
+    let t = tickets(&dir.join("t"));
+    assert_eq!(t.len(), 1, "{}", stderr(&first));
+    // The ticket resumes at the interrupted `==`, which runs again whole.
+    let rest = run(&dir, &["resume", &t[0].to_string_lossy()]);
+    assert!(rest.status.success(), "{}", stderr(&rest));
+    assert_eq!(format!("{}{}", stdout(&first), stdout(&rest)), full);
+}
+
+#[test]
 fn sigkill_during_ingat_leaves_the_store_consistent() {
     let dir = scratch("kill", &["tulis_terus.fox", "cek_data.fox"]);
     let mut seen = 0u64;

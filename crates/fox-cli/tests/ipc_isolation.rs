@@ -78,7 +78,12 @@ const OK: &str = "tulis(\"baik\")\n";
 fn a_panicking_or_aborting_task_fails_alone() {
     let dir = scratch("panik");
     let panics = submit(&dir, "a.fox", OK, &["--max-attempts", "3"]);
-    let aborts = submit(&dir, "b.fox", OK, &["--max-attempts", "2", "--backoff-ms", "10"]);
+    let aborts = submit(
+        &dir,
+        "b.fox",
+        OK,
+        &["--max-attempts", "2", "--backoff-ms", "10"],
+    );
     let fine = submit(&dir, "c.fox", OK, &[]);
     let fault = format!("panic:{panics},abort:{aborts}");
     let w = worker(&dir, &[("FOX_IPC_FAULT", &fault)], &[]);
@@ -90,7 +95,10 @@ fn a_panicking_or_aborting_task_fails_alone() {
     assert_eq!(p["attempts"], 1, "{p}");
     assert_eq!(p["error_jenis"], "ErrorInternal", "{p}");
     assert!(
-        p["error_pesan"].as_str().unwrap().contains("panik disengaja"),
+        p["error_pesan"]
+            .as_str()
+            .unwrap()
+            .contains("panik disengaja"),
         "{p}"
     );
 
@@ -99,7 +107,10 @@ fn a_panicking_or_aborting_task_fails_alone() {
     assert_eq!(a["state"], "mati", "{a}");
     assert_eq!(a["attempts"], 2, "{a}");
     assert_eq!(a["error_jenis"], "ErrorPekerja", "{a}");
-    assert!(a["error_pesan"].as_str().unwrap().contains("SIGABRT"), "{a}");
+    assert!(
+        a["error_pesan"].as_str().unwrap().contains("SIGABRT"),
+        "{a}"
+    );
 
     let f = status(&dir, &fine);
     assert_eq!(f["state"], "selesai", "{f}");
@@ -113,7 +124,14 @@ fn endless_sleeping_and_chatty_tasks_are_stopped_by_their_limits() {
         &dir,
         "putar.fox",
         "biar i = 0\nselama benar maka\n    i = i + 1\nakhir\n",
-        &["--timeout-ms", "400", "--max-attempts", "2", "--backoff-ms", "10"],
+        &[
+            "--timeout-ms",
+            "400",
+            "--max-attempts",
+            "2",
+            "--backoff-ms",
+            "10",
+        ],
     );
     let sleeper = submit(
         &dir,
@@ -189,7 +207,10 @@ fn a_task_stuck_in_one_native_operation_is_killed_at_its_deadline() {
     assert_eq!(s["state"], "mati", "{s}");
     assert_eq!(s["error_jenis"], "BatasWaktu", "{s}");
     assert!(
-        s["error_pesan"].as_str().unwrap().contains("dihentikan paksa"),
+        s["error_pesan"]
+            .as_str()
+            .unwrap()
+            .contains("dihentikan paksa"),
         "{s}"
     );
     assert_eq!(status(&dir, &fine)["state"], "selesai");

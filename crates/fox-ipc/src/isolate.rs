@@ -177,11 +177,10 @@ pub fn serve(ticket_key: Option<fox_vm::snapshot::TicketKey>) -> Result<(), Stri
             ticket_key: ticket_key.clone(),
         };
         let ticket = (!ticket.is_empty()).then_some(ticket);
-        let (outcome, panicked) =
-            guarded(|| {
-                inject_fault(req.id);
-                run_attempt(req.id, &req.spec, ticket.as_deref(), req.printed, &env)
-            });
+        let (outcome, panicked) = guarded(|| {
+            inject_fault(req.id);
+            run_attempt(req.id, &req.spec, ticket.as_deref(), req.printed, &env)
+        });
         write_outcome(&mut output, &outcome, panicked).map_err(io)?;
         output.flush().map_err(io)?;
         if panicked {

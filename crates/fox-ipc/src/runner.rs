@@ -164,13 +164,16 @@ impl Host for TaskHost {
     fn now(&mut self) -> f64 {
         crate::task::now()
     }
-    fn sleep(&mut self, secs: f64) {
-        if secs.is_finite() && secs > 0.0 {
-            // Never past the attempt's deadline: the timeout must be able
-            // to stop a sleeping task.
-            let left = self.deadline.saturating_duration_since(Instant::now());
-            std::thread::sleep(Duration::from_secs_f64(secs).min(left));
+    fn sleep(&mut self, secs: f64) -> bool {
+        if !(secs.is_finite() && secs > 0.0) {
+            return true;
         }
+        // Never past the attempt's deadline: the timeout must be able to
+        // stop a sleeping task (which then resumes at the sleep).
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        let want = Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX);
+        std::thread::sleep(want.min(left));
+        want <= left
     }
     fn save_ticket(&mut self, _name: &str, bytes: &[u8]) -> Result<String, String> {
         *self.ticket.borrow_mut() = Some(bytes.to_vec());
@@ -324,8 +327,10 @@ pub fn run_attempt(
         }
     };
     let mut used: u64 = 0;
+    let mut given = slice;
+    let mut grow: u64 = 1;
     while let Err(VmError::Budget(_)) = result {
-        used = used.saturating_add(slice);
+        used = used.saturating_add(given);
         let stop = if overflow.get() {
             Some(Stop::Output)
         } else if start.elapsed() >= eff.timeout {
@@ -340,7 +345,19 @@ pub fn run_attempt(
         if let Some(stop) = stop {
             return stopped(&mut vm, stop, &eff, &out, &ticket, granted);
         }
-        vm.budget = slice;
+        // A native operation bigger than a slice stops inside itself (and
+        // restarts) every time: double the slice until it fits, within
+        // what is left of the task's own budget.
+        grow = if vm.take_budget_stop_in_op() {
+            grow.saturating_mul(2)
+        } else {
+            1
+        };
+        given = slice.saturating_mul(grow);
+        if let Some(max) = spec.max_instructions {
+            given = given.min(max.saturating_sub(used)).max(1);
+        }
+        vm.set_budget(given);
         result = vm.drive();
     }
     vm.flush();
@@ -449,4 +466,67 @@ fn stopped(
         retryable: true,
         granted: Some(granted),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic)]
+    use super::*;
+    use crate::task::TaskState;
+
+    fn task(program: &str, timeout_ms: u64) -> TaskRecord {
+        TaskRecord {
+            id: 1,
+            spec: TaskSpec {
+                name: "raksasa.fox".into(),
+                program: program.into(),
+                timeout_ms: Some(timeout_ms),
+                ..TaskSpec::default()
+            },
+            state: TaskState::Berjalan,
+            attempts: 1,
+            resumed: 0,
+            completions: 0,
+            run_at: 0.0,
+            lease_owner: None,
+            lease_until: None,
+            created_at: 0.0,
+            updated_at: 0.0,
+            finished_at: None,
+            stdout: Vec::new(),
+            exit_code: None,
+            error_jenis: None,
+            error_pesan: None,
+            ticket: None,
+            ticket_summary: None,
+            granted: None,
+        }
+    }
+
+    /// One operation costing far more than a slice (a million-element `==`
+    /// against slices of 1,000) still finishes: each stop inside it
+    /// doubles the next slice, instead of restarting it forever until the
+    /// timeout.
+    #[test]
+    fn an_operation_bigger_than_a_slice_finishes() {
+        let env = RunEnv {
+            store: StoreSpec::Memory,
+            queue: None,
+            workdir: std::env::temp_dir(),
+            slice: 1_000,
+            limits: TaskLimits::default(),
+            ticket_key: None,
+        };
+        let program = "biar a = [[0] * 1000] * 1000\nbiar b = [[0] * 1000] * 1000\ntulis(a == b)\n";
+        match run_task(&task(program, 60_000), &env) {
+            Outcome::Done {
+                stdout, exit_code, ..
+            } => {
+                assert_eq!(exit_code, 0);
+                assert_eq!(stdout, b"True\n");
+            }
+            Outcome::Failed(f) => panic!("{}: {}", f.jenis, f.pesan),
+            Outcome::Abandoned(w) => panic!("{w}"),
+        }
+    }
 }

@@ -25,7 +25,7 @@ impl Vm {
             V::Obj(g) => match self.heap.get(g) {
                 Object::Instance(_) => RtError::Msg(format!(
                     "Instance '{}' has no attribute '{name}'",
-                    self.repr_of(v)
+                    self.repr_lossy(v)
                 )),
                 Object::Class(c) => {
                     RtError::Msg(format!("Kelas '{}' has no attribute '{name}'", c.name))

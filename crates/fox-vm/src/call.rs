@@ -228,6 +228,9 @@ impl Vm {
         match self.heap.get(g) {
             Object::Instance(inst) => {
                 if let Some(v) = inst.get(sym) {
+                    if let Some(r) = self.call_native_in_place(v, fbase, argc) {
+                        return r;
+                    }
                     self.stack[fbase] = v;
                     self.shift_args_left(fbase, argc);
                     return self.call_value(fbase, argc);
@@ -267,6 +270,9 @@ impl Vm {
                 let name = self.interner.name_rc(sym);
                 match self.module_get(id, &name) {
                     Some(v) => {
+                        if let Some(r) = self.call_native_in_place(v, fbase, argc) {
+                            return r;
+                        }
                         self.stack[fbase] = v;
                         self.shift_args_left(fbase, argc);
                         self.call_value(fbase, argc)
@@ -290,6 +296,9 @@ impl Vm {
                 let name = self.interner.name_rc(sym);
                 if !crate::builtins::methods::is_dict_method(&name) {
                     if let Some(v) = d.get(&crate::dict::HashKey::text(name.clone())) {
+                        if let Some(r) = self.call_native_in_place(v, fbase, argc) {
+                            return r;
+                        }
                         self.stack[fbase] = v;
                         self.shift_args_left(fbase, argc);
                         return self.call_value(fbase, argc);
@@ -301,6 +310,37 @@ impl Vm {
             _ => self
                 .call_builtin_method(recv, sym, fbase + 2, argc)
                 .map(Some),
+        }
+    }
+
+    /// `recv.name(args…)` where `name` holds a builtin: call it on the
+    /// arguments where they are (`fbase+2..`) instead of moving them over
+    /// the receiver, so the instruction can run again from its start if the
+    /// builtin stops on the budget (see `limits`). `None`: not a builtin.
+    fn call_native_in_place(
+        &mut self,
+        callee: Value,
+        fbase: usize,
+        argc: usize,
+    ) -> Option<RtResult<Option<Value>>> {
+        match callee.unpack() {
+            V::Native(id) if !callee.same(self.alur_value) => {
+                Some(self.call_native(id, fbase + 2, argc).map(Some))
+            }
+            V::Obj(g) => match self.heap.get(g) {
+                Object::BoundMethod(b) => match b.target {
+                    BoundTarget::Builtin(sym) => {
+                        let recv = b.recv;
+                        Some(
+                            self.call_builtin_method(recv, sym, fbase + 2, argc)
+                                .map(Some),
+                        )
+                    }
+                    BoundTarget::Func(_) => None,
+                },
+                _ => None,
+            },
+            _ => None,
         }
     }
 

@@ -13,6 +13,16 @@ pub struct Config {
     pub max_instructions: Option<u64>,
     /// Maximum number of live heap objects (0 = unlimited).
     pub max_heap_objects: usize,
+    /// Maximum nesting of lists, dicts and variants that repr/str, `==` and
+    /// ordering walk; deeper data raises a catchable `ErrorSistem` (like
+    /// Python's `RecursionError`). Clamped to
+    /// [`crate::limits::HARD_MAX_DATA_DEPTH`] (native stack).
+    pub max_data_depth: usize,
+    /// Maximum number of decimal digits of an integer converted to or from
+    /// text (Python's `sys.set_int_max_str_digits`, default 4300; 0 = no
+    /// limit; other values below 640 count as 640, as in Python). Beyond it
+    /// the conversion raises Python's `ValueError` text as `ErrorSistem`.
+    pub max_int_digits: usize,
     /// `argumen_sistem`: the script path followed by its arguments.
     pub argv: Vec<String>,
     /// Host access this run has. The default grants nothing: an embedder
@@ -30,6 +40,8 @@ impl Default for Config {
             max_depth: 100_000,
             max_instructions: None,
             max_heap_objects: 0,
+            max_data_depth: 1000,
+            max_int_digits: 4300,
             argv: Vec::new(),
             permissions: Permissions::none(),
             ticket_key: None,

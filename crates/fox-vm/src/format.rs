@@ -1,7 +1,10 @@
 //! Text conversion with Python's rules (§12): `str()` for `tulis` and
 //! interpolation, `repr()` for elements inside containers, shortest
 //! round-trip floats with Python's exponent thresholds, `True`/`False`/`None`.
+//! Conversions are charged to the budget and bounded in depth and integer
+//! digits (see `limits`); `repr_lossy`/`str_lossy` serve error messages.
 
+use crate::error::RtResult;
 use crate::object::{BoundTarget, Object};
 use crate::value::V;
 use crate::value::{Gc, Value};
@@ -91,130 +94,239 @@ pub fn repr_str(s: &str, out: &mut String) {
     out.push(quote);
 }
 
-const MAX_DEPTH: usize = 1000;
+/// Longest text the lossy writer (error messages) produces.
+const LOSSY_CAP: usize = 1 << 16;
+
+/// State of one conversion to text.
+struct Writer<'a> {
+    out: &'a mut String,
+    /// Containers being written (cycle detection and depth).
+    stack: Vec<Gc>,
+    /// For error messages: never fails and charges nothing; deeper data
+    /// shows as `[...]`, over-long integers by their size, and the text
+    /// stops at `LOSSY_CAP` bytes.
+    lossy: bool,
+}
+
+impl Writer<'_> {
+    /// Has the lossy writer produced all it may?
+    #[inline]
+    fn full(&self) -> bool {
+        self.lossy && self.out.len() > LOSSY_CAP
+    }
+}
 
 impl Vm {
-    /// `str(v)`: text as is, everything else as `repr`.
-    pub fn str_of(&self, v: Value) -> String {
+    /// `str(v)`: text as is, everything else as `repr`. Charged to the
+    /// budget; fails on data deeper than the depth limit and on integers
+    /// beyond the digit limit (see `limits`).
+    pub fn str_of(&self, v: Value) -> RtResult<String> {
         if let V::Obj(g) = v.unpack() {
             if let Object::Str(s) = self.heap.get(g) {
-                return s.to_string();
+                self.charge_bytes(s.len())?;
+                return Ok(s.to_string());
             }
         }
         let mut out = String::new();
-        self.write_value(v, &mut out, false, &mut Vec::new());
-        out
+        self.write_str(v, &mut out)?;
+        Ok(out)
     }
 
-    pub fn repr_of(&self, v: Value) -> String {
+    /// `repr(v)` (see `str_of`).
+    pub fn repr_of(&self, v: Value) -> RtResult<String> {
         let mut out = String::new();
-        self.write_value(v, &mut out, true, &mut Vec::new());
+        self.write_top(v, &mut out, true, false)?;
+        Ok(out)
+    }
+
+    /// Append `str(v)` to `out` (see `str_of`).
+    pub fn write_str(&self, v: Value, out: &mut String) -> RtResult<()> {
+        self.write_top(v, out, false, false)
+    }
+
+    /// `repr(v)` for error messages and diagnostics: never fails, charges
+    /// nothing, and is bounded (see `Writer::lossy`).
+    pub fn repr_lossy(&self, v: Value) -> String {
+        let mut out = String::new();
+        let _ = self.write_top(v, &mut out, true, true);
         out
     }
 
-    /// Append `str(v)` to `out`.
-    pub fn write_str(&self, v: Value, out: &mut String) {
-        self.write_value(v, out, false, &mut Vec::new());
+    /// `str(v)` for error messages and diagnostics (see `repr_lossy`).
+    pub fn str_lossy(&self, v: Value) -> String {
+        let mut out = String::new();
+        let _ = self.write_top(v, &mut out, false, true);
+        out
     }
 
-    fn write_value(&self, v: Value, out: &mut String, repr: bool, stack: &mut Vec<Gc>) {
+    #[inline(never)]
+    fn write_top(&self, v: Value, out: &mut String, repr: bool, lossy: bool) -> RtResult<()> {
+        let mut w = Writer {
+            out,
+            stack: Vec::new(),
+            lossy,
+        };
+        self.write_value(v, &mut w, repr)?;
+        if lossy && w.out.len() > LOSSY_CAP {
+            let mut end = LOSSY_CAP;
+            while !w.out.is_char_boundary(end) {
+                end -= 1;
+            }
+            w.out.truncate(end);
+            w.out.push_str("...");
+        }
+        Ok(())
+    }
+
+    fn write_value(&self, v: Value, w: &mut Writer, repr: bool) -> RtResult<()> {
+        if w.full() {
+            return Ok(());
+        }
         match v.unpack() {
-            V::Nil | V::Undef => out.push_str("None"),
-            V::Bool(true) => out.push_str("True"),
-            V::Bool(false) => out.push_str("False"),
+            V::Nil | V::Undef => w.out.push_str("None"),
+            V::Bool(true) => w.out.push_str("True"),
+            V::Bool(false) => w.out.push_str("False"),
             V::Int(i) => {
-                let _ = write!(out, "{i}");
+                let _ = write!(w.out, "{i}");
             }
-            V::Float(f) => out.push_str(&fmt_float(f)),
+            V::Float(f) => w.out.push_str(&fmt_float(f)),
             V::Native(id) => {
-                let _ = write!(out, "<fungsi bawaan {}>", crate::builtins::native_name(id));
+                let _ = write!(
+                    w.out,
+                    "<fungsi bawaan {}>",
+                    crate::builtins::native_name(id)
+                );
             }
-            V::Obj(g) => self.write_obj(g, out, repr, stack),
+            V::Obj(g) => self.write_obj(g, w, repr)?,
         }
+        Ok(())
     }
 
-    fn write_obj(&self, g: Gc, out: &mut String, repr: bool, stack: &mut Vec<Gc>) {
+    fn write_obj(&self, g: Gc, w: &mut Writer, repr: bool) -> RtResult<()> {
         let obj = self.heap.get(g);
         let container = matches!(
             obj,
             Object::List(_) | Object::Dict(_) | Object::Variant(_) | Object::BoundMethod(_)
         );
         if container {
-            if stack.contains(&g) || stack.len() > MAX_DEPTH {
-                out.push_str(match obj {
+            let cycle = w.stack.contains(&g);
+            if cycle || w.stack.len() >= self.data_depth_limit() {
+                if !cycle && !w.lossy {
+                    return Err(self.depth_error("membuat repr objek"));
+                }
+                w.out.push_str(match obj {
                     Object::Dict(_) => "{...}",
                     _ => "[...]",
                 });
-                return;
+                return Ok(());
             }
-            stack.push(g);
+            w.stack.push(g);
         }
         match obj {
             Object::Str(s) => {
-                if repr {
-                    repr_str(s, out);
+                if !w.lossy {
+                    self.charge_bytes(s.len())?;
+                }
+                let s: &str = if w.lossy && s.len() > LOSSY_CAP {
+                    let mut end = LOSSY_CAP;
+                    while !s.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    &s[..end]
                 } else {
-                    out.push_str(s);
+                    s
+                };
+                if repr {
+                    repr_str(s, w.out);
+                } else {
+                    w.out.push_str(s);
                 }
             }
             Object::BigInt(b) => {
-                let _ = write!(out, "{b}");
+                if w.lossy {
+                    // Uncharged, so only what converts quickly.
+                    if b.bits() <= 16 * 1024 && self.int_within_digit_limit(b) {
+                        let _ = write!(w.out, "{b}");
+                    } else {
+                        let _ = write!(w.out, "<int {} bit>", b.bits());
+                    }
+                } else {
+                    self.write_big_decimal(b, w.out)?;
+                }
             }
             Object::List(items) => {
-                out.push('[');
+                w.out.push('[');
                 for (i, x) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
+                    if w.full() {
+                        break;
                     }
-                    self.write_value(*x, out, true, stack);
+                    if i > 0 {
+                        w.out.push_str(", ");
+                    }
+                    if !w.lossy {
+                        self.charge(1)?;
+                    }
+                    self.write_value(*x, w, true)?;
                 }
-                out.push(']');
+                w.out.push(']');
             }
             Object::Dict(d) => {
-                out.push('{');
+                w.out.push('{');
                 for (i, (k, v)) in d.entries().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
+                    if w.full() {
+                        break;
                     }
-                    self.write_value(k, out, true, stack);
-                    out.push_str(": ");
-                    self.write_value(v, out, true, stack);
+                    if i > 0 {
+                        w.out.push_str(", ");
+                    }
+                    if !w.lossy {
+                        self.charge(1)?;
+                    }
+                    self.write_value(k, w, true)?;
+                    w.out.push_str(": ");
+                    self.write_value(v, w, true)?;
                 }
-                out.push('}');
+                w.out.push('}');
             }
             Object::Class(c) => {
-                let _ = write!(out, "<Kelas {}>", c.name);
+                let _ = write!(w.out, "<Kelas {}>", c.name);
             }
             Object::Instance(i) => {
-                let _ = write!(out, "<Instance {}>", self.class_name(i.class));
+                let _ = write!(w.out, "<Instance {}>", self.class_name(i.class));
             }
             Object::Closure(c) => {
-                let _ = write!(out, "<Fungsi {}>", c.func.get().proto.name);
+                let _ = write!(w.out, "<Fungsi {}>", c.func.get().proto.name);
             }
-            Object::Cell(v) => self.write_value(*v, out, repr, stack),
+            Object::Cell(v) => self.write_value(*v, w, repr)?,
             Object::BoundMethod(b) => {
                 let name = match b.target {
                     BoundTarget::Func(f) => self.func_name(f),
                     BoundTarget::Builtin(s) => self.interner.name(s).to_string(),
                 };
-                let _ = write!(out, "<BoundMethod {name} of ");
-                self.write_value(b.recv, out, true, stack);
-                out.push('>');
+                let _ = write!(w.out, "<BoundMethod {name} of ");
+                self.write_value(b.recv, w, true)?;
+                w.out.push('>');
             }
             Object::VariantCtor { name, .. } => {
-                let _ = write!(out, "<CodeObject {}>", self.interner.name(*name));
+                let _ = write!(w.out, "<CodeObject {}>", self.interner.name(*name));
             }
             Object::Variant(v) => {
-                out.push_str(self.interner.name(v.name));
+                w.out.push_str(self.interner.name(v.name));
                 if !v.fields.is_empty() {
-                    out.push('(');
+                    w.out.push('(');
                     for (i, x) in v.fields.iter().enumerate() {
-                        if i > 0 {
-                            out.push_str(", ");
+                        if w.full() {
+                            break;
                         }
-                        self.write_value(*x, out, false, stack);
+                        if i > 0 {
+                            w.out.push_str(", ");
+                        }
+                        if !w.lossy {
+                            self.charge(1)?;
+                        }
+                        self.write_value(*x, w, false)?;
                     }
-                    out.push(')');
+                    w.out.push(')');
                 }
             }
             Object::Generator(gen) => {
@@ -222,10 +334,10 @@ impl Vm {
                     Object::Closure(c) => c.func.get().proto.name.to_string(),
                     _ => "?".to_string(),
                 };
-                let _ = write!(out, "<Generator {name}>");
+                let _ = write!(w.out, "<Generator {name}>");
             }
             Object::Pipeline(p) => {
-                let _ = write!(out, "<alur {}>", p.name);
+                let _ = write!(w.out, "<alur {}>", p.name);
             }
             Object::Module(m) => {
                 let file = self
@@ -233,14 +345,15 @@ impl Vm {
                     .get(*m as usize)
                     .map(|m| m.file.to_string())
                     .unwrap_or_default();
-                let _ = write!(out, "<Modul {file}>");
+                let _ = write!(w.out, "<Modul {file}>");
             }
-            Object::Resource(r) => out.push_str(&r.describe()),
-            Object::Free(_) => out.push_str("<freed>"),
+            Object::Resource(r) => w.out.push_str(&r.describe()),
+            Object::Free(_) => w.out.push_str("<freed>"),
         }
         if container {
-            stack.pop();
+            w.stack.pop();
         }
+        Ok(())
     }
 
     pub fn class_name(&self, class: Gc) -> String {

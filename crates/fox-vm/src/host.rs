@@ -14,8 +14,10 @@ pub trait Host {
     fn read_line(&mut self) -> Option<String>;
     /// Current Unix time in seconds.
     fn now(&mut self) -> f64;
-    /// Sleep for the given number of seconds.
-    fn sleep(&mut self, secs: f64);
+    /// Sleep for the given number of seconds. `false`: the sleep was cut
+    /// short because the run must stop (a task's deadline); the VM then
+    /// pauses at the sleeping call, which a resumed run makes again.
+    fn sleep(&mut self, secs: f64) -> bool;
     /// Seed of the VM's random generator (`acak`). Fixed by default, so a
     /// run is reproducible; an embedder may supply entropy.
     fn random_seed(&mut self) -> u64 {
@@ -90,8 +92,9 @@ impl Host for BufferHost {
         self.clock += 0.001;
         self.clock
     }
-    fn sleep(&mut self, secs: f64) {
+    fn sleep(&mut self, secs: f64) -> bool {
         self.clock += secs.max(0.0);
+        true
     }
 }
 
@@ -178,10 +181,11 @@ impl Host for SharedBufferHost {
         self.clock += 0.001;
         self.clock
     }
-    fn sleep(&mut self, secs: f64) {
+    fn sleep(&mut self, secs: f64) -> bool {
         if secs.is_finite() {
             self.clock += secs.max(0.0);
         }
+        true
     }
     fn save_ticket(&mut self, name: &str, bytes: &[u8]) -> Result<String, String> {
         let mut t = self.tickets.borrow_mut();

@@ -59,6 +59,8 @@ impl Vm {
                 None => Err(RtError::msg("string index out of range")),
             };
         }
+        // Non-ASCII texts are walked to find the character.
+        self.charge_bytes(s.len())?;
         let n = s.chars().count();
         match norm_index(i, n).and_then(|j| s.chars().nth(j)) {
             Some(c) => {
@@ -104,14 +106,14 @@ impl Vm {
                 let hk = self.hash_key(key)?;
                 match d.get(&hk) {
                     Some(v) => Ok(v),
-                    None => Err(RtError::Msg(self.repr_of(key))),
+                    None => Err(RtError::Msg(self.repr_lossy(key))),
                 }
             }
             Object::Module(id) => {
                 let id = *id;
-                let name = self.str_of(key);
+                let name = self.str_of(key)?;
                 self.module_get(id, &name)
-                    .ok_or_else(|| RtError::Msg(self.repr_of(key)))
+                    .ok_or_else(|| RtError::Msg(self.repr_lossy(key)))
             }
             _ => Err(RtError::Msg(format!(
                 "'{}' object is not subscriptable",
@@ -151,7 +153,7 @@ impl Vm {
             }
             Object::Module(id) => {
                 let id = *id;
-                let name = self.str_of(key);
+                let name = self.str_of(key)?;
                 self.module_set(id, &name, v);
                 Ok(())
             }
@@ -188,15 +190,18 @@ impl Vm {
             match self.heap.get(g) {
                 Object::List(l) => {
                     let (a, b) = slice_bounds(lo, hi, l.len());
+                    self.charge_items(b - a)?;
                     let items = l[a..b].to_vec();
                     return Ok(self.new_list(items));
                 }
                 Object::Str(s) => {
                     if s.is_ascii() {
                         let (a, b) = slice_bounds(lo, hi, s.len());
+                        self.charge_bytes(b - a)?;
                         let sub = s[a..b].to_string();
                         return Ok(self.new_string(sub));
                     }
+                    self.charge_bytes(4 * s.len())?;
                     let chars: Vec<char> = s.chars().collect();
                     let (a, b) = slice_bounds(lo, hi, chars.len());
                     let sub: String = chars[a..b].iter().collect();

@@ -72,10 +72,13 @@ impl Vm {
     #[inline]
     fn safe_point(&mut self) -> RtResult<()> {
         if self.budget != u64::MAX {
-            if self.budget == 0 {
+            // What native operations charged since the last safe point.
+            let left = self.budget - self.op_spent.replace(0).min(self.budget);
+            if left == 0 {
+                self.budget = 0;
                 return Err(RtError::Budget);
             }
-            self.budget -= 1;
+            self.budget = left - 1;
         }
         if self.heap.wants_gc() {
             self.collect_garbage();
@@ -182,6 +185,17 @@ impl Vm {
                     return Err($e);
                 }};
             }
+            // `tr!` for errors that are rare by nature (data too deep, an
+            // operation out of budget): the failure path is a cold call,
+            // so it does not weigh on the code around it.
+            macro_rules! tr_cold {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => return Err(self.fail_at(fi, pc!(), e)),
+                    }
+                };
+            }
             macro_rules! tr {
                 ($e:expr) => {
                     match $e {
@@ -279,7 +293,7 @@ impl Vm {
                     let x = reg!($a);
                     match x.as_int() {
                         Some(i) => i == $imm as i64,
-                        None => self.values_equal(x, Value::Int($imm as i64)),
+                        None => tr_cold!(self.values_equal(x, Value::Int($imm as i64))),
                     }
                 }};
             }
@@ -294,7 +308,7 @@ impl Vm {
                     } else if x.is_nil() || y.is_nil() {
                         false
                     } else {
-                        self.values_equal(x, y)
+                        tr_cold!(self.values_equal(x, y))
                     }
                 }};
             }
@@ -942,29 +956,19 @@ impl Vm {
                         reg!(dst) = self.alloc(Object::Dict(Box::new(d)));
                     }
                     Op::Interp { dst, start, count } => {
-                        let mut s = String::new();
-                        for i in 0..count as usize {
-                            let v = reg!(start as usize + i);
-                            self.write_str(v, &mut s);
-                        }
+                        let from = base + start as usize;
+                        let s = tr_cold!(self.text_of_regs(from, count as usize, ""));
                         reg!(dst) = self.new_string(s);
                     }
                     Op::Print { start, count } => {
-                        let mut s = String::new();
-                        for i in 0..count as usize {
-                            if i > 0 {
-                                s.push(' ');
-                            }
-                            let v = reg!(start as usize + i);
-                            self.write_str(v, &mut s);
-                        }
+                        let from = base + start as usize;
+                        let mut s = tr_cold!(self.text_of_regs(from, count as usize, " "));
                         s.push('\n');
                         self.host.write_out(s.as_bytes());
                     }
                     Op::WriteStr { src } => {
-                        let v = reg!(src);
-                        let mut s = String::new();
-                        self.write_str(v, &mut s);
+                        let from = base + src as usize;
+                        let s = tr_cold!(self.text_of_regs(from, 1, ""));
                         self.host.write_out(s.as_bytes());
                     }
                     Op::Unpack { dst, src, count } => {
@@ -999,7 +1003,7 @@ impl Vm {
                                 _ => bail!(RtError::Msg(format!(
                                     "Kelas '{}' hanya bisa mewarisi kelas, bukan {}",
                                     cname,
-                                    self.repr_of(p)
+                                    self.repr_lossy(p)
                                 ))),
                             }
                         };
@@ -1088,15 +1092,8 @@ impl Vm {
                         reg!(dst) = Value::Bool(ok);
                     }
                     Op::ListTail { dst, src, from } => {
-                        let items = self
-                            .list_ref(reg!(src))
-                            .map(|l| {
-                                l.get(from as usize..)
-                                    .map(|s| s.to_vec())
-                                    .unwrap_or_default()
-                            })
-                            .unwrap_or_default();
-                        reg!(dst) = self.new_list(items);
+                        let v = reg!(src);
+                        reg!(dst) = tr_cold!(self.list_tail(v, from as usize));
                     }
 
                     Op::PushHandler { target, reg } => {
@@ -1162,6 +1159,17 @@ impl Vm {
         }
     }
 
+    /// Record `pc` (the next instruction) as frame `fi`'s place and pass
+    /// the error on; the cold failure path of `tr_cold!`.
+    #[cold]
+    #[inline(never)]
+    fn fail_at(&mut self, fi: usize, pc: usize, e: RtError) -> RtError {
+        if let Some(f) = self.frames.get_mut(fi) {
+            f.pc = pc as u32;
+        }
+        e
+    }
+
     /// The method a `CallMethod` at `pc` would call on an instance
     /// receiver (not shadowed by a property), through the inline cache.
     #[inline]
@@ -1195,13 +1203,43 @@ impl Vm {
         Some(m)
     }
 
-    /// Items of a list or the characters of a text (destructuring).
+    /// `str()` of the `count` registers at `from` (absolute), joined by
+    /// `sep`: what `Print`, `Interp` and `WriteStr` output. Out of line,
+    /// like every slow path, to keep the loop's registers for the hot ones.
+    #[inline(never)]
+    fn text_of_regs(&self, from: usize, count: usize, sep: &str) -> RtResult<String> {
+        let mut s = String::new();
+        for (i, v) in self.stack[from..from + count].iter().enumerate() {
+            if i > 0 {
+                s.push_str(sep);
+            }
+            self.write_str(*v, &mut s)?;
+        }
+        Ok(s)
+    }
+
+    /// `[..., ...rest]` patterns: a new list of `v`'s items from `from` on.
+    #[inline(never)]
+    fn list_tail(&mut self, v: Value, from: usize) -> RtResult<Value> {
+        let items = self
+            .list_ref(v)
+            .and_then(|l| l.get(from..))
+            .map(|s| s.to_vec())
+            .unwrap_or_default();
+        self.charge_items(items.len())?;
+        Ok(self.new_list(items))
+    }
+
+    /// Items of a list or the characters of a text (destructuring),
+    /// charged one unit per item.
     #[inline(never)]
     pub fn sequence_items(&mut self, v: Value) -> RtResult<Vec<Value>> {
         if let Some(l) = self.list_ref(v) {
+            self.charge_items(l.len())?;
             return Ok(l.clone());
         }
         if let Some(s) = self.str_ref(v) {
+            self.charge_items(s.len())?;
             let chars: Vec<String> = s.chars().map(|c| c.to_string()).collect();
             return Ok(chars.into_iter().map(|c| self.new_string(c)).collect());
         }

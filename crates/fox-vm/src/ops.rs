@@ -148,10 +148,11 @@ impl Vm {
     #[inline(never)]
     pub fn arith(&mut self, op: Arith, a: Value, b: Value) -> RtResult<Value> {
         if op == Arith::Add {
-            if let Some(v) = self.concat_texts(a, b) {
+            if let Some(v) = self.concat_texts(a, b)? {
                 return Ok(v);
             }
         }
+        self.charge_big_operands(a, b)?;
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return self.arith_num(op, x, y, a, b);
         }
@@ -160,6 +161,7 @@ impl Vm {
                 if let Some(x) = self.str_ref(a) {
                     return match self.str_ref(b) {
                         Some(y) => {
+                            self.charge_bytes(x.len() + y.len())?;
                             let mut s = String::with_capacity(x.len() + y.len());
                             s.push_str(x);
                             s.push_str(y);
@@ -174,6 +176,7 @@ impl Vm {
                 if let Some(x) = self.list_ref(a) {
                     return match self.list_ref(b) {
                         Some(y) => {
+                            self.charge_items(x.len() + y.len())?;
                             let mut items = Vec::with_capacity(x.len() + y.len());
                             items.extend_from_slice(x);
                             items.extend_from_slice(y);
@@ -204,6 +207,7 @@ impl Vm {
                     if s.len().saturating_mul(n) > (1 << 31) {
                         return Err(RtError::msg("MemoryError: teks terlalu besar"));
                     }
+                    self.charge_bytes(s.len() * n)?;
                     let r = s.repeat(n);
                     return Ok(self.new_string(r));
                 }
@@ -211,6 +215,7 @@ impl Vm {
                     if l.len().saturating_mul(n) > (1 << 28) {
                         return Err(RtError::msg("MemoryError: daftar terlalu besar"));
                     }
+                    self.charge_items(l.len() * n)?;
                     let mut items = Vec::with_capacity(l.len() * n);
                     for _ in 0..n {
                         items.extend_from_slice(l);
@@ -340,6 +345,7 @@ impl Vm {
                 if x.bits() + y.bits() > 64 * 1024 * 1024 {
                     return Err(RtError::msg("MemoryError: bilangan terlalu besar"));
                 }
+                self.charge_big_product(x.bits(), y.bits())?;
                 x * y
             }
             Arith::Div => {
@@ -352,6 +358,7 @@ impl Vm {
                 if y.is_zero() {
                     return Err(RtError::msg("integer modulo by zero"));
                 }
+                self.charge_big_product(x.bits(), y.bits())?;
                 x.mod_floor(&y)
             }
             Arith::And => x & y,
@@ -368,6 +375,7 @@ impl Vm {
                 if n > 64 * 1024 * 1024 {
                     return Err(RtError::msg("MemoryError: geseran terlalu besar"));
                 }
+                self.charge_bytes(((x.bits() + n) / 8) as usize)?;
                 x << n
             }
             Arith::Shr => {
@@ -384,16 +392,19 @@ impl Vm {
     /// `a + b` for two texts, or `None` when they are not both texts. The
     /// result is assembled in a reusable buffer, so the only allocation is
     /// the new text itself.
-    fn concat_texts(&mut self, a: Value, b: Value) -> Option<Value> {
-        let (ga, gb) = (a.as_obj()?, b.as_obj()?);
-        let (Object::Str(x), Object::Str(y)) = (self.heap.get(ga), self.heap.get(gb)) else {
-            return None;
+    fn concat_texts(&mut self, a: Value, b: Value) -> RtResult<Option<Value>> {
+        let (Some(ga), Some(gb)) = (a.as_obj(), b.as_obj()) else {
+            return Ok(None);
         };
+        let (Object::Str(x), Object::Str(y)) = (self.heap.get(ga), self.heap.get(gb)) else {
+            return Ok(None);
+        };
+        self.charge_bytes(x.len() + y.len())?;
         self.scratch.clear();
         self.scratch.push_str(x);
         self.scratch.push_str(y);
         let rc: std::rc::Rc<str> = std::rc::Rc::from(self.scratch.as_str());
-        Some(self.alloc(Object::Str(Text::new(rc))))
+        Ok(Some(self.alloc(Object::Str(Text::new(rc)))))
     }
 
     /// Unary minus.
@@ -449,53 +460,87 @@ impl Vm {
         }
     }
 
-    /// `==`: never fails.
-    pub fn values_equal(&self, a: Value, b: Value) -> bool {
+    /// `==` with Python's semantics. Fails only when the data is nested
+    /// deeper than the depth limit or the budget runs out (one unit per
+    /// container element compared; see `limits`).
+    pub fn values_equal(&self, a: Value, b: Value) -> RtResult<bool> {
         self.eq_depth(a, b, 0)
     }
 
     #[inline(never)]
-    fn eq_depth(&self, a: Value, b: Value, depth: usize) -> bool {
-        if depth > 5000 {
-            return false;
-        }
+    fn eq_depth(&self, a: Value, b: Value, depth: usize) -> RtResult<bool> {
         match (a.unpack(), b.unpack()) {
-            (V::Int(x), V::Int(y)) => return x == y,
-            (V::Float(x), V::Float(y)) => return x == y,
-            (V::Nil, V::Nil) => return true,
+            (V::Int(x), V::Int(y)) => return Ok(x == y),
+            (V::Float(x), V::Float(y)) => return Ok(x == y),
+            (V::Nil, V::Nil) => return Ok(true),
             _ => {}
         }
+        self.charge_big_operands(a, b)?;
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            return num_cmp(&x, &y) == Some(std::cmp::Ordering::Equal);
+            return Ok(num_cmp(&x, &y) == Some(std::cmp::Ordering::Equal));
         }
         let (Some(ga), Some(gb)) = (a.as_obj(), b.as_obj()) else {
-            return a.same(b);
+            return Ok(a.same(b));
         };
         if ga == gb {
-            return true;
+            return Ok(true);
         }
-        match (self.heap.get(ga), self.heap.get(gb)) {
-            (Object::Str(x), Object::Str(y)) => x.text == y.text,
+        let (oa, ob) = (self.heap.get(ga), self.heap.get(gb));
+        if matches!(
+            (oa, ob),
+            (Object::List(_), Object::List(_))
+                | (Object::Dict(_), Object::Dict(_))
+                | (Object::Variant(_), Object::Variant(_))
+        ) && depth >= self.data_depth_limit()
+        {
+            return Err(self.depth_error("membandingkan"));
+        }
+        Ok(match (oa, ob) {
+            (Object::Str(x), Object::Str(y)) => {
+                if x.len() == y.len() {
+                    self.charge_bytes(x.len())?;
+                }
+                x.text == y.text
+            }
             (Object::List(x), Object::List(y)) => {
-                x.len() == y.len()
-                    && x.iter()
-                        .zip(y.iter())
-                        .all(|(p, q)| self.eq_depth(*p, *q, depth + 1))
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.iter().zip(y.iter()) {
+                    self.charge(1)?;
+                    if !self.eq_depth(*p, *q, depth + 1)? {
+                        return Ok(false);
+                    }
+                }
+                true
             }
             (Object::Dict(x), Object::Dict(y)) => {
-                x.len() == y.len()
-                    && x.entries().all(|(k, v)| match self.hash_key(k) {
-                        Ok(hk) => y.get(&hk).is_some_and(|w| self.eq_depth(v, w, depth + 1)),
-                        Err(_) => false,
-                    })
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (k, v) in x.entries() {
+                    self.charge(1)?;
+                    let Ok(hk) = self.hash_key(k) else {
+                        return Ok(false);
+                    };
+                    match y.get(&hk) {
+                        Some(w) if self.eq_depth(v, w, depth + 1)? => {}
+                        _ => return Ok(false),
+                    }
+                }
+                true
             }
             (Object::Variant(x), Object::Variant(y)) => {
-                x.name == y.name
-                    && x.fields.len() == y.fields.len()
-                    && x.fields
-                        .iter()
-                        .zip(y.fields.iter())
-                        .all(|(p, q)| self.eq_depth(*p, *q, depth + 1))
+                if x.name != y.name || x.fields.len() != y.fields.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.fields.iter().zip(y.fields.iter()) {
+                    self.charge(1)?;
+                    if !self.eq_depth(*p, *q, depth + 1)? {
+                        return Ok(false);
+                    }
+                }
+                true
             }
             (Object::BoundMethod(x), Object::BoundMethod(y)) => {
                 x.recv.same(y.recv)
@@ -512,46 +557,63 @@ impl Vm {
                     }
             }
             _ => false,
-        }
+        })
     }
 
-    /// `< <= > >=`.
+    /// `< <= > >=` with Python's semantics: numbers (unordered NaN compares
+    /// false), texts, and lists lexicographically (the first items that
+    /// differ by `==` decide, compared with the same operator).
     #[inline(never)]
     pub fn compare(&self, op: Cmp, a: Value, b: Value) -> RtResult<bool> {
-        match self.order(a, b, 0) {
-            Some(Some(o)) => Ok(op.holds(o)),
-            // Unordered numbers (NaN): every comparison is false.
-            Some(None) => Ok(false),
-            None => Err(RtError::Msg(format!(
-                "'{}' not supported between instances of '{}' and '{}'",
-                op.symbol(),
-                self.type_name(a),
-                self.type_name(b)
-            ))),
-        }
+        self.compare_at(op, a, b, 0)
     }
 
-    /// Ordering of two values: None = not comparable (a type error),
-    /// Some(None) = comparable but unordered (NaN).
-    fn order(&self, a: Value, b: Value, depth: usize) -> Option<Option<std::cmp::Ordering>> {
+    fn compare_at(&self, op: Cmp, a: Value, b: Value, depth: usize) -> RtResult<bool> {
+        self.charge_big_operands(a, b)?;
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            return Some(num_cmp(&x, &y));
+            // Unordered numbers (NaN): every comparison is false.
+            return Ok(num_cmp(&x, &y).is_some_and(|o| op.holds(o)));
         }
         if let (Some(x), Some(y)) = (self.str_ref(a), self.str_ref(b)) {
-            return Some(Some(x.cmp(y)));
-        }
-        if depth > 5000 {
-            return None;
+            self.charge_bytes(x.len().min(y.len()))?;
+            return Ok(op.holds(x.cmp(y)));
         }
         if let (Some(x), Some(y)) = (self.list_ref(a), self.list_ref(b)) {
+            if depth >= self.data_depth_limit() {
+                return Err(self.depth_error("membandingkan"));
+            }
             for (p, q) in x.iter().zip(y.iter()) {
-                if !self.eq_depth(*p, *q, depth + 1) {
-                    return self.order(*p, *q, depth + 1);
+                self.charge(1)?;
+                if !self.eq_depth(*p, *q, depth + 1)? {
+                    return self.compare_at(op, *p, *q, depth + 1);
                 }
             }
-            return Some(Some(x.len().cmp(&y.len())));
+            return Ok(op.holds(x.len().cmp(&y.len())));
         }
-        None
+        Err(RtError::Msg(format!(
+            "'{}' not supported between instances of '{}' and '{}'",
+            op.symbol(),
+            self.type_name(a),
+            self.type_name(b)
+        )))
+    }
+
+    /// Charge for reading big-integer operands (they are copied to be
+    /// computed with).
+    #[inline]
+    fn charge_big_operands(&self, a: Value, b: Value) -> RtResult<()> {
+        if a.as_obj().is_none() && b.as_obj().is_none() {
+            return Ok(());
+        }
+        let bits = |v: Value| match v.as_obj().map(|g| self.heap.get(g)) {
+            Some(Object::BigInt(x)) => x.bits(),
+            _ => 0,
+        };
+        let total = bits(a) + bits(b);
+        if total > 64 * 1024 {
+            self.charge(total / 1024)?;
+        }
+        Ok(())
     }
 
     pub fn list_ref(&self, v: Value) -> Option<&Vec<Value>> {

@@ -93,7 +93,7 @@ impl Vm {
                 return value;
             }
         }
-        let text = self.str_of(value);
+        let text = self.str_lossy(value);
         let p = self.new_string(text);
         let j = self.new_str(ERROR_MANUAL);
         self.make_error_dict(p, j)
@@ -105,7 +105,7 @@ impl Vm {
             V::Obj(g) => match self.heap.get(g) {
                 Object::Dict(d) => d
                     .get(&HashKey::text(Rc::from(field)))
-                    .map(|x| self.str_of(x)),
+                    .map(|x| self.str_lossy(x)),
                 _ => None,
             },
             _ => None,
@@ -117,7 +117,7 @@ impl Vm {
             (j, Some(p)) => (j.unwrap_or_else(|| ERROR_MANUAL.to_string()), p),
             (j, None) => (
                 j.unwrap_or_else(|| ERROR_MANUAL.to_string()),
-                self.str_of(v),
+                self.str_lossy(v),
             ),
         };
         let traceback = match &self.last_trace {
@@ -153,7 +153,7 @@ impl Vm {
                     self.module_cache.retain(|_, m| *m != id);
                     let pesan = self
                         .error_field(*err, "pesan")
-                        .unwrap_or_else(|| self.str_of(*err));
+                        .unwrap_or_else(|| self.str_lossy(*err));
                     let msg = format!("Gagal memuat modul '{path}': {pesan}");
                     let p = self.new_string(msg);
                     let j = self.new_str(ERROR_SISTEM);
@@ -182,9 +182,18 @@ impl Vm {
                 self.abandon(stop);
                 return Err(VmError::Exit(n));
             }
-            // Paused, not failed: the frames stay as they are (the pc is
-            // the safe point's), so the run can be captured and continued.
+            // Paused, not failed: the frames stay as they are, so the run
+            // can be captured and continued. At a safe point the saved pc
+            // is already the place to resume (`exact`); a native operation
+            // that ran out (see `limits`) saved the pc after its
+            // instruction and changed nothing visible, so the instruction
+            // runs again from its start.
             RtError::Budget => {
+                if !exact {
+                    if let Some(f) = self.frames.last_mut() {
+                        f.pc = f.pc.saturating_sub(1);
+                    }
+                }
                 return Err(VmError::Budget(self.config.max_instructions.unwrap_or(0)));
             }
             RtError::Internal(m) => {

@@ -111,8 +111,15 @@ pub struct Vm {
     pub syms: WellKnown,
     pub native_by_name: FxHashMap<&'static str, u32>,
     pub argv_list: Value,
-    /// Instructions left in the budget (u64::MAX = unlimited).
-    pub budget: u64,
+    /// Instructions left in the budget (u64::MAX = unlimited), as of the
+    /// last safe point; read and set it with `budget_left`/`set_budget`.
+    pub(crate) budget: u64,
+    /// Work charged by native operations since the last safe point (they
+    /// walk data through `&self`, see `limits`); never more than `budget`.
+    pub(crate) op_spent: std::cell::Cell<u64>,
+    /// Set when the budget ran out inside a native operation (see
+    /// `take_budget_stop_in_op`).
+    pub(crate) budget_stop_in_op: std::cell::Cell<bool>,
     /// The traceback recorded when the most recent error value was made.
     pub last_trace: Option<(Value, Vec<TraceEntry>)>,
     /// Random generator state (xorshift), seeded deterministically.
@@ -188,6 +195,8 @@ impl Vm {
             native_by_name,
             argv_list: Value::Nil,
             budget,
+            op_spent: std::cell::Cell::new(0),
+            budget_stop_in_op: std::cell::Cell::new(false),
             last_trace: None,
             rng: 0x2545_F491_4F6C_DD1D,
             epoch: 1,

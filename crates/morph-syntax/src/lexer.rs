@@ -184,7 +184,25 @@ impl Lexer<'_> {
                 let text = self.src.get(start..fe).unwrap_or("0");
                 float_literal(text)
             }
-            _ => int_literal(int_text),
+            _ => {
+                let digits = int_text.trim_start_matches('0').len();
+                if digits > MAX_INT_LITERAL_DIGITS {
+                    // Python refuses these too (a SyntaxError): converting
+                    // decimal text to an integer is quadratic in its length.
+                    self.error(
+                        codes::BAD_NUMBER,
+                        format!(
+                            "Angka terlalu panjang: {digits} digit, batasnya \
+                             {MAX_INT_LITERAL_DIGITS} digit untuk bilangan bulat desimal."
+                        ),
+                        start,
+                        int_end,
+                    );
+                    TokenKind::Int(0)
+                } else {
+                    int_literal(int_text)
+                }
+            }
         };
         self.push(kind, start);
     }
@@ -366,6 +384,10 @@ impl Lexer<'_> {
         }
     }
 }
+
+/// The most significant digits an integer literal may have: Python's default
+/// limit for decimal text conversions (`sys.get_int_max_str_digits()`).
+pub const MAX_INT_LITERAL_DIGITS: usize = 4300;
 
 /// An integer literal from its decimal digits: i64 when it fits, else exact.
 fn int_literal(digits: &str) -> TokenKind {

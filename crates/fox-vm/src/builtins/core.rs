@@ -12,26 +12,26 @@ use crate::vm::Vm;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
-fn join_str(vm: &Vm, args: &[Value]) -> String {
+fn join_str(vm: &Vm, args: &[Value]) -> RtResult<String> {
     let mut s = String::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
             s.push(' ');
         }
-        vm.write_str(*a, &mut s);
+        vm.write_str(*a, &mut s)?;
     }
-    s
+    Ok(s)
 }
 
 pub fn tulis(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let mut s = join_str(vm, args);
+    let mut s = join_str(vm, args)?;
     s.push('\n');
     vm.host.write_out(s.as_bytes());
     Ok(Value::Nil)
 }
 
 pub fn cetak(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let s = join_str(vm, args);
+    let s = join_str(vm, args)?;
     vm.host.write_out(s.as_bytes());
     vm.host.flush_out();
     Ok(Value::Nil)
@@ -40,7 +40,7 @@ pub fn cetak(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     if let Some(p) = args.first() {
         if !p.is_nil() {
-            let s = vm.str_of(*p);
+            let s = vm.str_of(*p)?;
             vm.host.write_out(s.as_bytes());
         }
     }
@@ -143,7 +143,11 @@ pub fn tidur(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         V::Float(f) => f,
         _ => 0.0,
     };
-    vm.host.sleep(secs);
+    if !vm.host.sleep(secs) {
+        // Cut short (the run must stop): pause here; a resumed run sleeps
+        // again.
+        return Err(RtError::Budget);
+    }
     Ok(Value::Nil)
 }
 
@@ -167,12 +171,12 @@ pub fn teks(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     if vm.str_ref(v).is_some() {
         return Ok(v);
     }
-    let s = vm.str_of(v);
+    let s = vm.str_of(v)?;
     Ok(vm.new_string(s))
 }
 
 pub fn repr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let s = vm.repr_of(arg(args, 0));
+    let s = vm.repr_of(arg(args, 0))?;
     Ok(vm.new_string(s))
 }
 
@@ -216,25 +220,66 @@ pub fn pop(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn gabung(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let sep = match (arg(args, 1)).unpack() {
         V::Nil => String::new(),
-        v => vm.str_of(v.pack()),
+        v => vm.str_of(v.pack())?,
     };
-    let items = match vm.list_ref(arg(args, 0)) {
-        Some(l) => l.clone(),
-        None => {
-            return Err(RtError::Msg(format!(
-                "gabung() membutuhkan daftar, bukan {}",
-                vm.type_name(arg(args, 0))
-            )))
-        }
+    let Some(items) = vm.list_ref(arg(args, 0)) else {
+        return Err(RtError::Msg(format!(
+            "gabung() membutuhkan daftar, bukan {}",
+            vm.type_name(arg(args, 0))
+        )));
     };
     let mut out = String::new();
     for (i, x) in items.iter().enumerate() {
         if i > 0 {
+            vm.charge_bytes(sep.len())?;
             out.push_str(&sep);
         }
-        vm.write_str(*x, &mut out);
+        vm.charge(1)?;
+        vm.write_str(*x, &mut out)?;
     }
     Ok(vm.new_string(out))
+}
+
+/// How many digits Python counts in the numeric part of `digits` (the
+/// leading run of digits of `base` and single underscores) before it
+/// checks the digit limit; `None` when that run is already malformed
+/// (a doubled or trailing underscore).
+pub fn count_int_digits(digits: &str, base: u32) -> Option<usize> {
+    let mut count = 0;
+    let mut prev = '\0';
+    for c in digits.chars() {
+        if c == '_' {
+            if prev == '_' {
+                return None;
+            }
+        } else if c.is_digit(base) {
+            count += 1;
+        } else {
+            break;
+        }
+        prev = c;
+    }
+    if prev == '_' {
+        return None;
+    }
+    Some(count)
+}
+
+/// The digits of an integer text after whitespace, sign and a `0x` prefix.
+fn int_digits(s: &str, base: u32) -> &str {
+    let t = s.trim();
+    let digits = t
+        .strip_prefix('-')
+        .or_else(|| t.strip_prefix('+'))
+        .unwrap_or(t);
+    if base == 16 {
+        digits
+            .strip_prefix("0x")
+            .or_else(|| digits.strip_prefix("0X"))
+            .unwrap_or(digits)
+    } else {
+        digits
+    }
 }
 
 /// Python `int()` of a text.
@@ -292,11 +337,20 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                     _ => 10,
                 };
                 let s = s.to_string();
+                vm.charge_bytes(s.len())?;
+                // Python checks the digit limit before the rest of the text.
+                let digits = int_digits(&s, base);
+                if !digits.starts_with('_') {
+                    if let Some(n) = count_int_digits(digits, base) {
+                        vm.check_int_parse_digits(n, base)?;
+                    }
+                }
                 return match parse_int_text(&s, base) {
                     Some(b) => Ok(vm.int_from_big(b)),
                     None => Err(RtError::Msg(format!(
                         "invalid literal for int() with base {base}: {}",
-                        vm.repr_of(v)
+                        // Python's `%.200R`: the repr cut at 200 characters.
+                        vm.repr_lossy(v).chars().take(200).collect::<String>()
                     ))),
                 };
             }
@@ -366,7 +420,7 @@ pub fn float(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                     Some(f) => Ok(Value::Float(f)),
                     None => Err(RtError::Msg(format!(
                         "could not convert string to float: {}",
-                        vm.repr_of(v)
+                        vm.repr_lossy(v)
                     ))),
                 };
             }
@@ -401,7 +455,10 @@ fn dict_of(vm: &Vm, v: Value, who: &str) -> RtResult<crate::value::Gc> {
 pub fn kunci(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let g = dict_of(vm, arg(args, 0), "kunci")?;
     let keys: Vec<Value> = match vm.heap.get(g) {
-        Object::Dict(d) => d.keys().collect(),
+        Object::Dict(d) => {
+            vm.charge_items(d.len())?;
+            d.keys().collect()
+        }
         _ => Vec::new(),
     };
     Ok(vm.new_list(keys))
@@ -410,7 +467,10 @@ pub fn kunci(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn nilai_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let g = dict_of(vm, arg(args, 0), "nilai_kamus")?;
     let vals: Vec<Value> = match vm.heap.get(g) {
-        Object::Dict(d) => d.values().collect(),
+        Object::Dict(d) => {
+            vm.charge_items(d.len())?;
+            d.values().collect()
+        }
         _ => Vec::new(),
     };
     Ok(vm.new_list(vals))
@@ -419,13 +479,19 @@ pub fn nilai_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn salin_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let g = dict_of(vm, arg(args, 0), "salin_kamus")?;
     let copy = match vm.heap.get(g) {
-        Object::Dict(d) => d.clone_entries(),
+        Object::Dict(d) => {
+            vm.charge_items(d.len())?;
+            d.clone_entries()
+        }
         _ => crate::dict::Dict::new(),
     };
     Ok(vm.alloc(Object::Dict(Box::new(copy))))
 }
 
 fn text_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
+    if let Some(s) = vm.str_ref(v) {
+        vm.charge_bytes(s.len())?;
+    }
     vm.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
         RtError::Msg(format!(
             "{who}() membutuhkan teks, bukan {}",
@@ -454,11 +520,13 @@ pub fn str_ganti(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let h = text_arg(vm, arg(args, 0), "ganti")?;
     let a = text_arg(vm, arg(args, 1), "ganti")?;
     let b = text_arg(vm, arg(args, 2), "ganti")?;
-    Ok(vm.new_string(super::methods::replace_all(&h, &a, &b)))
+    let r = super::methods::replace_text(vm, &h, &a, &b, usize::MAX)?;
+    Ok(vm.new_string(r))
 }
 
 pub fn teks_ke_byte(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let s = text_arg(vm, arg(args, 0), "_teks_ke_byte")?;
+    vm.charge_items(s.len())?;
     let items: Vec<Value> = s.bytes().map(|b| Value::Int(b as i64)).collect();
     Ok(vm.new_list(items))
 }
@@ -468,6 +536,7 @@ pub fn byte_ke_teks(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let Some(items) = vm.list_ref(v) else {
         return Err(RtError::msg("_byte_ke_teks() membutuhkan daftar angka"));
     };
+    vm.charge_items(items.len())?;
     let mut bytes = Vec::with_capacity(items.len());
     for x in items {
         match x.unpack() {

@@ -92,7 +92,10 @@ pub fn kirim_tugas(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         },
         _ => return Err(RtError::msg("kirim_tugas(): argumen harus list")),
     };
-    let argv: Vec<String> = list.iter().map(|v| vm.str_of(*v)).collect();
+    let argv: Vec<String> = list
+        .iter()
+        .map(|v| vm.str_of(*v))
+        .collect::<RtResult<_>>()?;
     // The host reads the program's file: only where this run may read.
     let path = vm.permit_path(Access::Read, &program, "membaca program")?;
     let id = vm

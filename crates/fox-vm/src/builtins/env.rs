@@ -17,7 +17,7 @@ pub fn env(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         _ => {
             return Err(RtError::Msg(format!(
                 "_sys_env(): nama harus teks tanpa '=', bukan {}",
-                vm.repr_of(arg(args, 0))
+                vm.type_name(arg(args, 0))
             )))
         }
     };

@@ -40,7 +40,7 @@ pub fn baca_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn tulis_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_tulis_file")?;
     let real = vm.permit_path(Access::Write, &p, "menulis")?;
-    let content = vm.str_of(arg(args, 1));
+    let content = vm.str_of(arg(args, 1))?;
     std::fs::write(&real, content.as_bytes()).map_err(|e| io_err("Gagal menulis", &p, e))?;
     Ok(Value::Bool(true))
 }
@@ -49,7 +49,7 @@ pub fn tambah_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     use std::io::Write;
     let p = path_arg(vm, arg(args, 0), "_io_tambah_file")?;
     let real = vm.permit_path(Access::Write, &p, "menulis")?;
-    let content = vm.str_of(arg(args, 1));
+    let content = vm.str_of(arg(args, 1))?;
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

@@ -66,7 +66,10 @@ pub fn absolut(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 fn extreme(vm: &mut Vm, args: &[Value], want: Cmp, who: &str) -> RtResult<Value> {
     let items: Vec<Value> = if args.len() == 1 {
         match vm.list_ref(args[0]) {
-            Some(l) => l.clone(),
+            Some(l) => {
+                vm.charge_items(l.len())?;
+                l.clone()
+            }
             None => vm.sequence_items(args[0])?,
         }
     } else {
@@ -195,6 +198,8 @@ pub fn faktorial(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     }
     let mut acc = BigInt::from(1);
     for i in 2..=n {
+        // Each step costs the size of the product so far.
+        vm.charge(acc.bits() / 1024 + 1)?;
         acc *= i;
     }
     Ok(vm.int_from_big(acc))
@@ -207,9 +212,12 @@ pub fn pangkat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             let e = y
                 .to_u32()
                 .ok_or_else(|| RtError::msg("MemoryError: pangkat terlalu besar"))?;
-            if x.bits().saturating_mul(e as u64) > 64 * 1024 * 1024 {
+            let bits = x.bits().saturating_mul(e as u64);
+            if bits > 64 * 1024 * 1024 {
                 return Err(RtError::msg("MemoryError: pangkat terlalu besar"));
             }
+            // Repeated squaring: the last product dominates.
+            vm.charge_big_product(bits / 2, bits / 2)?;
             return Ok(vm.int_from_big(num_traits::pow::Pow::pow(x, e)));
         }
         if x.is_zero() {

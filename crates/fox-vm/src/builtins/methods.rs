@@ -98,8 +98,26 @@ pub fn find_chars(hay: &str, needle: &str, start: usize) -> i64 {
     }
 }
 
-pub fn replace_all(h: &str, a: &str, b: &str) -> String {
-    h.replace(a, b)
+/// `h.replace(a, b[, limit])`: the result's size is computed (and
+/// charged, and capped like `*`) before it is built.
+pub fn replace_text(vm: &Vm, h: &str, a: &str, b: &str, limit: usize) -> RtResult<String> {
+    vm.charge_bytes(h.len() + a.len() + b.len())?;
+    let hits = if a.is_empty() {
+        h.chars().count() + 1
+    } else {
+        h.matches(a).count()
+    }
+    .min(limit);
+    let size = (h.len() - hits * a.len()).saturating_add(hits.saturating_mul(b.len()));
+    if size > (1 << 31) {
+        return Err(RtError::msg("MemoryError: teks terlalu besar"));
+    }
+    vm.charge_bytes(size)?;
+    Ok(if limit == usize::MAX {
+        h.replace(a, b)
+    } else {
+        h.replacen(a, b, limit)
+    })
 }
 
 /// A `[start:end]` window of a text given Python-style optional bounds:
@@ -140,13 +158,15 @@ fn window(s: &str, start: Value, end: Value) -> Option<Window> {
     })
 }
 
-fn py_split_whitespace(s: &str, max: Option<usize>) -> Vec<String> {
+/// Python's `str.split()` without a separator, charging one unit per part.
+fn py_split_whitespace(vm: &Vm, s: &str, max: Option<usize>) -> RtResult<Vec<String>> {
     let mut out = Vec::new();
     let mut rest = s.trim_start();
     while !rest.is_empty() {
+        vm.charge(1)?;
         if max.is_some_and(|m| out.len() >= m) {
             out.push(rest.to_string());
-            return out;
+            return Ok(out);
         }
         match rest.find(char::is_whitespace) {
             Some(i) => {
@@ -159,7 +179,41 @@ fn py_split_whitespace(s: &str, max: Option<usize>) -> Vec<String> {
             }
         }
     }
-    out
+    Ok(out)
+}
+
+/// Collect the parts of a split, charging one unit per part.
+fn charged_parts<'a>(vm: &Vm, parts: impl Iterator<Item = &'a str>) -> RtResult<Vec<String>> {
+    let mut out = Vec::new();
+    for p in parts {
+        vm.charge(1)?;
+        out.push(p.to_string());
+    }
+    Ok(out)
+}
+
+/// A set of characters to strip; large sets are hashed, so stripping is
+/// linear in the text whatever the size of the set.
+enum CharSet {
+    Few(Vec<char>),
+    Many(rustc_hash::FxHashSet<char>),
+}
+
+impl CharSet {
+    fn new(chars: &str) -> CharSet {
+        if chars.len() <= 32 {
+            CharSet::Few(chars.chars().collect())
+        } else {
+            CharSet::Many(chars.chars().collect())
+        }
+    }
+
+    fn has(&self, c: char) -> bool {
+        match self {
+            CharSet::Few(v) => v.contains(&c),
+            CharSet::Many(h) => h.contains(&c),
+        }
+    }
 }
 
 impl Vm {
@@ -207,7 +261,7 @@ impl Vm {
             Object::Dict(_) => self.dict_method(g, &name, args, recv, sym),
             Object::Instance(inst) => {
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0));
+                    let key = self.str_of(arg(args, 0))?;
                     let ksym = self.interner.intern(&key);
                     let has = match self.heap.get(g) {
                         Object::Instance(i) => {
@@ -223,7 +277,7 @@ impl Vm {
             }
             Object::Class(c) => {
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0));
+                    let key = self.str_of(arg(args, 0))?;
                     let ksym = self.interner.lookup(&key);
                     return Ok(Value::Bool(
                         ksym.is_some_and(|k| c.methods.contains_key(&k)),
@@ -234,7 +288,7 @@ impl Vm {
             Object::Module(id) => {
                 let id = *id;
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0));
+                    let key = self.str_of(arg(args, 0))?;
                     return Ok(Value::Bool(self.module_get(id, &key).is_some()));
                 }
                 Err(self.no_attr(recv, sym))
@@ -252,37 +306,48 @@ impl Vm {
         sym: Sym,
     ) -> RtResult<Value> {
         let a0 = arg(args, 0);
+        // Every text method reads its receiver and text arguments at most
+        // a few times; what can produce more is charged below.
+        let read: usize = s.len()
+            + args
+                .iter()
+                .filter_map(|a| self.str_ref(*a))
+                .map(str::len)
+                .sum::<usize>();
+        self.charge_bytes(read)?;
         Ok(match name {
             "kecil" | "lower" => self.new_string(s.to_lowercase()),
             "besar" | "upper" => self.new_string(s.to_uppercase()),
             "bersihkan" | "strip" => match a0.unpack() {
                 V::Nil => self.new_str(s.trim()),
                 v => {
-                    let chars = self.text_arg(v.pack(), name)?;
-                    self.new_str(s.trim_matches(|c| chars.contains(c)))
+                    let chars = CharSet::new(&self.text_arg(v.pack(), name)?);
+                    self.new_str(s.trim_matches(|c| chars.has(c)))
                 }
             },
             "lstrip" => match a0.unpack() {
                 V::Nil => self.new_str(s.trim_start()),
                 v => {
-                    let chars = self.text_arg(v.pack(), name)?;
-                    self.new_str(s.trim_start_matches(|c| chars.contains(c)))
+                    let chars = CharSet::new(&self.text_arg(v.pack(), name)?);
+                    self.new_str(s.trim_start_matches(|c| chars.has(c)))
                 }
             },
             "rstrip" => match a0.unpack() {
                 V::Nil => self.new_str(s.trim_end()),
                 v => {
-                    let chars = self.text_arg(v.pack(), name)?;
-                    self.new_str(s.trim_end_matches(|c| chars.contains(c)))
+                    let chars = CharSet::new(&self.text_arg(v.pack(), name)?);
+                    self.new_str(s.trim_end_matches(|c| chars.has(c)))
                 }
             },
             "ganti" | "replace" => {
                 let a = self.text_arg(a0, name)?;
                 let b = self.text_arg(arg(args, 1), name)?;
-                match (arg(args, 2)).unpack() {
-                    V::Int(n) if n >= 0 => self.new_string(s.replacen(&a, &b, n as usize)),
-                    _ => self.new_string(replace_all(s, &a, &b)),
-                }
+                let limit = match (arg(args, 2)).unpack() {
+                    V::Int(n) if n >= 0 => n as usize,
+                    _ => usize::MAX,
+                };
+                let r = replace_text(self, s, &a, &b, limit)?;
+                self.new_string(r)
             }
             "temukan" | "find" | "index" | "rfind" => {
                 let n = self.text_arg(a0, name)?;
@@ -311,7 +376,7 @@ impl Vm {
                 };
                 match a0.unpack() {
                     V::Nil => {
-                        let parts = py_split_whitespace(s, max);
+                        let parts = py_split_whitespace(self, s, max)?;
                         self.strs(parts)
                     }
                     v => {
@@ -319,30 +384,39 @@ impl Vm {
                         if sep.is_empty() {
                             return Err(RtError::msg("empty separator"));
                         }
-                        let parts: Vec<String> = match max {
-                            Some(m) => s.splitn(m + 1, sep.as_str()).map(String::from).collect(),
-                            None => s.split(sep.as_str()).map(String::from).collect(),
+                        let parts = match max {
+                            Some(m) => charged_parts(self, s.splitn(m + 1, sep.as_str()))?,
+                            None => charged_parts(self, s.split(sep.as_str()))?,
                         };
                         self.strs(parts)
                     }
                 }
             }
             "splitlines" => {
-                let parts: Vec<String> = s.lines().map(String::from).collect();
+                let parts = charged_parts(self, s.lines())?;
                 self.strs(parts)
             }
             "join" => {
-                let items = match self.list_ref(a0) {
-                    Some(l) => l.clone(),
-                    None => self.sequence_items(a0)?,
+                let owned;
+                let items: &[Value] = match self.list_ref(a0) {
+                    Some(l) => l,
+                    None => {
+                        owned = self.sequence_items(a0)?;
+                        &owned
+                    }
                 };
                 let mut out = String::new();
                 for (i, x) in items.iter().enumerate() {
+                    self.charge(1)?;
                     if i > 0 {
+                        self.charge_bytes(s.len())?;
                         out.push_str(s);
                     }
                     match self.str_ref(*x) {
-                        Some(t) => out.push_str(t),
+                        Some(t) => {
+                            self.charge_bytes(t.len())?;
+                            out.push_str(t);
+                        }
                         None => {
                             return Err(RtError::Msg(format!(
                                 "sequence item {i}: expected str instance, {} found",
@@ -434,6 +508,7 @@ impl Vm {
                 if width > (1 << 31) {
                     return Err(RtError::msg("MemoryError: teks terlalu besar"));
                 }
+                self.charge_bytes(width)?;
                 let fill = match (arg(args, 1)).unpack() {
                     V::Nil => ' ',
                     v => self.text_arg(v.pack(), name)?.chars().next().unwrap_or(' '),
@@ -469,13 +544,6 @@ impl Vm {
             "panjang" => Value::Int(s.chars().count() as i64),
             _ => return Err(self.no_attr(recv, sym)),
         })
-    }
-
-    fn take_list(&mut self, g: Gc) -> Vec<Value> {
-        match self.heap.get_mut(g) {
-            Object::List(l) => std::mem::take(l),
-            _ => Vec::new(),
-        }
     }
 
     fn put_list(&mut self, g: Gc, items: Vec<Value>) {
@@ -534,28 +602,39 @@ impl Vm {
                 Value::Nil
             }
             "index" | "count" | "remove" => {
-                let items = self.list_ref(recv).cloned().unwrap_or_default();
-                let positions: Vec<usize> = items
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, x)| self.values_equal(**x, a0))
-                    .map(|(i, _)| i)
-                    .collect();
+                // No copy: comparisons only read the heap. Each is charged
+                // (one unit per element, more for nested data).
+                let items = self.list_ref(recv).map(|l| &l[..]).unwrap_or(&[]);
+                let mut first = None;
+                let mut count = 0;
+                for (i, x) in items.iter().enumerate() {
+                    self.charge(1)?;
+                    if self.values_equal(*x, a0)? {
+                        count += 1;
+                        if first.is_none() {
+                            first = Some(i);
+                            if name != "count" {
+                                break;
+                            }
+                        }
+                    }
+                }
                 match name {
-                    "count" => Value::Int(positions.len() as i64),
-                    "index" => match positions.first() {
-                        Some(i) => Value::Int(*i as i64),
+                    "count" => Value::Int(count),
+                    "index" => match first {
+                        Some(i) => Value::Int(i as i64),
                         None => {
                             return Err(RtError::Msg(format!(
                                 "{} is not in list",
-                                self.repr_of(a0)
+                                self.repr_lossy(a0)
                             )))
                         }
                     },
-                    _ => match positions.first() {
+                    _ => match first {
                         Some(i) => {
+                            self.charge_items((len - i) / 8)?;
                             if let Object::List(l) = self.heap.get_mut(g) {
-                                l.remove(*i);
+                                l.remove(i);
                             }
                             Value::Nil
                         }
@@ -564,38 +643,26 @@ impl Vm {
                 }
             }
             "sort" => {
-                let mut items = self.take_list(g);
-                let mut err = None;
-                items.sort_by(|a, b| {
-                    if err.is_some() {
-                        return std::cmp::Ordering::Equal;
-                    }
-                    match self.compare(Cmp::Lt, *a, *b) {
-                        Ok(true) => std::cmp::Ordering::Less,
-                        Ok(false) => match self.compare(Cmp::Lt, *b, *a) {
-                            Ok(true) => std::cmp::Ordering::Greater,
-                            Ok(false) => std::cmp::Ordering::Equal,
-                            Err(e) => {
-                                err = Some(e);
-                                std::cmp::Ordering::Equal
-                            }
-                        },
-                        Err(e) => {
-                            err = Some(e);
-                            std::cmp::Ordering::Equal
-                        }
-                    }
+                // Python's sort (`crate::sort`), on a copy: a comparison
+                // that raises leaves the permutation CPython leaves; a
+                // budget stop leaves the list as it was, so the call can
+                // run again.
+                let reverse = self.truthy(arg(args, 1)) || matches!(a0.unpack(), V::Bool(true));
+                let mut items = self.list_ref(recv).cloned().unwrap_or_default();
+                self.charge_items(items.len())?;
+                let r = crate::sort::sort(&mut items, reverse, |a, b| {
+                    self.charge(1)?;
+                    self.compare(Cmp::Lt, *a, *b)
                 });
-                if self.truthy(arg(args, 1)) || matches!(a0.unpack(), V::Bool(true)) {
-                    items.reverse();
+                if matches!(r, Err(RtError::Budget)) {
+                    return Err(RtError::Budget);
                 }
                 self.put_list(g, items);
-                if let Some(e) = err {
-                    return Err(e);
-                }
+                r?;
                 Value::Nil
             }
             "reverse" => {
+                self.charge_items(len / 8)?;
                 if let Object::List(l) = self.heap.get_mut(g) {
                     l.reverse();
                 }
@@ -603,7 +670,10 @@ impl Vm {
             }
             "extend" => {
                 let more = match self.list_ref(a0) {
-                    Some(l) => l.clone(),
+                    Some(l) => {
+                        self.charge_items(l.len())?;
+                        l.clone()
+                    }
                     None => self.sequence_items(a0)?,
                 };
                 if let Object::List(l) = self.heap.get_mut(g) {
@@ -618,6 +688,7 @@ impl Vm {
                 Value::Nil
             }
             "copy" => {
+                self.charge_items(len)?;
                 let items = self.list_ref(recv).cloned().unwrap_or_default();
                 self.new_list(items)
             }
@@ -648,6 +719,11 @@ impl Vm {
                 }
             }
             "keys" | "kunci" | "values" | "nilai" | "items" => {
+                let n = match self.heap.get(g) {
+                    Object::Dict(d) => d.len(),
+                    _ => 0,
+                };
+                self.charge_items(if name == "items" { 2 * n } else { n })?;
                 let entries: Vec<(Value, Value)> = match self.heap.get(g) {
                     Object::Dict(d) => d.entries().collect(),
                     _ => Vec::new(),
@@ -689,7 +765,7 @@ impl Vm {
                     Some(v) => v,
                     None if args.len() > 1 => arg(args, 1),
                     None if name == "hapus" => Value::Nil,
-                    None => return Err(RtError::Msg(self.repr_of(a0))),
+                    None => return Err(RtError::Msg(self.repr_lossy(a0))),
                 }
             }
             "clear" => {
@@ -700,7 +776,10 @@ impl Vm {
             }
             "copy" => {
                 let copy = match self.heap.get(g) {
-                    Object::Dict(d) => d.clone_entries(),
+                    Object::Dict(d) => {
+                        self.charge_items(d.len())?;
+                        d.clone_entries()
+                    }
                     _ => crate::dict::Dict::new(),
                 };
                 self.alloc(Object::Dict(Box::new(copy)))
@@ -713,9 +792,14 @@ impl Vm {
                     },
                     _ => return Err(RtError::msg("update() membutuhkan kamus")),
                 };
-                for (k, v) in entries {
-                    let hk = self.hash_key(k)?;
-                    if let Object::Dict(d) = self.heap.get_mut(g) {
+                // Keys first, so a failure changes nothing.
+                self.charge_items(entries.len())?;
+                let keys = entries
+                    .iter()
+                    .map(|(k, _)| self.hash_key(*k))
+                    .collect::<RtResult<Vec<_>>>()?;
+                if let Object::Dict(d) = self.heap.get_mut(g) {
+                    for (hk, (k, v)) in keys.into_iter().zip(entries) {
                         d.insert(hk, k, v);
                     }
                 }

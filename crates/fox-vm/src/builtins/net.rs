@@ -86,7 +86,7 @@ pub fn konek(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 /// `_net_kirim(koneksi, teks)`: send all of a text (UTF-8).
 pub fn kirim(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let g = conn_arg(vm, arg(args, 0), "_net_kirim")?;
-    let data = vm.str_of(arg(args, 1));
+    let data = vm.str_of(arg(args, 1))?;
     stream(vm, g, "_net_kirim")?
         .write_all(data.as_bytes())
         .map_err(|e| RtError::Msg(format!("_net_kirim(): {e}")))?;

@@ -1,0 +1,193 @@
+//! Limits a single operation must respect, whatever its data: work charged
+//! to the instruction budget, the nesting depth recursive operations walk,
+//! and Python's digit limit for integer↔decimal text conversion.
+//!
+//! **Work.** The interpreter charges the budget (`Vm::budget`) one unit per
+//! loop back-edge and call. A native operation whose work grows with its
+//! data charges it too, as it goes: one unit per container element it
+//! visits, compares, copies or prints; one unit per [`BYTES_PER_UNIT`] bytes
+//! of text it scans or produces; big-integer arithmetic by the size of its
+//! operands. Operations charge through `&self` into `Vm::op_spent`, which
+//! the next safe point takes off the budget, so the interpreter's own
+//! counting is unchanged. When the budget cannot pay, it drops to zero and
+//! the operation
+//! fails with the uncatchable [`RtError::Budget`] **before changing anything
+//! visible** (operations build fresh values and commit at the end; a list
+//! sort sorts a copy), so the VM stays paused and resumable: `handle_error`
+//! points the frame back at the failing instruction, which runs again from
+//! its start when the run continues (the work done before the stop is not
+//! refunded). With an unlimited budget (`u64::MAX`) a charge is one
+//! compare-and-branch.
+//!
+//! **Depth.** repr/str, `==` and ordering recurse on the Rust stack over
+//! nested lists, dicts and variants; deeper than `Config::max_data_depth`
+//! they raise a catchable `ErrorSistem`, like Python's `RecursionError`.
+//! The limit is clamped to [`HARD_MAX_DATA_DEPTH`] so that no configuration
+//! can overflow the native stack. Everything else that walks data (the
+//! collector, snapshots and deep copies) is iterative.
+//!
+//! **Digits.** Decimal conversions of integers with more than
+//! `Config::max_int_digits` digits (default 4300, as CPython ≥ 3.11) raise
+//! Python's `ValueError` texts as `ErrorSistem`. Powers of two bases are not
+//! limited (their conversion is linear), as in Python.
+
+use crate::error::{RtError, RtResult};
+use crate::vm::Vm;
+use num_bigint::BigInt;
+
+/// Bytes of text scanned or produced per budget unit.
+pub const BYTES_PER_UNIT: usize = 64;
+
+/// The largest usable data depth: each level of repr or comparison takes a
+/// few hundred bytes of native stack, and VMs run on threads with 2 MiB.
+pub const HARD_MAX_DATA_DEPTH: usize = 2000;
+
+/// CPython's smallest accepted non-zero digit limit.
+const MIN_INT_DIGITS: usize = 640;
+
+impl Vm {
+    /// Charge `units` of work to the instruction budget. (Charges gather
+    /// in `op_spent`, which the next safe point takes off `budget`: the
+    /// interpreter's own counting stays a plain field.)
+    #[inline]
+    pub fn charge(&self, units: u64) -> RtResult<()> {
+        if self.budget == u64::MAX {
+            return Ok(());
+        }
+        self.charge_slow(units)
+    }
+
+    #[inline(never)]
+    fn charge_slow(&self, units: u64) -> RtResult<()> {
+        let spent = self.op_spent.get().saturating_add(units);
+        if spent > self.budget {
+            self.op_spent.set(self.budget);
+            self.budget_stop_in_op.set(true);
+            return Err(RtError::Budget);
+        }
+        self.op_spent.set(spent);
+        Ok(())
+    }
+
+    /// Charge for `n` container elements.
+    #[inline]
+    pub fn charge_items(&self, n: usize) -> RtResult<()> {
+        self.charge(n as u64)
+    }
+
+    /// Charge for `n` bytes of text.
+    #[inline]
+    pub fn charge_bytes(&self, n: usize) -> RtResult<()> {
+        if n < BYTES_PER_UNIT {
+            return Ok(());
+        }
+        self.charge((n / BYTES_PER_UNIT) as u64)
+    }
+
+    /// Charge for an operation on big integers of `a` and `b` bits whose
+    /// cost grows with the product of their sizes (multiplication,
+    /// division, decimal conversion).
+    pub fn charge_big_product(&self, a_bits: u64, b_bits: u64) -> RtResult<()> {
+        let (la, lb) = (a_bits / 64 + 1, b_bits / 64 + 1);
+        if la.saturating_mul(lb) < 256 {
+            return Ok(());
+        }
+        self.charge(la.saturating_mul(lb) / 64)
+    }
+
+    /// Instructions left in the budget (`u64::MAX` = unlimited).
+    pub fn budget_left(&self) -> u64 {
+        if self.budget == u64::MAX {
+            return u64::MAX;
+        }
+        self.budget - self.op_spent.get().min(self.budget)
+    }
+
+    /// Give the run a new budget (`u64::MAX` = unlimited).
+    pub fn set_budget(&mut self, n: u64) {
+        self.budget = n;
+        self.op_spent.set(0);
+    }
+
+    /// Did the budget last run out inside a native operation (rather than
+    /// at a safe point)? Clears the flag. A driver that hands out budget in
+    /// slices grows the next slice then, so an operation bigger than one
+    /// slice can finish.
+    pub fn take_budget_stop_in_op(&mut self) -> bool {
+        self.budget_stop_in_op.replace(false)
+    }
+
+    /// The data depth recursive operations may reach.
+    #[inline]
+    pub fn data_depth_limit(&self) -> usize {
+        self.config.max_data_depth.min(HARD_MAX_DATA_DEPTH)
+    }
+
+    /// The error for data nested deeper than the limit, `doing` what.
+    pub fn depth_error(&self, doing: &str) -> RtError {
+        RtError::Msg(format!(
+            "Kedalaman data melebihi batas ({} tingkat) saat {doing}",
+            self.data_depth_limit()
+        ))
+    }
+
+    /// The digit limit in force (0 = none).
+    fn int_digit_limit(&self) -> usize {
+        match self.config.max_int_digits {
+            0 => 0,
+            n => n.max(MIN_INT_DIGITS),
+        }
+    }
+
+    /// Does `b` have at most as many decimal digits as the limit allows?
+    pub fn int_within_digit_limit(&self, b: &BigInt) -> bool {
+        let limit = self.int_digit_limit();
+        limit == 0 || b.magnitude().to_string().len() <= limit
+    }
+
+    /// Append the decimal text of `b`, within the digit limit.
+    pub fn write_big_decimal(&self, b: &BigInt, out: &mut String) -> RtResult<()> {
+        let limit = self.int_digit_limit();
+        let bits = b.bits();
+        // |b| >= 2^(bits-1) has at least floor((bits-1) * log10(2)) + 1
+        // digits; 0.301029 < log10(2) keeps this a lower bound. Too many
+        // digits are refused before the (quadratic) conversion.
+        if limit > 0 && bits > 0 {
+            let at_least = (bits - 1).saturating_mul(301_029) / 1_000_000 + 1;
+            if at_least > limit as u64 {
+                return Err(to_text_error(limit));
+            }
+        }
+        self.charge_big_product(bits, bits)?;
+        let text = b.to_string();
+        let digits = text.len() - usize::from(text.starts_with('-'));
+        if limit > 0 && digits > limit {
+            return Err(to_text_error(limit));
+        }
+        self.charge_bytes(text.len())?;
+        out.push_str(&text);
+        Ok(())
+    }
+
+    /// Check a text of `digits` digits may be converted to an integer in
+    /// `base` (Python limits every base that is not a power of two).
+    pub fn check_int_parse_digits(&self, digits: usize, base: u32) -> RtResult<()> {
+        let limit = self.int_digit_limit();
+        if limit > 0 && !base.is_power_of_two() && digits > limit {
+            return Err(RtError::Msg(format!(
+                "Exceeds the limit ({limit} digits) for integer string conversion: value has \
+                 {digits} digits; use sys.set_int_max_str_digits() to increase the limit"
+            )));
+        }
+        // Unlimited: the conversion is quadratic in the number of digits.
+        let bits = (digits as u64).saturating_mul(10) / 3;
+        self.charge_big_product(bits, bits)
+    }
+}
+
+fn to_text_error(limit: usize) -> RtError {
+    RtError::Msg(format!(
+        "Exceeds the limit ({limit} digits) for integer string conversion; use \
+         sys.set_int_max_str_digits() to increase the limit"
+    ))
+}
