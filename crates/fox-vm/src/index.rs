@@ -109,7 +109,7 @@ impl Vm {
             }
             Object::Module(id) => {
                 let id = *id;
-                let name = self.str_of(key);
+                let name = self.str_checked(key)?;
                 self.module_get(id, &name)
                     .ok_or_else(|| RtError::Msg(self.repr_of(key)))
             }
@@ -144,14 +144,12 @@ impl Vm {
             }
             Object::Dict(_) => {
                 let hk = self.hash_key(key)?;
-                if let Object::Dict(d) = self.heap.get_mut(g) {
-                    d.insert(hk, key, v);
-                }
+                self.heap.dict_insert(g, hk, key, v)?;
                 Ok(())
             }
             Object::Module(id) => {
                 let id = *id;
-                let name = self.str_of(key);
+                let name = self.str_checked(key)?;
                 self.module_set(id, &name, v);
                 Ok(())
             }
@@ -188,19 +186,24 @@ impl Vm {
             match self.heap.get(g) {
                 Object::List(l) => {
                     let (a, b) = slice_bounds(lo, hi, l.len());
+                    self.check_list(b - a)?;
                     let items = l[a..b].to_vec();
                     return Ok(self.new_list(items));
                 }
                 Object::Str(s) => {
                     if s.is_ascii() {
                         let (a, b) = slice_bounds(lo, hi, s.len());
+                        self.check_text(b - a)?;
                         let sub = s[a..b].to_string();
                         return Ok(self.new_string(sub));
                     }
-                    let chars: Vec<char> = s.chars().collect();
-                    let (a, b) = slice_bounds(lo, hi, chars.len());
-                    let sub: String = chars[a..b].iter().collect();
-                    return Ok(self.new_string(sub));
+                    let s = s.text.clone();
+                    let n = s.chars().count();
+                    let (a, b) = slice_bounds(lo, hi, n);
+                    let start = s.char_indices().nth(a).map_or(s.len(), |(i, _)| i);
+                    let end = s.char_indices().nth(b).map_or(s.len(), |(i, _)| i);
+                    self.check_text(end - start)?;
+                    return Ok(self.new_str(&s[start..end]));
                 }
                 _ => {}
             }

@@ -79,10 +79,8 @@ impl Vm {
         }
         if self.heap.wants_gc() {
             self.collect_garbage();
-            if self.heap.over_limit() {
-                return Err(RtError::msg(
-                    "MemoryError: batas jumlah objek heap terlampaui",
-                ));
+            if let Some(e) = self.heap.over_limit() {
+                return Err(e.into());
             }
         }
         Ok(())
@@ -179,7 +177,7 @@ impl Vm {
             macro_rules! bail {
                 ($e:expr) => {{
                     save_pc!();
-                    return Err($e);
+                    return Err(RtError::from($e));
                 }};
             }
             macro_rules! tr {
@@ -857,7 +855,8 @@ impl Vm {
                         let v = reg!(src);
                         if let Some(g) = reg!(obj).as_obj() {
                             if let Object::Instance(inst) = self.heap.get_mut(g) {
-                                inst.set(sym, v);
+                                let grown = inst.set(sym, v);
+                                self.heap.charge(grown);
                                 continue;
                             }
                         }
@@ -945,7 +944,7 @@ impl Vm {
                         let mut s = String::new();
                         for i in 0..count as usize {
                             let v = reg!(start as usize + i);
-                            self.write_str(v, &mut s);
+                            tr!(self.write_str_checked(v, &mut s));
                         }
                         reg!(dst) = self.new_string(s);
                     }
@@ -956,7 +955,7 @@ impl Vm {
                                 s.push(' ');
                             }
                             let v = reg!(start as usize + i);
-                            self.write_str(v, &mut s);
+                            tr!(self.write_str_checked(v, &mut s));
                         }
                         s.push('\n');
                         self.host.write_out(s.as_bytes());
@@ -964,20 +963,19 @@ impl Vm {
                     Op::WriteStr { src } => {
                         let v = reg!(src);
                         let mut s = String::new();
-                        self.write_str(v, &mut s);
+                        tr!(self.write_str_checked(v, &mut s));
                         self.host.write_out(s.as_bytes());
                     }
                     Op::Unpack { dst, src, count } => {
                         let v = reg!(src);
-                        let items = tr!(self.sequence_items(v));
-                        if items.len() < count as usize {
+                        let (items, len) = tr!(self.unpack_items(v, count as usize));
+                        if len < count as usize {
                             bail!(RtError::Msg(format!(
                                 "Tidak cukup nilai untuk unpack (diharapkan {}, dapat {})",
-                                count,
-                                items.len()
+                                count, len
                             )));
                         }
-                        for (i, x) in items.into_iter().take(count as usize).enumerate() {
+                        for (i, x) in items.into_iter().enumerate() {
                             reg!(dst as usize + i) = x;
                         }
                     }
@@ -1088,6 +1086,10 @@ impl Vm {
                         reg!(dst) = Value::Bool(ok);
                     }
                     Op::ListTail { dst, src, from } => {
+                        let tail = self
+                            .list_ref(reg!(src))
+                            .map_or(0, |l| l.len().saturating_sub(from as usize));
+                        tr!(self.check_list(tail));
                         let items = self
                             .list_ref(reg!(src))
                             .map(|l| {
@@ -1198,12 +1200,33 @@ impl Vm {
     /// Items of a list or the characters of a text (destructuring).
     #[inline(never)]
     pub fn sequence_items(&mut self, v: Value) -> RtResult<Vec<Value>> {
+        self.unpack_items(v, usize::MAX).map(|(items, _)| items)
+    }
+
+    /// The first `count` items of a list or characters of a text, and how
+    /// many there are in all.
+    fn unpack_items(&mut self, v: Value, count: usize) -> RtResult<(Vec<Value>, usize)> {
         if let Some(l) = self.list_ref(v) {
-            return Ok(l.clone());
+            let n = l.len().min(count);
+            self.check_list(n)?;
+            let items = self
+                .list_ref(v)
+                .map(|l| l[..n].to_vec())
+                .unwrap_or_default();
+            return Ok((items, self.list_ref(v).map_or(0, |l| l.len())));
         }
-        if let Some(s) = self.str_ref(v) {
-            let chars: Vec<String> = s.chars().map(|c| c.to_string()).collect();
-            return Ok(chars.into_iter().map(|c| self.new_string(c)).collect());
+        if let Some(text) = self.text_rc(v) {
+            let len = text.chars().count();
+            let n = len.min(count);
+            let bytes = text.char_indices().nth(n).map_or(text.len(), |(b, _)| b);
+            self.check_texts(n, bytes)?;
+            let mut buf = [0u8; 4];
+            let items = text
+                .chars()
+                .take(n)
+                .map(|c| self.new_str(c.encode_utf8(&mut buf)))
+                .collect();
+            return Ok((items, len));
         }
         Err(RtError::Msg(format!(
             "Objek tipe '{}' tidak bisa di-unpack",
@@ -1233,6 +1256,12 @@ impl Vm {
             })
             .collect();
         self.handlers.truncate(f.handler_base as usize);
+        // The saved registers are new memory of the generator (resuming
+        // took the previous ones out).
+        self.heap.charge(
+            saved.capacity() * std::mem::size_of::<Value>()
+                + handlers.capacity() * std::mem::size_of::<SavedHandler>(),
+        );
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.regs = saved;
             gen.pc = f.pc;

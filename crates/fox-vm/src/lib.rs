@@ -18,6 +18,7 @@ pub mod heap;
 pub mod host;
 mod index;
 mod interp;
+pub mod memory;
 mod module;
 pub mod object;
 pub mod ops;
@@ -25,6 +26,7 @@ mod pipeline;
 mod raise;
 pub mod snapshot;
 pub mod stdlib;
+mod textsize;
 pub mod value;
 pub mod vm;
 

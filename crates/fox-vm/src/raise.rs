@@ -93,7 +93,13 @@ impl Vm {
                 return value;
             }
         }
-        let text = self.str_of(value);
+        let text = match self.str_checked(value) {
+            Ok(t) => t,
+            Err(_) => format!(
+                "<{} terlalu besar untuk ditampilkan>",
+                self.type_name(value)
+            ),
+        };
         let p = self.new_string(text);
         let j = self.new_str(ERROR_MANUAL);
         self.make_error_dict(p, j)

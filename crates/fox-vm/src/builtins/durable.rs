@@ -52,9 +52,10 @@ pub fn kenang(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         .map_err(|e| RtError::Msg(format!("kenang('{name}'): {e}")))?;
     match stored {
         None => Ok(Value::Nil),
-        Some(bytes) => vm
-            .decode_value(&bytes)
-            .map_err(|e| RtError::Msg(format!("kenang('{name}'): {e}"))),
+        Some(bytes) => vm.decode_value(&bytes).map_err(|e| match e {
+            crate::snapshot::SnapshotError::Memory(m) => m.into(),
+            e => RtError::Msg(format!("kenang('{name}'): {e}")),
+        }),
     }
 }
 
@@ -91,7 +92,10 @@ pub fn kirim_tugas(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         },
         _ => return Err(RtError::msg("kirim_tugas(): argumen harus list")),
     };
-    let argv: Vec<String> = list.iter().map(|v| vm.str_of(*v)).collect();
+    let argv: Vec<String> = list
+        .iter()
+        .map(|v| vm.str_checked(*v))
+        .collect::<RtResult<_>>()?;
     let id = vm
         .host
         .submit_task(&program, &argv)

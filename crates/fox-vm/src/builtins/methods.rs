@@ -207,7 +207,7 @@ impl Vm {
             Object::Dict(_) => self.dict_method(g, &name, args, recv, sym),
             Object::Instance(inst) => {
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0));
+                    let key = self.str_checked(arg(args, 0))?;
                     let ksym = self.interner.intern(&key);
                     let has = match self.heap.get(g) {
                         Object::Instance(i) => {
@@ -223,7 +223,7 @@ impl Vm {
             }
             Object::Class(c) => {
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0));
+                    let key = self.str_checked(arg(args, 0))?;
                     let ksym = self.interner.lookup(&key);
                     return Ok(Value::Bool(
                         ksym.is_some_and(|k| c.methods.contains_key(&k)),
@@ -234,7 +234,7 @@ impl Vm {
             Object::Module(id) => {
                 let id = *id;
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0));
+                    let key = self.str_checked(arg(args, 0))?;
                     return Ok(Value::Bool(self.module_get(id, &key).is_some()));
                 }
                 Err(self.no_attr(recv, sym))
@@ -252,6 +252,16 @@ impl Vm {
         sym: Sym,
     ) -> RtResult<Value> {
         let a0 = arg(args, 0);
+        if matches!(
+            name,
+            "kecil" | "lower" | "besar" | "upper" | "title" | "capitalize"
+        ) {
+            self.check_case_change(s)?;
+        }
+        if matches!(name, "bersihkan" | "strip" | "lstrip" | "rstrip") {
+            // At most a copy of the receiver.
+            self.check_text(s.len())?;
+        }
         Ok(match name {
             "kecil" | "lower" => self.new_string(s.to_lowercase()),
             "besar" | "upper" => self.new_string(s.to_uppercase()),
@@ -279,6 +289,11 @@ impl Vm {
             "ganti" | "replace" => {
                 let a = self.text_arg(a0, name)?;
                 let b = self.text_arg(arg(args, 1), name)?;
+                let max = match (arg(args, 2)).unpack() {
+                    V::Int(n) if n >= 0 => n as usize,
+                    _ => usize::MAX,
+                };
+                self.check_text(crate::memory::replaced_len(s, &a, &b, max))?;
                 match (arg(args, 2)).unpack() {
                     V::Int(n) if n >= 0 => self.new_string(s.replacen(&a, &b, n as usize)),
                     _ => self.new_string(replace_all(s, &a, &b)),
@@ -309,6 +324,19 @@ impl Vm {
                     V::Int(m) if m >= 0 => Some(m as usize),
                     _ => None,
                 };
+                let count = match a0.unpack() {
+                    V::Nil => s
+                        .split_whitespace()
+                        .take(max.map_or(usize::MAX, |m| m + 1))
+                        .count(),
+                    v => match self.str_ref(v.pack()) {
+                        Some(sep) if !sep.is_empty() => {
+                            s.matches(sep).take(max.unwrap_or(usize::MAX)).count() + 1
+                        }
+                        _ => 0,
+                    },
+                };
+                self.check_texts(count, s.len())?;
                 match a0.unpack() {
                     V::Nil => {
                         let parts = py_split_whitespace(s, max);
@@ -328,15 +356,24 @@ impl Vm {
                 }
             }
             "splitlines" => {
+                self.check_texts(s.lines().count(), s.len())?;
                 let parts: Vec<String> = s.lines().map(String::from).collect();
                 self.strs(parts)
             }
             "join" => {
                 let items = match self.list_ref(a0) {
-                    Some(l) => l.clone(),
+                    Some(l) => {
+                        self.check_list(l.len())?;
+                        l.clone()
+                    }
                     None => self.sequence_items(a0)?,
                 };
-                let mut out = String::new();
+                let total = items.iter().fold(
+                    s.len().saturating_mul(items.len().saturating_sub(1)),
+                    |n, x| n.saturating_add(self.str_ref(*x).map_or(0, str::len)),
+                );
+                self.check_text(total)?;
+                let mut out = crate::memory::text_buffer(total)?;
                 for (i, x) in items.iter().enumerate() {
                     if i > 0 {
                         out.push_str(s);
@@ -431,13 +468,15 @@ impl Vm {
                         )))
                     }
                 };
-                if width > (1 << 31) {
-                    return Err(RtError::msg("MemoryError: teks terlalu besar"));
-                }
                 let fill = match (arg(args, 1)).unpack() {
                     V::Nil => ' ',
                     v => self.text_arg(v.pack(), name)?.chars().next().unwrap_or(' '),
                 };
+                self.check_text(
+                    width
+                        .saturating_mul(fill.len_utf8())
+                        .saturating_add(s.len()),
+                )?;
                 let len = s.chars().count();
                 if len >= width {
                     self.new_str(s)
@@ -496,9 +535,7 @@ impl Vm {
         let len = self.list_ref(recv).map(|l| l.len()).unwrap_or(0);
         Ok(match name {
             "append" | "tambah" => {
-                if let Object::List(l) = self.heap.get_mut(g) {
-                    l.push(a0);
-                }
+                self.heap.list_push(g, a0)?;
                 Value::Nil
             }
             "pop" => {
@@ -528,6 +565,7 @@ impl Vm {
                     _ => return Err(RtError::msg("list indices must be integers")),
                 };
                 let x = arg(args, 1);
+                self.heap.list_reserve(g, 1)?;
                 if let Object::List(l) = self.heap.get_mut(g) {
                     l.insert(i, x);
                 }
@@ -602,10 +640,16 @@ impl Vm {
                 Value::Nil
             }
             "extend" => {
+                let n = crate::builtins::core::length_of(self, a0);
+                self.heap.list_reserve(g, n)?;
                 let more = match self.list_ref(a0) {
-                    Some(l) => l.clone(),
+                    Some(l) => {
+                        self.check_list(l.len())?;
+                        l.clone()
+                    }
                     None => self.sequence_items(a0)?,
                 };
+                self.heap.list_reserve(g, more.len())?;
                 if let Object::List(l) = self.heap.get_mut(g) {
                     l.extend(more);
                 }
@@ -618,6 +662,7 @@ impl Vm {
                 Value::Nil
             }
             "copy" => {
+                self.check_list(len)?;
                 let items = self.list_ref(recv).cloned().unwrap_or_default();
                 self.new_list(items)
             }
@@ -648,6 +693,14 @@ impl Vm {
                 }
             }
             "keys" | "kunci" | "values" | "nilai" | "items" => {
+                let n = crate::builtins::core::length_of(self, recv);
+                self.check_list(n)?;
+                if name == "items" {
+                    // A two-item list per entry.
+                    let pair = crate::heap::SLOT_BYTES + 2 * std::mem::size_of::<Value>();
+                    self.heap.check(n.saturating_mul(pair))?;
+                    self.heap.reserve_objects(n)?;
+                }
                 let entries: Vec<(Value, Value)> = match self.heap.get(g) {
                     Object::Dict(d) => d.entries().collect(),
                     _ => Vec::new(),
@@ -672,9 +725,7 @@ impl Vm {
                     Some(v) => v,
                     None => {
                         let d = arg(args, 1);
-                        if let Object::Dict(dict) = self.heap.get_mut(g) {
-                            dict.insert(k, a0, d);
-                        }
+                        self.heap.dict_insert(g, k, a0, d)?;
                         d
                     }
                 }
@@ -699,6 +750,7 @@ impl Vm {
                 Value::Nil
             }
             "copy" => {
+                self.check_dict_copy(g)?;
                 let copy = match self.heap.get(g) {
                     Object::Dict(d) => d.clone_entries(),
                     _ => crate::dict::Dict::new(),
@@ -713,11 +765,10 @@ impl Vm {
                     },
                     _ => return Err(RtError::msg("update() membutuhkan kamus")),
                 };
+                self.heap.dict_reserve(g, entries.len())?;
                 for (k, v) in entries {
                     let hk = self.hash_key(k)?;
-                    if let Object::Dict(d) = self.heap.get_mut(g) {
-                        d.insert(hk, k, v);
-                    }
+                    self.heap.dict_insert(g, hk, k, v)?;
                 }
                 Value::Nil
             }

@@ -84,6 +84,8 @@ pub enum SnapshotError {
     Invalid(String),
     /// The state belongs to a different program (or changed code).
     Program(String),
+    /// The decoded objects would not fit below the heap limit.
+    Memory(crate::memory::MemError),
 }
 
 impl fmt::Display for SnapshotError {
@@ -106,6 +108,7 @@ impl fmt::Display for SnapshotError {
             SnapshotError::Payload(m) => write!(f, "isi rusak (offset {HEADER}): {m}"),
             SnapshotError::Invalid(m) => write!(f, "isi tidak sah: {m}"),
             SnapshotError::Program(m) => write!(f, "program tidak cocok: {m}"),
+            SnapshotError::Memory(e) => write!(f, "{}", e.message()),
         }
     }
 }
@@ -141,6 +144,22 @@ fn envelope(kind: Kind, program: u64, raw_len: usize, packed: &[u8]) -> Vec<u8> 
 
 /// Check an envelope and decode its payload. Returns the program hash.
 pub(crate) fn open<T: DeserializeOwned>(kind: Kind, b: &[u8]) -> Result<(u64, T), SnapshotError> {
+    open_within(kind, b, 0)
+}
+
+/// [`open`] for loading into a heap limited to `max_heap` bytes (0 =
+/// unlimited): a payload that alone is larger is refused before it is
+/// decompressed.
+pub(crate) fn open_within<T: DeserializeOwned>(
+    kind: Kind,
+    b: &[u8],
+    max_heap: usize,
+) -> Result<(u64, T), SnapshotError> {
+    if max_heap != 0 && b.len() >= HEADER && read_u64(b, 16) > max_heap as u64 {
+        return Err(SnapshotError::Memory(crate::memory::MemError::Heap {
+            limit: max_heap,
+        }));
+    }
     let (program, raw) = open_bytes(kind, b)?;
     let (value, rest) = postcard::take_from_bytes::<T>(&raw)
         .map_err(|e| SnapshotError::Payload(format!("postcard: {e}")))?;
@@ -260,7 +279,8 @@ impl Vm {
         config: Config,
         host: Box<dyn Host>,
     ) -> Result<Vm, SnapshotError> {
-        let (program, img) = open::<image::VmImage>(Kind::State, bytes)?;
+        let (program, img) =
+            open_within::<image::VmImage>(Kind::State, bytes, config.max_heap_bytes)?;
         let vm = image::restore(&img, config, host)?;
         if vm.program_hash() != program {
             return Err(SnapshotError::Program(
@@ -286,7 +306,12 @@ impl Vm {
     /// run). Functions and classes bind to this run's, by module and name,
     /// and only if their code is unchanged.
     pub fn decode_value(&mut self, bytes: &[u8]) -> Result<Value, SnapshotError> {
-        let (_, payload) = open::<ValuePayload>(Kind::Value, bytes)?;
+        // What is left below the heap limit (0 = unlimited).
+        let room = match self.heap.max_bytes() {
+            0 => 0,
+            max => max.saturating_sub(self.heap.bytes()).max(1),
+        };
+        let (_, payload) = open_within::<ValuePayload>(Kind::Value, bytes, room)?;
         let d = decode(self, &payload.graph, Mode::Portable)?;
         d.value(&payload.root)
     }

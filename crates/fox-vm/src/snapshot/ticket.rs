@@ -4,7 +4,7 @@
 //! so it resumes without the source.
 
 use super::image::{self, VmImage};
-use super::{open, seal, Kind, SnapshotError};
+use super::{open, open_within, seal, Kind, SnapshotError};
 use crate::config::Config;
 use crate::error::TraceEntry;
 use crate::host::Host;
@@ -89,7 +89,8 @@ impl Vm {
         config: Config,
         host: Box<dyn Host>,
     ) -> Result<(Vm, TicketInfo), SnapshotError> {
-        let (program, p) = open::<TicketPayload>(Kind::Ticket, bytes)?;
+        let (program, p) =
+            open_within::<TicketPayload>(Kind::Ticket, bytes, config.max_heap_bytes)?;
         let mut vm = image::restore(&p.image, config, host)?;
         if vm.program_hash() != program {
             return Err(SnapshotError::Program(
