@@ -25,6 +25,26 @@ pub struct RunEnv {
     pub workdir: PathBuf,
     /// Safe points per slice when a timeout is set.
     pub slice: u64,
+    /// Heap limit of each task in bytes (0 = unlimited); a task's spec may
+    /// ask for less.
+    pub max_heap_bytes: usize,
+}
+
+/// A task's heap limit when the worker is not told otherwise: 512 MiB.
+pub const DEFAULT_TASK_HEAP_BYTES: usize = 512 << 20;
+
+/// The heap limit a task runs with: the worker's, or the task's own when
+/// that is smaller (a task never gets more than its worker allows; 0 on
+/// either side means no limit from that side).
+pub fn task_heap_limit(worker: usize, spec: Option<u64>) -> usize {
+    let asked = spec
+        .filter(|&b| b != 0)
+        .map(|b| usize::try_from(b).unwrap_or(usize::MAX));
+    match (worker, asked) {
+        (0, Some(a)) => a,
+        (w, Some(a)) => w.min(a),
+        (w, None) => w,
+    }
 }
 
 /// How an attempt ended.
@@ -150,6 +170,7 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
     let config = Config {
         argv,
         max_instructions: (slice != u64::MAX).then_some(slice),
+        max_heap_bytes: task_heap_limit(env.max_heap_bytes, spec.max_heap_bytes),
         ..Config::default()
     };
     let start = Instant::now();
@@ -256,5 +277,20 @@ pub fn run_task(task: &TaskRecord, env: &RunEnv) -> Outcome {
             retryable: true,
             ..Failure::default()
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::task_heap_limit;
+
+    #[test]
+    fn a_task_may_ask_for_less_heap_never_more() {
+        assert_eq!(task_heap_limit(512, None), 512);
+        assert_eq!(task_heap_limit(512, Some(100)), 100);
+        assert_eq!(task_heap_limit(512, Some(1000)), 512);
+        assert_eq!(task_heap_limit(512, Some(0)), 512);
+        assert_eq!(task_heap_limit(0, Some(100)), 100);
+        assert_eq!(task_heap_limit(0, None), 0);
     }
 }

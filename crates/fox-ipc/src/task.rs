@@ -98,6 +98,9 @@ pub struct TaskSpec {
     pub timeout_ms: Option<u64>,
     /// Instruction budget of one attempt.
     pub max_instructions: Option<u64>,
+    /// Heap limit of one attempt in bytes: a task may ask for less than the
+    /// worker's limit, never more (the smaller one applies; 0 = no request).
+    pub max_heap_bytes: Option<u64>,
     /// Submitting twice with the same key gives the same task.
     pub idempotency_key: Option<String>,
 }
@@ -114,6 +117,7 @@ impl Default for TaskSpec {
             backoff_max_ms: 300_000,
             timeout_ms: None,
             max_instructions: None,
+            max_heap_bytes: None,
             idempotency_key: None,
         }
     }

@@ -346,6 +346,7 @@ tulis(alur(\"p\" + argumen_sistem[1], [dua, tambah], int(argumen_sistem[1])))
             queue: Some(queue),
             workdir: std::env::temp_dir(),
             slice: 200_000,
+            max_heap_bytes: fox_ipc::runner::DEFAULT_TASK_HEAP_BYTES,
         },
         concurrency: 2,
         lease: 10.0,

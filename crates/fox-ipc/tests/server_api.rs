@@ -132,6 +132,7 @@ impl Api {
                 queue: Some(self.spec()),
                 workdir: self.dir.clone(),
                 slice: 200_000,
+                max_heap_bytes: fox_ipc::runner::DEFAULT_TASK_HEAP_BYTES,
             },
             concurrency: 1,
             lease: 30.0,

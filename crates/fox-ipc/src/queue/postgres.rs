@@ -68,7 +68,8 @@ CREATE TABLE IF NOT EXISTS fox_tasks (
     error_jenis TEXT,
     error_pesan TEXT,
     ticket BYTEA,
-    ticket_summary TEXT
+    ticket_summary TEXT,
+    max_heap_bytes BIGINT
 );
 CREATE INDEX IF NOT EXISTS fox_tasks_due ON fox_tasks(state, priority DESC, run_at);
 CREATE INDEX IF NOT EXISTS fox_tasks_lease ON fox_tasks(lease_owner);
@@ -92,7 +93,7 @@ const OBJECTS: [&str; 5] = [
 const COLUMNS: &str = "id, name, program, args, priority, max_attempts, backoff_ms, \
     backoff_max_ms, timeout_ms, max_instructions, idempotency_key, state, attempts, resumed, \
     completions, run_at, lease_owner, lease_until, created_at, updated_at, finished_at, stdout, \
-    exit_code, error_jenis, error_pesan, ticket, ticket_summary";
+    exit_code, error_jenis, error_pesan, ticket, ticket_summary, max_heap_bytes";
 
 pub struct PostgresQueue {
     client: Client,
@@ -132,6 +133,7 @@ fn record(row: &Row) -> Result<TaskRecord, PgError> {
             backoff_max_ms: to_u64(row.try_get(7)?).unwrap_or(0),
             timeout_ms: to_u64(row.try_get(8)?),
             max_instructions: to_u64(row.try_get(9)?),
+            max_heap_bytes: to_u64(row.try_get(27)?),
             idempotency_key: row.try_get(10)?,
         },
         state: TaskState::parse(&state).unwrap_or(TaskState::Mati),
@@ -185,14 +187,30 @@ fn create_schema(client: &mut Client, name: &str) -> Result<(), QueueError> {
         )
         .and_then(|r| r.try_get(0))
         .map_err(&e)?;
-    if present == OBJECTS.len() as i64 {
+    if present == OBJECTS.len() as i64 && has_new_columns(client).map_err(&e)? {
         return Ok(());
     }
     let mut tx = client.transaction().map_err(&e)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
         .map_err(&e)?;
     tx.batch_execute(SCHEMA).map_err(&e)?;
+    // Columns added after the first release (older databases lack them).
+    tx.batch_execute("ALTER TABLE fox_tasks ADD COLUMN IF NOT EXISTS max_heap_bytes BIGINT")
+        .map_err(&e)?;
     tx.commit().map_err(&e)
+}
+
+/// Does `fox_tasks` have every column added after the first release?
+fn has_new_columns(client: &mut Client) -> Result<bool, PgError> {
+    client
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = 'fox_tasks'
+               AND column_name = 'max_heap_bytes'",
+            &[],
+        )
+        .and_then(|r| r.try_get::<_, i64>(0))
+        .map(|n| n > 0)
 }
 
 impl PostgresQueue {
@@ -261,8 +279,9 @@ impl Queue for PostgresQueue {
             .query_opt(
                 "INSERT INTO fox_tasks (name, program, program_hash, args, priority, max_attempts,
                     backoff_ms, backoff_max_ms, timeout_ms, max_instructions, idempotency_key,
-                    state, run_at, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'menunggu', $12, $12, $12)
+                    state, run_at, created_at, updated_at, max_heap_bytes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'menunggu', $12, $12, $12,
+                    $13)
                  ON CONFLICT (idempotency_key) DO NOTHING
                  RETURNING id",
                 &[
@@ -278,6 +297,7 @@ impl Queue for PostgresQueue {
                     &spec.max_instructions.map(to_i64),
                     &spec.idempotency_key,
                     &t,
+                    &spec.max_heap_bytes.map(to_i64),
                 ],
             )
             .and_then(|r| r.map(|r| r.try_get::<_, i64>(0)).transpose())

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS fox_tasks (
     error_jenis TEXT,
     error_pesan TEXT,
     ticket BLOB,
-    ticket_summary TEXT
+    ticket_summary TEXT,
+    max_heap_bytes INTEGER
 );
 CREATE INDEX IF NOT EXISTS fox_tasks_claim ON fox_tasks(state, priority DESC, run_at, id);
 CREATE TABLE IF NOT EXISTS fox_ipc_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,7 +65,7 @@ const BEST: &str = "ORDER BY priority DESC, run_at, id LIMIT 1";
 const COLUMNS: &str = "id, name, program, args, priority, max_attempts, backoff_ms, \
     backoff_max_ms, timeout_ms, max_instructions, idempotency_key, state, attempts, resumed, \
     completions, run_at, lease_owner, lease_until, created_at, updated_at, finished_at, stdout, \
-    exit_code, error_jenis, error_pesan, ticket, ticket_summary";
+    exit_code, error_jenis, error_pesan, ticket, ticket_summary, max_heap_bytes";
 
 pub struct SqliteQueue {
     conn: Connection,
@@ -100,6 +101,7 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
             backoff_max_ms: to_u64(row.get(7)?).unwrap_or(0),
             timeout_ms: to_u64(row.get(8)?),
             max_instructions: to_u64(row.get(9)?),
+            max_heap_bytes: to_u64(row.get(27)?),
             idempotency_key: row.get(10)?,
         },
         state: TaskState::parse(&state).unwrap_or(TaskState::Mati),
@@ -123,6 +125,20 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
         ticket: row.get(25)?,
         ticket_summary: summary.and_then(|s| serde_json::from_str(&s).ok()),
     })
+}
+
+/// Columns added after the first release, added to older queue files when
+/// they are opened (`CREATE TABLE IF NOT EXISTS` leaves those as they were).
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    let has: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('fox_tasks') WHERE name = 'max_heap_bytes'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has {
+        conn.execute_batch("ALTER TABLE fox_tasks ADD COLUMN max_heap_bytes INTEGER")?;
+    }
+    Ok(())
 }
 
 /// Leases that expired on a task's last allowed attempt: the task is dead.
@@ -244,6 +260,7 @@ impl SqliteQueue {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
+        add_missing_columns(&conn).map_err(err)?;
         Ok(SqliteQueue {
             conn,
             path: path.to_path_buf(),
@@ -314,8 +331,8 @@ impl Queue for SqliteQueue {
         tx.execute(
             "INSERT INTO fox_tasks (name, program, program_hash, args, priority, max_attempts,
                 backoff_ms, backoff_max_ms, timeout_ms, max_instructions, idempotency_key,
-                state, run_at, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'menunggu', ?12, ?12, ?12)",
+                state, run_at, created_at, updated_at, max_heap_bytes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'menunggu', ?12, ?12, ?12, ?13)",
             params![
                 spec.name,
                 spec.program,
@@ -329,6 +346,8 @@ impl Queue for SqliteQueue {
                 spec.max_instructions.map(|v| v as i64),
                 spec.idempotency_key,
                 t,
+                spec.max_heap_bytes
+                    .map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
             ],
         )
         .map_err(e("kirim"))?;
