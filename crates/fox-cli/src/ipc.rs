@@ -56,6 +56,10 @@ pub struct SubmitOpts {
     /// Instruction budget of one attempt.
     #[arg(long)]
     pub max_instructions: Option<u64>,
+    /// Heap limit of one attempt (512M, 1G, …); the worker's own limit
+    /// applies when it is smaller.
+    #[arg(long, value_name = "N", value_parser = crate::heapsize::parse)]
+    pub max_heap_bytes: Option<usize>,
     /// Submitting again with the same key returns the same task.
     #[arg(long)]
     pub idempotency_key: Option<String>,
@@ -87,6 +91,10 @@ pub enum IpcCommand {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+        /// Heap limit of each task (suffixes K, M, G, T; 0 = unlimited); a
+        /// task may ask for less.
+        #[arg(long, value_name = "N", value_parser = crate::heapsize::parse, default_value = "512M")]
+        max_heap_bytes: usize,
     },
     /// Serve the queue over HTTP: a JSON API and a dashboard page.
     Serve {
@@ -103,6 +111,9 @@ pub enum IpcCommand {
         /// Also run a worker with this many threads in this process.
         #[arg(long, default_value_t = 0)]
         workers: usize,
+        /// Heap limit of each task the in-process worker runs.
+        #[arg(long, value_name = "N", value_parser = crate::heapsize::parse, default_value = "512M")]
+        max_heap_bytes: usize,
     },
     /// Queue a program; prints the task id.
     Submit {
@@ -344,6 +355,7 @@ pub fn submit_spec(file: &str, args: &[String], o: &SubmitOpts) -> Result<TaskSp
         backoff_max_ms: o.backoff_max_ms,
         timeout_ms: o.timeout_ms,
         max_instructions: o.max_instructions,
+        max_heap_bytes: o.max_heap_bytes.map(|b| b as u64),
         idempotency_key: o.idempotency_key.clone(),
         ..base
     })
@@ -376,6 +388,7 @@ fn worker_config(
             queue: Some(queue),
             workdir: PathBuf::from("."),
             slice: 200_000,
+            max_heap_bytes: fox_ipc::runner::DEFAULT_TASK_HEAP_BYTES,
         },
         concurrency: concurrency.max(1),
         lease: 30.0,
@@ -405,8 +418,10 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             max_tasks,
             kv_store,
             quiet,
+            max_heap_bytes,
         } => {
             let mut cfg = worker_config(&store.store, kv_store.as_deref(), *concurrency)?;
+            cfg.env.max_heap_bytes = *max_heap_bytes;
             cfg.lease = lease.max(0.1);
             cfg.idle_exit = idle_exit_ms.map(Duration::from_millis);
             cfg.max_tasks = *max_tasks;
@@ -428,12 +443,14 @@ fn exec(cmd: &IpcCommand) -> Result<u8, String> {
             listen,
             max_queued,
             workers,
+            max_heap_bytes,
         } => {
             let queue = QueueSpec::parse(&store.store).map_err(|e| format!("fox: --store: {e}"))?;
             if *workers > 0 {
                 // Workers in this process, beside the server (one-command
                 // setups and demos); they stop when the process does.
-                let cfg = worker_config(&store.store, None, *workers)?;
+                let mut cfg = worker_config(&store.store, None, *workers)?;
+                cfg.env.max_heap_bytes = *max_heap_bytes;
                 std::thread::spawn(move || {
                     let log = |m: &str| eprintln!("{m}");
                     if let Err(e) = worker::run(&cfg, &log) {

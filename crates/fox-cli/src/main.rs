@@ -3,8 +3,10 @@
 //! or invalid program, 2 usage error, the program's own `keluar(n)` status,
 //! 101 internal error). It holds no language logic.
 
+mod alloc;
 mod client;
 mod durable;
+mod heapsize;
 mod host;
 mod ipc;
 mod render;
@@ -14,10 +16,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fox_vm::{Config, Vm, VmError};
 use std::process::ExitCode;
 
-// Morph programs allocate many small objects (lists, strings, closures);
-// mimalloc serves those much faster than the system allocator.
+// mimalloc for small blocks, the kernel for big ones (see `alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::FoxAlloc = alloc::FoxAlloc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -49,6 +50,11 @@ struct Limits {
     /// Maximum number of live heap objects (default: unlimited).
     #[arg(long)]
     max_heap_objects: Option<usize>,
+    /// Heap limit in bytes; suffixes K, M, G, T are powers of 1024 (512M,
+    /// 4G); 0 = unlimited. Past it allocations raise a catchable
+    /// ErrorMemori. Default: 4G, or half the physical memory if less.
+    #[arg(long, value_name = "N", value_parser = heapsize::parse)]
+    max_heap_bytes: Option<usize>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -157,6 +163,9 @@ fn config(limits: &Limits, argv: Vec<String>) -> Config {
         max_depth: limits.max_depth.max(1),
         max_instructions: limits.max_instructions,
         max_heap_objects: limits.max_heap_objects.unwrap_or(0),
+        max_heap_bytes: limits
+            .max_heap_bytes
+            .unwrap_or_else(heapsize::default_limit),
         argv,
     }
 }
