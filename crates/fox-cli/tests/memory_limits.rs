@@ -320,3 +320,48 @@ fn heap_limit_flag_takes_suffixes_and_rejects_nonsense() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("12Q"), "{}", bad.stderr);
 }
+
+#[test]
+fn a_ticket_too_big_for_the_heap_limit_is_refused_and_kept() {
+    let dir = scratch("ticket");
+    std::fs::write(
+        dir.join("besar.fox"),
+        "biar data = [1] * 5000000\nbiar x = 1 / 0\ntulis(\"lanjut\", panjang(data))\n",
+    )
+    .unwrap();
+    let fox = env!("CARGO_BIN_EXE_fox");
+    let first = Command::new(fox)
+        .args(["run", "--tiket", "tiket", "besar.fox"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(1));
+    let ticket = std::fs::read_dir(dir.join("tiket"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "z"))
+        .expect("a ticket was written");
+    let ticket = ticket.to_str().unwrap();
+    // 40 MB of list cannot be rebuilt in a 16 MiB heap: refused, kept.
+    let small = Command::new(fox)
+        .args(["resume", "--max-heap-bytes", "16M", ticket])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&small.stderr);
+    assert_eq!(small.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("memori habis: batas heap 16 MiB (--max-heap-bytes)"),
+        "{stderr}"
+    );
+    assert!(std::path::Path::new(ticket).exists());
+    // With room it loads and runs on (failing again at the same division).
+    let big = Command::new(fox)
+        .args(["resume", "--keep", "--max-heap-bytes", "256M", ticket])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&big.stderr);
+    assert!(stderr.contains("division by zero"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,9 +13,12 @@
 //! while tracing. A collection is due once the bytes charged since the last
 //! one pass a step that grows with the live heap and never exceeds half of
 //! what is left below the limit, so garbage alone cannot reach the limit.
+//! The object table grows at collections (and before builtins that make
+//! many objects), where the copy growing makes is checked too; objects
+//! between two safe points never have to grow it.
 
-use crate::dict::{Dict, HashKey};
-use crate::memory::{MemError, MAX_LIST_LEN};
+use crate::dict::HashKey;
+use crate::memory::{grow_dict, grow_vec, MemError, MAX_LIST_LEN};
 use crate::object::Object;
 use crate::value::V;
 use crate::value::{Gc, Value};
@@ -356,73 +359,4 @@ impl Heap {
         self.reserve_table();
         self.collections += 1;
     }
-}
-
-/// Make room for `additional` more elements in `v`, a heap object's
-/// vector: at least double (amortised pushes), less when doubling would
-/// not fit below the limit. The old and the new buffer exist together
-/// while it grows, so the new buffer must fit in what is left; the growth
-/// is charged once it happened.
-#[cold]
-#[inline(never)]
-pub fn grow_vec<T>(
-    v: &mut Vec<T>,
-    additional: usize,
-    bytes: &mut usize,
-    limit: usize,
-    max_len: usize,
-) -> Result<(), MemError> {
-    let elem = size_of::<T>().max(1);
-    let need = v
-        .len()
-        .checked_add(additional)
-        .ok_or(MemError::List(usize::MAX))?;
-    let old = v.capacity();
-    if need <= old {
-        return Ok(());
-    }
-    if need > max_len {
-        return Err(MemError::List(need));
-    }
-    let room = limit.saturating_sub(*bytes);
-    let fits = |cap: usize| cap.saturating_mul(elem) <= room;
-    let doubled = need.max(old.saturating_mul(2)).max(4).min(max_len);
-    let cap = if fits(doubled) {
-        doubled
-    } else if fits(need.max(old + old / 8)) {
-        need.max(old + old / 8)
-    } else if fits(need) {
-        need
-    } else {
-        return Err(MemError::Heap { limit });
-    };
-    v.try_reserve_exact(cap - v.len())
-        .map_err(|_| MemError::Alloc(cap.saturating_mul(elem)))?;
-    *bytes = bytes.saturating_add((v.capacity() - old) * elem);
-    Ok(())
-}
-
-/// Make room for `additional` more keys in `d` (its table doubles; old
-/// and new tables exist together while it is rebuilt).
-#[cold]
-#[inline(never)]
-fn grow_dict(
-    d: &mut Dict,
-    additional: usize,
-    bytes: &mut usize,
-    limit: usize,
-) -> Result<(), MemError> {
-    let old = d.heap_bytes();
-    let need = d.len().saturating_add(additional);
-    if need <= d.capacity() {
-        return Ok(());
-    }
-    let target = need.max(d.capacity().saturating_mul(2));
-    if Dict::bytes_for(target) > limit.saturating_sub(*bytes) {
-        return Err(MemError::Heap { limit });
-    }
-    d.try_reserve(need - d.len())
-        .map_err(|_| MemError::Alloc(Dict::bytes_for(target)))?;
-    *bytes = bytes.saturating_add(d.heap_bytes().saturating_sub(old));
-    Ok(())
 }

@@ -3,12 +3,15 @@
 //! *before* a big result is built, so a memory bomb (`"a" * 10^12`, a list
 //! that grows forever, `pangkat(2, 10^10)`) fails fast instead of
 //! exhausting the machine. How bytes are counted lives in `heap.rs`
-//! (`Object::heap_bytes`, the growth helpers); the estimate of a value's
-//! printed size (for `teks()`, interpolation, printing) is in `textsize.rs`.
+//! (`Object::heap_bytes`, the growth helpers, which use `grow_vec` and
+//! `grow_dict` here); the estimate of a value's printed size (for `teks()`,
+//! interpolation, printing) is in `textsize.rs`.
 
+use crate::dict::Dict;
 use crate::error::RtError;
 use crate::value::Value;
 use crate::vm::Vm;
+use std::mem::size_of;
 
 /// `jenis` of every memory error.
 pub const ERROR_MEMORI: &str = "ErrorMemori";
@@ -153,7 +156,7 @@ pub fn text_buffer(len: usize) -> Result<String, MemError> {
 pub fn list_buffer(len: usize) -> Result<Vec<Value>, MemError> {
     let mut v = Vec::new();
     v.try_reserve_exact(len)
-        .map_err(|_| MemError::Alloc(len.saturating_mul(std::mem::size_of::<Value>())))?;
+        .map_err(|_| MemError::Alloc(len.saturating_mul(size_of::<Value>())))?;
     Ok(v)
 }
 
@@ -197,8 +200,7 @@ impl Vm {
         if len > MAX_LIST_LEN {
             return Err(MemError::List(len));
         }
-        self.heap
-            .check(len.saturating_mul(std::mem::size_of::<Value>()))
+        self.heap.check(len.saturating_mul(size_of::<Value>()))
     }
 
     /// Room for `count` new texts holding `bytes` bytes in all, plus a list
@@ -265,6 +267,75 @@ impl Vm {
             _ => Ok(()),
         }
     }
+}
+
+/// Make room for `additional` more elements in `v`, a heap object's
+/// vector: at least double (amortised pushes), less when doubling would
+/// not fit below the limit. The old and the new buffer exist together
+/// while it grows, so the new buffer must fit in what is left; the growth
+/// is charged once it happened.
+#[cold]
+#[inline(never)]
+pub(crate) fn grow_vec<T>(
+    v: &mut Vec<T>,
+    additional: usize,
+    bytes: &mut usize,
+    limit: usize,
+    max_len: usize,
+) -> Result<(), MemError> {
+    let elem = size_of::<T>().max(1);
+    let need = v
+        .len()
+        .checked_add(additional)
+        .ok_or(MemError::List(usize::MAX))?;
+    let old = v.capacity();
+    if need <= old {
+        return Ok(());
+    }
+    if need > max_len {
+        return Err(MemError::List(need));
+    }
+    let room = limit.saturating_sub(*bytes);
+    let fits = |cap: usize| cap.saturating_mul(elem) <= room;
+    let doubled = need.max(old.saturating_mul(2)).max(4).min(max_len);
+    let cap = if fits(doubled) {
+        doubled
+    } else if fits(need.max(old + old / 8)) {
+        need.max(old + old / 8)
+    } else if fits(need) {
+        need
+    } else {
+        return Err(MemError::Heap { limit });
+    };
+    v.try_reserve_exact(cap - v.len())
+        .map_err(|_| MemError::Alloc(cap.saturating_mul(elem)))?;
+    *bytes = bytes.saturating_add((v.capacity() - old) * elem);
+    Ok(())
+}
+
+/// Make room for `additional` more keys in `d` (its table doubles; old
+/// and new tables exist together while it is rebuilt).
+#[cold]
+#[inline(never)]
+pub(crate) fn grow_dict(
+    d: &mut Dict,
+    additional: usize,
+    bytes: &mut usize,
+    limit: usize,
+) -> Result<(), MemError> {
+    let old = d.heap_bytes();
+    let need = d.len().saturating_add(additional);
+    if need <= d.capacity() {
+        return Ok(());
+    }
+    let target = need.max(d.capacity().saturating_mul(2));
+    if Dict::bytes_for(target) > limit.saturating_sub(*bytes) {
+        return Err(MemError::Heap { limit });
+    }
+    d.try_reserve(need - d.len())
+        .map_err(|_| MemError::Alloc(Dict::bytes_for(target)))?;
+    *bytes = bytes.saturating_add(d.heap_bytes().saturating_sub(old));
+    Ok(())
 }
 
 #[cfg(test)]
