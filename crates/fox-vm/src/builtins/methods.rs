@@ -640,7 +640,9 @@ impl Vm {
                 Value::Nil
             }
             "extend" => {
-                let n = crate::builtins::core::length_of(self, a0);
+                // Grow first (old and new buffers), then copy the items
+                // (new buffer and the copy): never all three at once.
+                let n = self.list_ref(a0).map_or(0, |l| l.len());
                 self.heap.list_reserve(g, n)?;
                 let more = match self.list_ref(a0) {
                     Some(l) => {
