@@ -60,6 +60,10 @@ pub struct SubmitOpts {
     /// Instruction budget of one attempt.
     #[arg(long)]
     pub max_instructions: Option<u64>,
+    /// Heap limit of one attempt (512M, 1G, …); the worker's own limit
+    /// applies when it is smaller.
+    #[arg(long, value_name = "N", value_parser = crate::heapsize::parse)]
+    pub max_heap_bytes: Option<usize>,
     /// Submitting again with the same key returns the same task.
     #[arg(long)]
     pub idempotency_key: Option<String>,
@@ -403,6 +407,7 @@ pub fn submit_spec(file: &str, args: &[String], o: &SubmitOpts) -> Result<TaskSp
         backoff_max_ms: o.backoff_max_ms,
         timeout_ms: o.timeout_ms,
         max_instructions: o.max_instructions,
+        max_heap_bytes: o.max_heap_bytes.map(|b| b as u64),
         idempotency_key: o.idempotency_key.clone(),
         permissions: o.permissions.flags(),
         ..base

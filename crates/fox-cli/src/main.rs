@@ -3,9 +3,11 @@
 //! or invalid program, 2 usage error, the program's own `keluar(n)` status,
 //! 101 internal error). It holds no language logic.
 
+mod alloc;
 mod client;
 mod durable;
 mod grants;
+mod heapsize;
 mod host;
 mod ipc;
 mod render;
@@ -18,10 +20,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fox_vm::{Config, Vm, VmError};
 use std::process::ExitCode;
 
-// Morph programs allocate many small objects (lists, strings, closures);
-// mimalloc serves those much faster than the system allocator.
+// mimalloc for small blocks, the kernel for big ones (see `alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::FoxAlloc = alloc::FoxAlloc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -59,6 +60,11 @@ struct Limits {
     /// Maximum decimal digits of an integer converted to or from text (0 = no limit).
     #[arg(long, default_value_t = 4300)]
     max_int_digits: usize,
+    /// Heap limit in bytes; suffixes K, M, G, T are powers of 1024 (512M,
+    /// 4G); 0 = unlimited. Past it allocations raise a catchable
+    /// ErrorMemori. Default: 4G, or half the physical memory if less.
+    #[arg(long, value_name = "N", value_parser = heapsize::parse)]
+    max_heap_bytes: Option<usize>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -177,6 +183,9 @@ fn config(limits: &Limits, argv: Vec<String>, permissions: fox_vm::Permissions) 
         max_heap_objects: limits.max_heap_objects.unwrap_or(0),
         max_data_depth: limits.max_data_depth,
         max_int_digits: limits.max_int_digits,
+        max_heap_bytes: limits
+            .max_heap_bytes
+            .unwrap_or_else(heapsize::default_limit),
         argv,
         permissions,
         ticket_key: None,

@@ -25,6 +25,10 @@ pub struct WorkerLimitOpts {
     /// Call depth of a task's VM.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub task_max_depth: usize,
+    /// Heap limit of each task (suffixes K, M, G, T; 0 = unlimited); a
+    /// task may ask for less.
+    #[arg(long, value_name = "N", value_parser = crate::heapsize::parse, default_value = "512M")]
+    pub max_heap_bytes: usize,
     /// The key task tickets are signed with and checked against (default:
     /// $FOX_TICKET_KEY, else ticket.key beside a SQLite queue or in .fox/;
     /// workers that share a queue must share the key).
@@ -40,6 +44,7 @@ impl WorkerLimitOpts {
             cpu_ms: self.max_cpu_ms,
             max_output_bytes: self.max_output_bytes,
             max_depth: self.task_max_depth.max(1),
+            max_heap_bytes: self.max_heap_bytes,
         })
     }
 }

@@ -38,6 +38,9 @@ pub struct TaskLimits {
     pub max_output_bytes: u64,
     /// Call depth of a task's VM.
     pub max_depth: usize,
+    /// Heap limit of a task in bytes (0 = unlimited); a task's spec may ask
+    /// for less.
+    pub max_heap_bytes: usize,
 }
 
 impl Default for TaskLimits {
@@ -48,6 +51,7 @@ impl Default for TaskLimits {
             cpu_ms: None,
             max_output_bytes: 1 << 20,
             max_depth: 100_000,
+            max_heap_bytes: DEFAULT_TASK_HEAP_BYTES,
         }
     }
 }
@@ -66,6 +70,23 @@ pub struct RunEnv {
     /// The key the tasks' tickets are signed with and checked against
     /// (`None`: unsigned tickets, for embedders that keep no keys).
     pub ticket_key: Option<fox_vm::snapshot::TicketKey>,
+}
+
+/// A task's heap limit when the worker is not told otherwise: 512 MiB.
+pub const DEFAULT_TASK_HEAP_BYTES: usize = 512 << 20;
+
+/// The heap limit a task runs with: the worker's, or the task's own when
+/// that is smaller (a task never gets more than its worker allows; 0 on
+/// either side means no limit from that side).
+pub fn task_heap_limit(worker: usize, spec: Option<u64>) -> usize {
+    let asked = spec
+        .filter(|&b| b != 0)
+        .map(|b| usize::try_from(b).unwrap_or(usize::MAX));
+    match (worker, asked) {
+        (0, Some(a)) => a,
+        (w, Some(a)) => w.min(a),
+        (w, None) => w,
+    }
 }
 
 /// How an attempt ended.
@@ -301,6 +322,7 @@ pub fn run_attempt(
         max_depth: env.limits.max_depth.max(1),
         permissions: eff.permissions.clone(),
         ticket_key: env.ticket_key.clone(),
+        max_heap_bytes: task_heap_limit(env.limits.max_heap_bytes, spec.max_heap_bytes),
         ..Config::default()
     };
     let (mut vm, mut result) = match ticket_in {
@@ -528,5 +550,15 @@ mod tests {
             Outcome::Failed(f) => panic!("{}: {}", f.jenis, f.pesan),
             Outcome::Abandoned(w) => panic!("{w}"),
         }
+    }
+
+    #[test]
+    fn a_task_may_ask_for_less_heap_never_more() {
+        assert_eq!(task_heap_limit(512, None), 512);
+        assert_eq!(task_heap_limit(512, Some(100)), 100);
+        assert_eq!(task_heap_limit(512, Some(1000)), 512);
+        assert_eq!(task_heap_limit(512, Some(0)), 512);
+        assert_eq!(task_heap_limit(0, Some(100)), 100);
+        assert_eq!(task_heap_limit(0, None), 0);
     }
 }

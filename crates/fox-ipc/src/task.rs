@@ -98,6 +98,9 @@ pub struct TaskSpec {
     pub timeout_ms: Option<u64>,
     /// Instruction budget of one attempt.
     pub max_instructions: Option<u64>,
+    /// Heap limit of one attempt in bytes: a task may ask for less than the
+    /// worker's limit, never more (the smaller one applies; 0 = no request).
+    pub max_heap_bytes: Option<u64>,
     /// Submitting twice with the same key gives the same task.
     pub idempotency_key: Option<String>,
     /// Host access the task asks for, as permission flags
@@ -120,6 +123,7 @@ impl Default for TaskSpec {
             backoff_max_ms: 300_000,
             timeout_ms: None,
             max_instructions: None,
+            max_heap_bytes: None,
             idempotency_key: None,
             permissions: Vec::new(),
         }
@@ -161,6 +165,7 @@ impl TaskSpec {
 #[serde(default)]
 struct Options {
     permissions: Vec<String>,
+    max_heap_bytes: Option<u64>,
 }
 
 impl TaskSpec {
@@ -168,6 +173,7 @@ impl TaskSpec {
     pub fn options_json(&self) -> String {
         let o = Options {
             permissions: self.permissions.clone(),
+            max_heap_bytes: self.max_heap_bytes,
         };
         serde_json::to_string(&o).unwrap_or_else(|_| "{}".into())
     }
@@ -177,6 +183,7 @@ impl TaskSpec {
     pub fn apply_options(&mut self, json: &str) {
         let o: Options = serde_json::from_str(json).unwrap_or_default();
         self.permissions = o.permissions;
+        self.max_heap_bytes = o.max_heap_bytes;
     }
 }
 

@@ -133,11 +133,14 @@ impl Vm {
         };
         match self.heap.get_mut(g) {
             Object::Instance(inst) => {
-                inst.set(sym, v);
+                let grown = inst.set(sym, v);
+                self.heap.charge(grown);
                 Ok(())
             }
             Object::Class(c) => {
-                c.methods.insert(sym, v);
+                if c.methods.insert(sym, v).is_none() {
+                    self.heap.charge(std::mem::size_of::<(Sym, Value)>() + 1);
+                }
                 self.epoch = self.epoch.wrapping_add(1).max(1);
                 Ok(())
             }

@@ -1,6 +1,10 @@
 //! Explicit execution limits and run settings, with their defaults.
 
 use crate::permissions::Permissions;
+/// The heap limit when none is configured: 4 GiB. (`fox run` lowers it to
+/// half the machine's physical memory when that is less; a FoxIPC task
+/// gets 512 MiB.)
+pub const DEFAULT_MAX_HEAP_BYTES: usize = 4 << 30;
 
 /// Limits and settings for one VM.
 #[derive(Clone, Debug)]
@@ -23,6 +27,11 @@ pub struct Config {
     /// limit; other values below 640 count as 640, as in Python). Beyond it
     /// the conversion raises Python's `ValueError` text as `ErrorSistem`.
     pub max_int_digits: usize,
+    /// Maximum heap size in bytes (0 = unlimited, only when a user asks
+    /// for it). An allocation or growth that would pass it raises a
+    /// catchable `ErrorMemori` before anything is allocated; see `heap.rs`
+    /// for what is counted.
+    pub max_heap_bytes: usize,
     /// `argumen_sistem`: the script path followed by its arguments.
     pub argv: Vec<String>,
     /// Host access this run has. The default grants nothing: an embedder
@@ -42,6 +51,7 @@ impl Default for Config {
             max_heap_objects: 0,
             max_data_depth: 1000,
             max_int_digits: 4300,
+            max_heap_bytes: DEFAULT_MAX_HEAP_BYTES,
             argv: Vec::new(),
             permissions: Permissions::none(),
             ticket_key: None,

@@ -81,6 +81,33 @@ impl Dict {
         self.map.len()
     }
 
+    /// Keys the table holds before it must grow.
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.map.capacity()
+    }
+
+    /// Bytes a dict with room for `cap` keys takes: its box, the entries
+    /// (hash, key, key value, value) and the index table (a slot and a
+    /// control byte per bucket, buckets a power of two ≥ 8/7 × keys).
+    pub fn bytes_for(cap: usize) -> usize {
+        const ENTRY: usize = std::mem::size_of::<HashKey>() + 3 * 8;
+        const INDEX: usize = 9 * 8 / 7 + 1;
+        std::mem::size_of::<Dict>() + cap.saturating_mul(ENTRY + INDEX)
+    }
+
+    /// Bytes this dict takes (see [`Dict::bytes_for`]).
+    #[inline]
+    pub fn heap_bytes(&self) -> usize {
+        Dict::bytes_for(self.map.capacity())
+    }
+
+    /// Make room for `additional` more keys; an allocation failure is an
+    /// error, not an abort.
+    pub fn try_reserve(&mut self, additional: usize) -> Result<(), indexmap::TryReserveError> {
+        self.map.try_reserve(additional)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

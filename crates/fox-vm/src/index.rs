@@ -111,7 +111,7 @@ impl Vm {
             }
             Object::Module(id) => {
                 let id = *id;
-                let name = self.str_of(key)?;
+                let name = self.str_checked(key)?;
                 self.module_get(id, &name)
                     .ok_or_else(|| RtError::Msg(self.repr_lossy(key)))
             }
@@ -146,14 +146,12 @@ impl Vm {
             }
             Object::Dict(_) => {
                 let hk = self.hash_key(key)?;
-                if let Object::Dict(d) = self.heap.get_mut(g) {
-                    d.insert(hk, key, v);
-                }
+                self.heap.dict_insert(g, hk, key, v)?;
                 Ok(())
             }
             Object::Module(id) => {
                 let id = *id;
-                let name = self.str_of(key)?;
+                let name = self.str_checked(key)?;
                 self.module_set(id, &name, v);
                 Ok(())
             }
@@ -191,6 +189,7 @@ impl Vm {
                 Object::List(l) => {
                     let (a, b) = slice_bounds(lo, hi, l.len());
                     self.charge_items(b - a)?;
+                    self.check_list(b - a)?;
                     let items = l[a..b].to_vec();
                     return Ok(self.new_list(items));
                 }
@@ -198,14 +197,18 @@ impl Vm {
                     if s.is_ascii() {
                         let (a, b) = slice_bounds(lo, hi, s.len());
                         self.charge_bytes(b - a)?;
+                        self.check_text(b - a)?;
                         let sub = s[a..b].to_string();
                         return Ok(self.new_string(sub));
                     }
+                    let s = s.text.clone();
                     self.charge_bytes(4 * s.len())?;
-                    let chars: Vec<char> = s.chars().collect();
-                    let (a, b) = slice_bounds(lo, hi, chars.len());
-                    let sub: String = chars[a..b].iter().collect();
-                    return Ok(self.new_string(sub));
+                    let n = s.chars().count();
+                    let (a, b) = slice_bounds(lo, hi, n);
+                    let start = s.char_indices().nth(a).map_or(s.len(), |(i, _)| i);
+                    let end = s.char_indices().nth(b).map_or(s.len(), |(i, _)| i);
+                    self.check_text(end - start)?;
+                    return Ok(self.new_str(&s[start..end]));
                 }
                 _ => {}
             }

@@ -82,10 +82,8 @@ impl Vm {
         }
         if self.heap.wants_gc() {
             self.collect_garbage();
-            if self.heap.over_limit() {
-                return Err(RtError::msg(
-                    "MemoryError: batas jumlah objek heap terlampaui",
-                ));
+            if let Some(e) = self.heap.over_limit() {
+                return Err(e.into());
             }
         }
         Ok(())
@@ -182,7 +180,7 @@ impl Vm {
             macro_rules! bail {
                 ($e:expr) => {{
                     save_pc!();
-                    return Err($e);
+                    return Err(RtError::from($e));
                 }};
             }
             // `tr!` for errors that are rare by nature (data too deep, an
@@ -871,7 +869,8 @@ impl Vm {
                         let v = reg!(src);
                         if let Some(g) = reg!(obj).as_obj() {
                             if let Object::Instance(inst) = self.heap.get_mut(g) {
-                                inst.set(sym, v);
+                                let grown = inst.set(sym, v);
+                                self.heap.charge(grown);
                                 continue;
                             }
                         }
@@ -973,15 +972,14 @@ impl Vm {
                     }
                     Op::Unpack { dst, src, count } => {
                         let v = reg!(src);
-                        let items = tr!(self.sequence_items(v));
-                        if items.len() < count as usize {
+                        let (items, len) = tr!(self.unpack_items(v, count as usize));
+                        if len < count as usize {
                             bail!(RtError::Msg(format!(
                                 "Tidak cukup nilai untuk unpack (diharapkan {}, dapat {})",
-                                count,
-                                items.len()
+                                count, len
                             )));
                         }
-                        for (i, x) in items.into_iter().take(count as usize).enumerate() {
+                        for (i, x) in items.into_iter().enumerate() {
                             reg!(dst as usize + i) = x;
                         }
                     }
@@ -1213,7 +1211,7 @@ impl Vm {
             if i > 0 {
                 s.push_str(sep);
             }
-            self.write_str(*v, &mut s)?;
+            self.write_str_checked(*v, &mut s)?;
         }
         Ok(s)
     }
@@ -1221,12 +1219,14 @@ impl Vm {
     /// `[..., ...rest]` patterns: a new list of `v`'s items from `from` on.
     #[inline(never)]
     fn list_tail(&mut self, v: Value, from: usize) -> RtResult<Value> {
+        let tail = self.list_ref(v).map_or(0, |l| l.len().saturating_sub(from));
+        self.charge_items(tail)?;
+        self.check_list(tail)?;
         let items = self
             .list_ref(v)
             .and_then(|l| l.get(from..))
             .map(|s| s.to_vec())
             .unwrap_or_default();
-        self.charge_items(items.len())?;
         Ok(self.new_list(items))
     }
 
@@ -1234,14 +1234,35 @@ impl Vm {
     /// charged one unit per item.
     #[inline(never)]
     pub fn sequence_items(&mut self, v: Value) -> RtResult<Vec<Value>> {
+        self.unpack_items(v, usize::MAX).map(|(items, _)| items)
+    }
+
+    /// The first `count` items of a list or characters of a text, and how
+    /// many there are in all.
+    fn unpack_items(&mut self, v: Value, count: usize) -> RtResult<(Vec<Value>, usize)> {
         if let Some(l) = self.list_ref(v) {
-            self.charge_items(l.len())?;
-            return Ok(l.clone());
+            let n = l.len().min(count);
+            self.charge_items(n)?;
+            self.check_list(n)?;
+            let items = self
+                .list_ref(v)
+                .map(|l| l[..n].to_vec())
+                .unwrap_or_default();
+            return Ok((items, self.list_ref(v).map_or(0, |l| l.len())));
         }
-        if let Some(s) = self.str_ref(v) {
-            self.charge_items(s.len())?;
-            let chars: Vec<String> = s.chars().map(|c| c.to_string()).collect();
-            return Ok(chars.into_iter().map(|c| self.new_string(c)).collect());
+        if let Some(text) = self.text_rc(v) {
+            let len = text.chars().count();
+            let n = len.min(count);
+            self.charge_items(n)?;
+            let bytes = text.char_indices().nth(n).map_or(text.len(), |(b, _)| b);
+            self.check_texts(n, bytes)?;
+            let mut buf = [0u8; 4];
+            let items = text
+                .chars()
+                .take(n)
+                .map(|c| self.new_str(c.encode_utf8(&mut buf)))
+                .collect();
+            return Ok((items, len));
         }
         Err(RtError::Msg(format!(
             "Objek tipe '{}' tidak bisa di-unpack",
@@ -1271,6 +1292,12 @@ impl Vm {
             })
             .collect();
         self.handlers.truncate(f.handler_base as usize);
+        // The saved registers are new memory of the generator (resuming
+        // took the previous ones out).
+        self.heap.charge(
+            saved.capacity() * std::mem::size_of::<Value>()
+                + handlers.capacity() * std::mem::size_of::<SavedHandler>(),
+        );
         if let Object::Generator(gen) = self.heap.get_mut(g) {
             gen.regs = saved;
             gen.pc = f.pc;

@@ -19,6 +19,7 @@ pub mod host;
 mod index;
 mod interp;
 pub mod limits;
+pub mod memory;
 mod module;
 pub mod object;
 pub mod ops;
@@ -29,6 +30,7 @@ pub mod resource;
 pub mod snapshot;
 pub mod sort;
 pub mod stdlib;
+mod textsize;
 pub mod value;
 pub mod vm;
 

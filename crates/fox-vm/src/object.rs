@@ -4,11 +4,13 @@
 
 use crate::dict::Dict;
 use crate::funcref::FuncRef;
+use crate::heap::{RC_TEXT_BYTES, SLOT_BYTES};
 use crate::value::{Gc, Value};
 use fox_bytecode::{Proto, Sym};
 use num_bigint::BigInt;
 use rustc_hash::FxHashMap;
 use std::cell::Cell;
+use std::mem::size_of;
 use std::rc::Rc;
 
 /// A loaded function prototype with its constants materialised as values.
@@ -154,12 +156,17 @@ impl Instance {
             .map(|(_, v)| *v)
     }
 
+    /// Set a field; returns the bytes the field table grew by (to charge
+    /// to the heap).
     #[inline]
-    pub fn set(&mut self, name: Sym, v: Value) {
+    pub fn set(&mut self, name: Sym, v: Value) -> usize {
         if let Some(slot) = self.fields.iter_mut().find(|(s, _)| *s == name) {
             slot.1 = v;
+            0
         } else {
+            let before = self.fields.capacity();
             self.fields.push((name, v));
+            (self.fields.capacity() - before) * size_of::<(Sym, Value)>()
         }
     }
 }
@@ -263,6 +270,44 @@ pub enum Object {
 const _: () = assert!(std::mem::size_of::<Object>() <= 40);
 
 impl Object {
+    /// The bytes this object takes: its table slot plus what it owns
+    /// outside the slot (capacities, not lengths). Charged to the heap when
+    /// the object is allocated; a collection sums it over the live objects.
+    #[inline(always)]
+    pub fn heap_bytes(&self) -> usize {
+        SLOT_BYTES
+            + match self {
+                Object::Free(_)
+                | Object::Module(_)
+                | Object::VariantCtor { .. }
+                | Object::Cell(_) => 0,
+                Object::Str(t) => RC_TEXT_BYTES + t.text.len(),
+                Object::BigInt(b) => size_of::<BigInt>() + (b.bits() as usize).div_ceil(64) * 8,
+                Object::List(l) => l.capacity() * size_of::<Value>(),
+                Object::Dict(d) => d.heap_bytes(),
+                Object::Class(c) => {
+                    size_of::<Class>() + c.methods.capacity() * (size_of::<(Sym, Value)>() + 1)
+                }
+                Object::Instance(i) => i.fields.capacity() * size_of::<(Sym, Value)>(),
+                Object::Closure(c) => c.captures.len() * size_of::<Gc>(),
+                Object::BoundMethod(_) => size_of::<BoundMethod>(),
+                Object::Resource(_) => size_of::<crate::resource::Resource>(),
+                Object::Variant(v) => {
+                    size_of::<Variant>() + v.fields.capacity() * size_of::<Value>()
+                }
+                Object::Generator(g) => {
+                    size_of::<Generator>()
+                        + g.regs.capacity() * size_of::<Value>()
+                        + g.handlers.capacity() * size_of::<SavedHandler>()
+                }
+                Object::Pipeline(p) => {
+                    size_of::<Pipeline>()
+                        + (p.steps.capacity() + p.originals.capacity()) * size_of::<Value>()
+                        + p.lens.capacity() * 4
+                }
+            }
+    }
+
     /// Call `f` on every value this object references.
     pub fn for_each_ref(&self, mut f: impl FnMut(Value)) {
         match self {

@@ -5,6 +5,7 @@
 
 use crate::dict::HashKey;
 use crate::error::{RtError, RtResult};
+use crate::memory::{list_buffer, repeat_text, text_buffer, MemError};
 use crate::object::{Object, Text};
 use crate::value::Value;
 use crate::value::V;
@@ -102,6 +103,10 @@ pub fn int_mod(a: i64, b: i64) -> Option<i64> {
     }
 }
 
+/// Texts up to this size are concatenated in the VM's reusable buffer;
+/// bigger ones get their own (so the buffer never stays huge).
+const SCRATCH_KEEP: usize = 1 << 20;
+
 fn big_to_f64(b: &BigInt) -> f64 {
     b.to_f64().unwrap_or(f64::NAN)
 }
@@ -156,13 +161,21 @@ impl Vm {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return self.arith_num(op, x, y, a, b);
         }
+        self.arith_seq(op, a, b)
+    }
+
+    /// `+` and `*` of texts and lists (sizes checked before building),
+    /// or the operator's type error.
+    #[inline(never)]
+    fn arith_seq(&mut self, op: Arith, a: Value, b: Value) -> RtResult<Value> {
         match op {
             Arith::Add => {
                 if let Some(x) = self.str_ref(a) {
                     return match self.str_ref(b) {
                         Some(y) => {
                             self.charge_bytes(x.len() + y.len())?;
-                            let mut s = String::with_capacity(x.len() + y.len());
+                            self.check_text(x.len().saturating_add(y.len()))?;
+                            let mut s = text_buffer(x.len() + y.len())?;
                             s.push_str(x);
                             s.push_str(y);
                             Ok(self.new_string(s))
@@ -177,7 +190,8 @@ impl Vm {
                     return match self.list_ref(b) {
                         Some(y) => {
                             self.charge_items(x.len() + y.len())?;
-                            let mut items = Vec::with_capacity(x.len() + y.len());
+                            self.check_list(x.len().saturating_add(y.len()))?;
+                            let mut items = list_buffer(x.len() + y.len())?;
                             items.extend_from_slice(x);
                             items.extend_from_slice(y);
                             Ok(self.new_list(items))
@@ -198,25 +212,24 @@ impl Vm {
                         if self.str_ref(a).or(self.str_ref(b)).is_some()
                             || self.list_ref(a).or(self.list_ref(b)).is_some() =>
                     {
-                        return Err(RtError::msg("cannot fit 'int' into an index-sized integer"))
+                        return Err(match self.str_ref(a).or(self.str_ref(b)) {
+                            Some(_) => MemError::Text(usize::MAX).into(),
+                            None => MemError::List(usize::MAX).into(),
+                        })
                     }
                     _ => return Err(self.unsupported(op, a, b)),
                 };
                 let n = n.max(0) as usize;
                 if let Some(s) = self.str_ref(seq) {
-                    if s.len().saturating_mul(n) > (1 << 31) {
-                        return Err(RtError::msg("MemoryError: teks terlalu besar"));
-                    }
+                    self.check_text(s.len().saturating_mul(n))?;
                     self.charge_bytes(s.len() * n)?;
-                    let r = s.repeat(n);
+                    let r = repeat_text(s, n)?;
                     return Ok(self.new_string(r));
                 }
                 if let Some(l) = self.list_ref(seq) {
-                    if l.len().saturating_mul(n) > (1 << 28) {
-                        return Err(RtError::msg("MemoryError: daftar terlalu besar"));
-                    }
+                    self.check_list(l.len().saturating_mul(n))?;
                     self.charge_items(l.len() * n)?;
-                    let mut items = Vec::with_capacity(l.len() * n);
+                    let mut items = list_buffer(l.len() * n)?;
                     for _ in 0..n {
                         items.extend_from_slice(l);
                     }
@@ -342,9 +355,7 @@ impl Vm {
             Arith::Add => x + y,
             Arith::Sub => x - y,
             Arith::Mul => {
-                if x.bits() + y.bits() > 64 * 1024 * 1024 {
-                    return Err(RtError::msg("MemoryError: bilangan terlalu besar"));
-                }
+                self.check_int_bits(x.bits() + y.bits())?;
                 self.charge_big_product(x.bits(), y.bits())?;
                 x * y
             }
@@ -365,15 +376,15 @@ impl Vm {
             Arith::Or => x | y,
             Arith::Xor => x ^ y,
             Arith::Shl => {
-                let n = y.to_u64().ok_or_else(|| {
+                let n = y.to_u64().ok_or_else(|| -> RtError {
                     if y.is_negative() {
                         RtError::msg("negative shift count")
                     } else {
-                        RtError::msg("MemoryError: geseran terlalu besar")
+                        MemError::Int(u64::MAX).into()
                     }
                 })?;
-                if n > 64 * 1024 * 1024 {
-                    return Err(RtError::msg("MemoryError: geseran terlalu besar"));
+                if !x.is_zero() {
+                    self.check_int_bits(x.bits().saturating_add(n))?;
                 }
                 self.charge_bytes(((x.bits() + n) / 8) as usize)?;
                 x << n
@@ -389,9 +400,11 @@ impl Vm {
         Ok(self.int_from_big(r))
     }
 
-    /// `a + b` for two texts, or `None` when they are not both texts. The
-    /// result is assembled in a reusable buffer, so the only allocation is
-    /// the new text itself.
+    /// `a + b` for two texts, or `None` when they are not both texts (or
+    /// the result is over 1 MiB: the general path checks and builds those;
+    /// smaller ones are small objects, counted and caught at the next safe
+    /// point like any other). The result is assembled in a reusable
+    /// buffer, so the only allocation is the new text itself.
     fn concat_texts(&mut self, a: Value, b: Value) -> RtResult<Option<Value>> {
         let (Some(ga), Some(gb)) = (a.as_obj(), b.as_obj()) else {
             return Ok(None);
@@ -399,6 +412,9 @@ impl Vm {
         let (Object::Str(x), Object::Str(y)) = (self.heap.get(ga), self.heap.get(gb)) else {
             return Ok(None);
         };
+        if x.len() + y.len() > SCRATCH_KEEP {
+            return Ok(None);
+        }
         self.charge_bytes(x.len() + y.len())?;
         self.scratch.clear();
         self.scratch.push_str(x);

@@ -185,11 +185,12 @@ impl Vm {
                     step + 1
                 ))
             })?;
-        self.decode_value(&bytes).map_err(|e| {
-            RtError::Msg(format!(
+        self.decode_value(&bytes).map_err(|e| match e {
+            crate::snapshot::SnapshotError::Memory(m) => m.into(),
+            e => RtError::Msg(format!(
                 "alur '{name}': hasil langkah {} yang tersimpan tidak bisa dibaca: {e}",
                 step + 1
-            ))
+            )),
         })
     }
 
@@ -255,9 +256,10 @@ impl Vm {
             (p.originals.clone(), p.lens.clone(), p.next, p.input)
         };
         roots.push(input);
-        let mut copies = self
-            .copy_values(&roots)
-            .map_err(|e| RtError::Internal(format!("pipeline reset: {e}")))?;
+        let mut copies = self.copy_values(&roots).map_err(|e| match e {
+            crate::snapshot::SnapshotError::Memory(m) => m.into(),
+            e => RtError::Internal(format!("pipeline reset: {e}")),
+        })?;
         let first_input = copies.pop().unwrap_or(Value::Nil);
         self.install_globals(&copies, &lens);
         match next {

@@ -181,7 +181,7 @@ impl Vm {
         }
         let budget = config.max_instructions.unwrap_or(u64::MAX);
         let mut vm = Vm {
-            heap: Heap::new(config.max_heap_objects),
+            heap: Heap::new(config.max_heap_objects, config.max_heap_bytes),
             interner,
             stack: vec![Value::Nil; 1024],
             frames: Vec::new(),
@@ -236,7 +236,7 @@ impl Vm {
         vm
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn alloc(&mut self, obj: Object) -> Value {
         Value::Obj(self.heap.alloc(obj))
     }
@@ -249,6 +249,14 @@ impl Vm {
         self.alloc(Object::Str(Text::new(Rc::from(s))))
     }
 
+    /// The shared buffer of a text value (no copy).
+    pub fn text_rc(&self, v: Value) -> Option<Rc<str>> {
+        match v.as_obj().map(|g| self.heap.get(g)) {
+            Some(Object::Str(t)) => Some(t.text.clone()),
+            _ => None,
+        }
+    }
+
     pub fn new_list(&mut self, items: Vec<Value>) -> Value {
         self.alloc(Object::List(items))
     }
@@ -258,8 +266,14 @@ impl Vm {
     pub fn int(&mut self, i: i64) -> Value {
         match Value::small_int(i) {
             Some(v) => v,
-            None => self.alloc(Object::BigInt(Box::new(BigInt::from(i)))),
+            None => self.big_int_from_i64(i),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn big_int_from_i64(&mut self, i: i64) -> Value {
+        self.alloc(Object::BigInt(Box::new(BigInt::from(i))))
     }
 
     /// An integer value from a big integer, normalised to `Int` when it fits.
@@ -392,6 +406,11 @@ impl Vm {
         if let Some(slot) = m.index.get(name) {
             m.globals[*slot as usize] = v;
         } else {
+            // A new global (a module written through `modul["nama"]`).
+            self.heap.charge(name.len() + 64);
+            let Some(m) = self.modules.get_mut(module as usize) else {
+                return;
+            };
             let rc: Rc<str> = Rc::from(name);
             m.index.insert(rc.clone(), m.globals.len() as u32);
             m.globals.push(v);
@@ -422,8 +441,13 @@ impl Vm {
                 self.heap.mark(g);
             }
         }
+        // Memory outside objects counts with the live bytes.
+        let mut extra = self.stack.capacity() * std::mem::size_of::<Value>()
+            + self.frames.capacity() * std::mem::size_of::<Frame>()
+            + self.handlers.capacity() * std::mem::size_of::<Handler>();
         for m in &self.modules {
             self.heap.mark_value(m.obj);
+            extra += m.globals.capacity() * (std::mem::size_of::<Value>() + 32);
             for v in &m.globals {
                 self.heap.mark_value(*v);
             }
@@ -437,7 +461,7 @@ impl Vm {
         if let Some((v, _)) = &self.last_trace {
             self.heap.mark_value(*v);
         }
-        self.heap.finish_collect();
+        self.heap.finish_collect(extra);
         self.epoch = self.epoch.wrapping_add(1).max(1);
     }
 

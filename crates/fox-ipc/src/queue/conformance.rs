@@ -86,6 +86,15 @@ fn submit_claim_complete(q: &mut dyn Queue) -> Result<(), String> {
         .is_err(),
         "malformed grants refused at submission",
     )?;
+    check(rec.spec.max_heap_bytes.is_none(), "no heap limit asked")?;
+    let limited = TaskSpec {
+        max_heap_bytes: Some(64 << 20),
+        ..spec("terbatas")
+    };
+    let l = q.submit(&limited).map_err(e)?;
+    let rec = q.get(l.id).map_err(e)?.ok_or("limited task exists")?;
+    check(rec.spec.max_heap_bytes == Some(64 << 20), "heap limit kept")?;
+    q.cancel(l.id).map_err(e)?;
     let t = q.claim("w1", 30.0).map_err(e)?.ok_or("claimable")?;
     check(
         t.id == s.id && t.state == TaskState::Berjalan,

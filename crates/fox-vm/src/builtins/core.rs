@@ -18,7 +18,7 @@ fn join_str(vm: &Vm, args: &[Value]) -> RtResult<String> {
         if i > 0 {
             s.push(' ');
         }
-        vm.write_str(*a, &mut s)?;
+        vm.write_str_checked(*a, &mut s)?;
     }
     Ok(s)
 }
@@ -40,7 +40,7 @@ pub fn cetak(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     if let Some(p) = args.first() {
         if !p.is_nil() {
-            let s = vm.str_of(*p)?;
+            let s = vm.str_checked(*p)?;
             vm.host.write_out(s.as_bytes());
         }
     }
@@ -171,13 +171,25 @@ pub fn teks(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     if vm.str_ref(v).is_some() {
         return Ok(v);
     }
-    let s = vm.str_of(v)?;
+    let s = vm.str_checked(v)?;
     Ok(vm.new_string(s))
 }
 
 pub fn repr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let s = vm.repr_of(arg(args, 0))?;
+    let s = vm.repr_checked(arg(args, 0))?;
     Ok(vm.new_string(s))
+}
+
+fn list_of(vm: &Vm, v: Value, who: &str) -> RtResult<crate::value::Gc> {
+    if let V::Obj(g) = v.unpack() {
+        if let Object::List(_) = vm.heap.get(g) {
+            return Ok(g);
+        }
+    }
+    Err(RtError::Msg(format!(
+        "{who}() membutuhkan daftar, bukan {}",
+        vm.type_name(v)
+    )))
 }
 
 fn list_mut<'a>(vm: &'a mut Vm, v: Value, who: &str) -> RtResult<&'a mut Vec<Value>> {
@@ -193,8 +205,8 @@ fn list_mut<'a>(vm: &'a mut Vm, v: Value, who: &str) -> RtResult<&'a mut Vec<Val
 }
 
 pub fn tambah(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let x = arg(args, 1);
-    list_mut(vm, arg(args, 0), "tambah")?.push(x);
+    let g = list_of(vm, arg(args, 0), "tambah")?;
+    vm.heap.list_push(g, arg(args, 1))?;
     Ok(Value::Nil)
 }
 
@@ -220,7 +232,7 @@ pub fn pop(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn gabung(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let sep = match (arg(args, 1)).unpack() {
         V::Nil => String::new(),
-        v => vm.str_of(v.pack())?,
+        v => vm.str_checked(v.pack())?,
     };
     let Some(items) = vm.list_ref(arg(args, 0)) else {
         return Err(RtError::Msg(format!(
@@ -232,10 +244,11 @@ pub fn gabung(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     for (i, x) in items.iter().enumerate() {
         if i > 0 {
             vm.charge_bytes(sep.len())?;
+            vm.check_text(out.len().saturating_add(sep.len()))?;
             out.push_str(&sep);
         }
         vm.charge(1)?;
-        vm.write_str(*x, &mut out)?;
+        vm.write_str_checked(*x, &mut out)?;
     }
     Ok(vm.new_string(out))
 }
@@ -454,6 +467,7 @@ fn dict_of(vm: &Vm, v: Value, who: &str) -> RtResult<crate::value::Gc> {
 
 pub fn kunci(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let g = dict_of(vm, arg(args, 0), "kunci")?;
+    vm.check_list(length_of(vm, arg(args, 0)))?;
     let keys: Vec<Value> = match vm.heap.get(g) {
         Object::Dict(d) => {
             vm.charge_items(d.len())?;
@@ -466,6 +480,7 @@ pub fn kunci(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 pub fn nilai_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let g = dict_of(vm, arg(args, 0), "nilai_kamus")?;
+    vm.check_list(length_of(vm, arg(args, 0)))?;
     let vals: Vec<Value> = match vm.heap.get(g) {
         Object::Dict(d) => {
             vm.charge_items(d.len())?;
@@ -478,6 +493,7 @@ pub fn nilai_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 pub fn salin_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let g = dict_of(vm, arg(args, 0), "salin_kamus")?;
+    vm.check_dict_copy(g)?;
     let copy = match vm.heap.get(g) {
         Object::Dict(d) => {
             vm.charge_items(d.len())?;
@@ -488,11 +504,11 @@ pub fn salin_kamus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     Ok(vm.alloc(Object::Dict(Box::new(copy))))
 }
 
-fn text_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
+fn text_arg(vm: &Vm, v: Value, who: &str) -> RtResult<std::rc::Rc<str>> {
     if let Some(s) = vm.str_ref(v) {
         vm.charge_bytes(s.len())?;
     }
-    vm.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
+    vm.text_rc(v).ok_or_else(|| {
         RtError::Msg(format!(
             "{who}() membutuhkan teks, bukan {}",
             vm.type_name(v)
@@ -502,11 +518,13 @@ fn text_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
 
 pub fn str_kecil(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let s = text_arg(vm, arg(args, 0), "kecil")?;
+    vm.check_case_change(&s)?;
     Ok(vm.new_string(s.to_lowercase()))
 }
 
 pub fn str_besar(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let s = text_arg(vm, arg(args, 0), "besar")?;
+    vm.check_case_change(&s)?;
     Ok(vm.new_string(s.to_uppercase()))
 }
 
@@ -527,6 +545,7 @@ pub fn str_ganti(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn teks_ke_byte(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let s = text_arg(vm, arg(args, 0), "_teks_ke_byte")?;
     vm.charge_items(s.len())?;
+    vm.check_list(s.len())?;
     let items: Vec<Value> = s.bytes().map(|b| Value::Int(b as i64)).collect();
     Ok(vm.new_list(items))
 }

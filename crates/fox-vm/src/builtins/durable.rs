@@ -53,9 +53,10 @@ pub fn kenang(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         .map_err(|e| RtError::Msg(format!("kenang('{name}'): {e}")))?;
     match stored {
         None => Ok(Value::Nil),
-        Some(bytes) => vm
-            .decode_value(&bytes)
-            .map_err(|e| RtError::Msg(format!("kenang('{name}'): {e}"))),
+        Some(bytes) => vm.decode_value(&bytes).map_err(|e| match e {
+            crate::snapshot::SnapshotError::Memory(m) => m.into(),
+            e => RtError::Msg(format!("kenang('{name}'): {e}")),
+        }),
     }
 }
 
@@ -94,7 +95,7 @@ pub fn kirim_tugas(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     };
     let argv: Vec<String> = list
         .iter()
-        .map(|v| vm.str_of(*v))
+        .map(|v| vm.str_checked(*v))
         .collect::<RtResult<_>>()?;
     // The host reads the program's file: only where this run may read.
     let path = vm.permit_path(Access::Read, &program, "membaca program")?;

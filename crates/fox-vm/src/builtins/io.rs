@@ -31,6 +31,9 @@ fn io_err(what: &str, p: &str, e: std::io::Error) -> RtError {
 pub fn baca_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_baca_file")?;
     let real = vm.permit_path(Access::Read, &p, "membaca")?;
+    if let Ok(meta) = std::fs::metadata(&real) {
+        vm.check_text(usize::try_from(meta.len()).unwrap_or(usize::MAX))?;
+    }
     let bytes = std::fs::read(&real).map_err(|e| io_err("Gagal membaca", &p, e))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| RtError::Msg(format!("Gagal membaca '{p}': bukan UTF-8 yang sah")))?;
@@ -40,7 +43,7 @@ pub fn baca_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn tulis_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_tulis_file")?;
     let real = vm.permit_path(Access::Write, &p, "menulis")?;
-    let content = vm.str_of(arg(args, 1))?;
+    let content = vm.str_checked(arg(args, 1))?;
     std::fs::write(&real, content.as_bytes()).map_err(|e| io_err("Gagal menulis", &p, e))?;
     Ok(Value::Bool(true))
 }
@@ -49,7 +52,7 @@ pub fn tambah_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     use std::io::Write;
     let p = path_arg(vm, arg(args, 0), "_io_tambah_file")?;
     let real = vm.permit_path(Access::Write, &p, "menulis")?;
-    let content = vm.str_of(arg(args, 1))?;
+    let content = vm.str_checked(arg(args, 1))?;
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

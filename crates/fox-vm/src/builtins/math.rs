@@ -5,12 +5,14 @@
 use super::arg;
 use super::core::big_from_float;
 use crate::error::{RtError, RtResult};
+use crate::memory::{MemError, MAX_INT_BITS};
 use crate::object::Object;
 use crate::ops::Cmp;
 use crate::value::Value;
 use crate::value::V;
 use crate::vm::Vm;
 use num_bigint::BigInt;
+use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 fn float_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
@@ -194,7 +196,10 @@ pub fn faktorial(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         return Err(RtError::msg("factorial() not defined for negative values"));
     }
     if n > 100_000 {
-        return Err(RtError::msg("MemoryError: faktorial terlalu besar"));
+        // log2(n!) ≈ n·(log2 n − log2 e).
+        let nf = n as f64;
+        let bits = (nf * (nf.log2() - std::f64::consts::LOG2_E)).max(0.0) as u64;
+        return Err(MemError::Int(bits.max(MAX_INT_BITS + 1)).into());
     }
     let mut acc = BigInt::from(1);
     for i in 2..=n {
@@ -209,13 +214,28 @@ pub fn pangkat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let (a, b) = (arg(args, 0), arg(args, 1));
     if let (Some(x), Some(y)) = (big_of(vm, a), big_of(vm, b)) {
         if !y.is_negative() {
-            let e = y
-                .to_u32()
-                .ok_or_else(|| RtError::msg("MemoryError: pangkat terlalu besar"))?;
-            let bits = x.bits().saturating_mul(e as u64);
-            if bits > 64 * 1024 * 1024 {
-                return Err(RtError::msg("MemoryError: pangkat terlalu besar"));
+            // 0, 1 and -1 stay small whatever the exponent.
+            if x.magnitude() <= &num_bigint::BigUint::from(1u8) {
+                let r = if x.is_zero() {
+                    BigInt::from(y.is_zero() as i64)
+                } else if x.is_negative() && y.is_odd() {
+                    BigInt::from(-1)
+                } else {
+                    BigInt::from(1)
+                };
+                return Ok(vm.int_from_big(r));
             }
+            // The result's size, estimated before computing it.
+            let lg = match x.to_f64() {
+                Some(f) if f.is_finite() => f.abs().log2(),
+                _ => x.bits() as f64,
+            };
+            let bits = match y.to_u64() {
+                Some(e) => (e as f64 * lg).ceil().min(u64::MAX as f64) as u64 + 1,
+                None => u64::MAX,
+            };
+            vm.check_int_bits(bits)?;
+            let e = y.to_u32().ok_or(MemError::Int(bits))?;
             // Repeated squaring: the last product dominates.
             vm.charge_big_product(bits / 2, bits / 2)?;
             return Ok(vm.int_from_big(num_traits::pow::Pow::pow(x, e)));

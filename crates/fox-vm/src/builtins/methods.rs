@@ -109,9 +109,7 @@ pub fn replace_text(vm: &Vm, h: &str, a: &str, b: &str, limit: usize) -> RtResul
     }
     .min(limit);
     let size = (h.len() - hits * a.len()).saturating_add(hits.saturating_mul(b.len()));
-    if size > (1 << 31) {
-        return Err(RtError::msg("MemoryError: teks terlalu besar"));
-    }
+    vm.check_text(size)?;
     vm.charge_bytes(size)?;
     Ok(if limit == usize::MAX {
         h.replace(a, b)
@@ -261,7 +259,7 @@ impl Vm {
             Object::Dict(_) => self.dict_method(g, &name, args, recv, sym),
             Object::Instance(inst) => {
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0))?;
+                    let key = self.str_checked(arg(args, 0))?;
                     let ksym = self.interner.intern(&key);
                     let has = match self.heap.get(g) {
                         Object::Instance(i) => {
@@ -277,7 +275,7 @@ impl Vm {
             }
             Object::Class(c) => {
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0))?;
+                    let key = self.str_checked(arg(args, 0))?;
                     let ksym = self.interner.lookup(&key);
                     return Ok(Value::Bool(
                         ksym.is_some_and(|k| c.methods.contains_key(&k)),
@@ -288,7 +286,7 @@ impl Vm {
             Object::Module(id) => {
                 let id = *id;
                 if sym == self.syms.punya {
-                    let key = self.str_of(arg(args, 0))?;
+                    let key = self.str_checked(arg(args, 0))?;
                     return Ok(Value::Bool(self.module_get(id, &key).is_some()));
                 }
                 Err(self.no_attr(recv, sym))
@@ -315,6 +313,16 @@ impl Vm {
                 .map(str::len)
                 .sum::<usize>();
         self.charge_bytes(read)?;
+        if matches!(
+            name,
+            "kecil" | "lower" | "besar" | "upper" | "title" | "capitalize"
+        ) {
+            self.check_case_change(s)?;
+        }
+        if matches!(name, "bersihkan" | "strip" | "lstrip" | "rstrip") {
+            // At most a copy of the receiver.
+            self.check_text(s.len())?;
+        }
         Ok(match name {
             "kecil" | "lower" => self.new_string(s.to_lowercase()),
             "besar" | "upper" => self.new_string(s.to_uppercase()),
@@ -374,6 +382,19 @@ impl Vm {
                     V::Int(m) if m >= 0 => Some(m as usize),
                     _ => None,
                 };
+                let count = match a0.unpack() {
+                    V::Nil => s
+                        .split_whitespace()
+                        .take(max.map_or(usize::MAX, |m| m + 1))
+                        .count(),
+                    v => match self.str_ref(v.pack()) {
+                        Some(sep) if !sep.is_empty() => {
+                            s.matches(sep).take(max.unwrap_or(usize::MAX)).count() + 1
+                        }
+                        _ => 0,
+                    },
+                };
+                self.check_texts(count, s.len())?;
                 match a0.unpack() {
                     V::Nil => {
                         let parts = py_split_whitespace(self, s, max)?;
@@ -393,6 +414,7 @@ impl Vm {
                 }
             }
             "splitlines" => {
+                self.check_texts(s.lines().count(), s.len())?;
                 let parts = charged_parts(self, s.lines())?;
                 self.strs(parts)
             }
@@ -405,7 +427,12 @@ impl Vm {
                         &owned
                     }
                 };
-                let mut out = String::new();
+                let total = items.iter().fold(
+                    s.len().saturating_mul(items.len().saturating_sub(1)),
+                    |n, x| n.saturating_add(self.str_ref(*x).map_or(0, str::len)),
+                );
+                self.check_text(total)?;
+                let mut out = crate::memory::text_buffer(total)?;
                 for (i, x) in items.iter().enumerate() {
                     self.charge(1)?;
                     if i > 0 {
@@ -505,14 +532,16 @@ impl Vm {
                         )))
                     }
                 };
-                if width > (1 << 31) {
-                    return Err(RtError::msg("MemoryError: teks terlalu besar"));
-                }
                 self.charge_bytes(width)?;
                 let fill = match (arg(args, 1)).unpack() {
                     V::Nil => ' ',
                     v => self.text_arg(v.pack(), name)?.chars().next().unwrap_or(' '),
                 };
+                self.check_text(
+                    width
+                        .saturating_mul(fill.len_utf8())
+                        .saturating_add(s.len()),
+                )?;
                 let len = s.chars().count();
                 if len >= width {
                     self.new_str(s)
@@ -564,9 +593,7 @@ impl Vm {
         let len = self.list_ref(recv).map(|l| l.len()).unwrap_or(0);
         Ok(match name {
             "append" | "tambah" => {
-                if let Object::List(l) = self.heap.get_mut(g) {
-                    l.push(a0);
-                }
+                self.heap.list_push(g, a0)?;
                 Value::Nil
             }
             "pop" => {
@@ -596,6 +623,7 @@ impl Vm {
                     _ => return Err(RtError::msg("list indices must be integers")),
                 };
                 let x = arg(args, 1);
+                self.heap.list_reserve(g, 1)?;
                 if let Object::List(l) = self.heap.get_mut(g) {
                     l.insert(i, x);
                 }
@@ -669,13 +697,19 @@ impl Vm {
                 Value::Nil
             }
             "extend" => {
+                // Grow first (old and new buffers), then copy the items
+                // (new buffer and the copy): never all three at once.
+                let n = self.list_ref(a0).map_or(0, |l| l.len());
+                self.heap.list_reserve(g, n)?;
                 let more = match self.list_ref(a0) {
                     Some(l) => {
                         self.charge_items(l.len())?;
+                        self.check_list(l.len())?;
                         l.clone()
                     }
                     None => self.sequence_items(a0)?,
                 };
+                self.heap.list_reserve(g, more.len())?;
                 if let Object::List(l) = self.heap.get_mut(g) {
                     l.extend(more);
                 }
@@ -689,6 +723,7 @@ impl Vm {
             }
             "copy" => {
                 self.charge_items(len)?;
+                self.check_list(len)?;
                 let items = self.list_ref(recv).cloned().unwrap_or_default();
                 self.new_list(items)
             }
@@ -724,6 +759,13 @@ impl Vm {
                     _ => 0,
                 };
                 self.charge_items(if name == "items" { 2 * n } else { n })?;
+                self.check_list(n)?;
+                if name == "items" {
+                    // A two-item list per entry.
+                    let pair = crate::heap::SLOT_BYTES + 2 * std::mem::size_of::<Value>();
+                    self.heap.check(n.saturating_mul(pair))?;
+                    self.heap.reserve_objects(n)?;
+                }
                 let entries: Vec<(Value, Value)> = match self.heap.get(g) {
                     Object::Dict(d) => d.entries().collect(),
                     _ => Vec::new(),
@@ -748,9 +790,7 @@ impl Vm {
                     Some(v) => v,
                     None => {
                         let d = arg(args, 1);
-                        if let Object::Dict(dict) = self.heap.get_mut(g) {
-                            dict.insert(k, a0, d);
-                        }
+                        self.heap.dict_insert(g, k, a0, d)?;
                         d
                     }
                 }
@@ -775,6 +815,7 @@ impl Vm {
                 Value::Nil
             }
             "copy" => {
+                self.check_dict_copy(g)?;
                 let copy = match self.heap.get(g) {
                     Object::Dict(d) => {
                         self.charge_items(d.len())?;
@@ -798,10 +839,9 @@ impl Vm {
                     .iter()
                     .map(|(k, _)| self.hash_key(*k))
                     .collect::<RtResult<Vec<_>>>()?;
-                if let Object::Dict(d) = self.heap.get_mut(g) {
-                    for (hk, (k, v)) in keys.into_iter().zip(entries) {
-                        d.insert(hk, k, v);
-                    }
+                self.heap.dict_reserve(g, entries.len())?;
+                for (hk, (k, v)) in keys.into_iter().zip(entries) {
+                    self.heap.dict_insert(g, hk, k, v)?;
                 }
                 Value::Nil
             }

@@ -13,6 +13,7 @@
 use super::SnapshotError;
 use crate::dict::Dict;
 use crate::funcref::FuncRef;
+use crate::heap::{RC_TEXT_BYTES, SLOT_BYTES};
 use crate::object::{
     BoundMethod, BoundTarget, Class, Closure, GenState, Generator, Instance, Object, Pipeline,
     SavedHandler, Text, Variant,
@@ -471,9 +472,44 @@ fn is_class(o: &SObj) -> bool {
     matches!(o, SObj::Class { .. })
 }
 
+/// An upper bound of the heap bytes the objects of `g` take once decoded
+/// (slots and payloads, as `Object::heap_bytes` counts them).
+fn graph_bytes(g: &Graph) -> usize {
+    const V: usize = std::mem::size_of::<Value>();
+    g.objects.iter().fold(0usize, |n, o| {
+        let payload = match o {
+            SObj::Str(s) => RC_TEXT_BYTES + s.len(),
+            SObj::BigInt(b) => 32 + b.len(),
+            SObj::List(items) => items.len() * V,
+            SObj::Dict(entries) => Dict::bytes_for(entries.len()),
+            SObj::Class { methods, name, .. } => 128 + name.len() + methods.len() * 32,
+            SObj::Instance { fields, .. } => fields.len() * 16,
+            SObj::Closure { captures, .. } => captures.len() * 4,
+            SObj::Variant { fields, .. } => 32 + fields.len() * V,
+            SObj::Generator { regs, handlers, .. } => 64 + regs.len() * V + handlers.len() * 8,
+            SObj::Pipeline {
+                name,
+                steps,
+                originals,
+                lens,
+                ..
+            } => 128 + name.len() + (steps.len() + originals.len()) * V + lens.len() * 4,
+            SObj::Cell(_) | SObj::BoundMethod { .. } | SObj::VariantCtor { .. } => 32,
+            SObj::Module(_) => 0,
+            SObj::Resource(peer) => 64 + peer.len(),
+        };
+        n.saturating_add(SLOT_BYTES + payload)
+    })
+}
+
 /// Resolve a graph's side tables against `vm` and build its objects in
-/// `vm`'s heap.
+/// `vm`'s heap (refused before anything is built when they cannot fit
+/// below the heap limit).
 pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, SnapshotError> {
+    vm.heap
+        .check(graph_bytes(g))
+        .and_then(|()| vm.heap.reserve_objects(g.objects.len()))
+        .map_err(SnapshotError::Memory)?;
     let syms: Vec<Sym> = g.syms.iter().map(|s| vm.interner.intern(s)).collect();
     let mut natives = Vec::with_capacity(g.natives.len());
     for n in &g.natives {
@@ -761,7 +797,7 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
             }
         };
         match d.vals.get(i).map(|v| v.unpack()) {
-            Some(V::Obj(gc)) => *vm.heap.get_mut(gc) = obj,
+            Some(V::Obj(gc)) => vm.heap.replace(gc, obj),
             _ => return Err(bad(format!("objek {i}: slot tidak ada"))),
         }
     }

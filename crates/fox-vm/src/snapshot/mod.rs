@@ -104,6 +104,8 @@ pub enum SnapshotError {
         signed_by: String,
         have: Option<String>,
     },
+    /// The decoded objects would not fit below the heap limit.
+    Memory(crate::memory::MemError),
 }
 
 impl fmt::Display for SnapshotError {
@@ -148,6 +150,7 @@ impl fmt::Display for SnapshotError {
                 "tiket ditandatangani dengan kunci {signed_by}, tetapi tidak ada kunci tiket; \
                  pakai kunci itu (--ticket-key FILE atau FOX_TICKET_KEY)"
             ),
+            SnapshotError::Memory(e) => write!(f, "{}", e.message()),
         }
     }
 }
@@ -220,12 +223,20 @@ impl OpenRules<'_> {
     };
 }
 
-/// Check an envelope and decode its payload. Returns the program hash.
-pub(crate) fn open<T: DeserializeOwned>(
+/// Check an envelope and decode its payload, for loading into a heap
+/// limited to `max_heap` bytes (0 = unlimited): a payload that alone is
+/// larger is refused before it is decompressed. Returns the program hash.
+pub(crate) fn open_within<T: DeserializeOwned>(
     kind: Kind,
     b: &[u8],
     rules: OpenRules<'_>,
+    max_heap: usize,
 ) -> Result<(u64, T), SnapshotError> {
+    if max_heap != 0 && b.len() >= HEADER && read_u64(b, 16) > max_heap as u64 {
+        return Err(SnapshotError::Memory(crate::memory::MemError::Heap {
+            limit: max_heap,
+        }));
+    }
     let (program, raw) = open_bytes(kind, b, rules, None)?;
     let (value, rest) = postcard::take_from_bytes::<T>(&raw)
         .map_err(|e| SnapshotError::Payload(format!("postcard: {e}")))?;
@@ -390,7 +401,12 @@ impl Vm {
         config: Config,
         host: Box<dyn Host>,
     ) -> Result<Vm, SnapshotError> {
-        let (program, img) = open::<image::VmImage>(Kind::State, bytes, OpenRules::UNSIGNED)?;
+        let (program, img) = open_within::<image::VmImage>(
+            Kind::State,
+            bytes,
+            OpenRules::UNSIGNED,
+            config.max_heap_bytes,
+        )?;
         let vm = image::restore(&img, config, host)?;
         if vm.program_hash() != program {
             return Err(SnapshotError::Program(
@@ -416,7 +432,13 @@ impl Vm {
     /// run). Functions and classes bind to this run's, by module and name,
     /// and only if their code is unchanged.
     pub fn decode_value(&mut self, bytes: &[u8]) -> Result<Value, SnapshotError> {
-        let (_, payload) = open::<ValuePayload>(Kind::Value, bytes, OpenRules::UNSIGNED)?;
+        // What is left below the heap limit (0 = unlimited).
+        let room = match self.heap.max_bytes() {
+            0 => 0,
+            max => max.saturating_sub(self.heap.bytes()).max(1),
+        };
+        let (_, payload) =
+            open_within::<ValuePayload>(Kind::Value, bytes, OpenRules::UNSIGNED, room)?;
         let d = decode(self, &payload.graph, Mode::Portable)?;
         d.value(&payload.root)
     }

@@ -4,7 +4,7 @@
 //! so it resumes without the source.
 
 use super::image::{self, VmImage};
-use super::{open, open_bytes, seal, Kind, OpenRules, SnapshotError, MAX_RAW};
+use super::{open_bytes, open_within, seal, Kind, OpenRules, SnapshotError, MAX_RAW};
 use crate::config::Config;
 use crate::error::TraceEntry;
 use crate::host::Host;
@@ -123,7 +123,8 @@ impl Vm {
             unverified: false,
             max_raw: MAX_RAW,
         };
-        let (program, p) = open::<TicketPayload>(Kind::Ticket, bytes, rules)?;
+        let (program, p) =
+            open_within::<TicketPayload>(Kind::Ticket, bytes, rules, config.max_heap_bytes)?;
         let mut vm = image::restore(&p.image, config, host)?;
         if vm.program_hash() != program {
             return Err(SnapshotError::Program(
