@@ -7,44 +7,49 @@
 use fox_vm::Permissions;
 use std::path::Path;
 
+/// What clap records for a flag given without `=LIST` (a value no command
+/// line can hold), so `--allow-read=` — an empty list, say from an empty
+/// shell variable — is refused instead of read as `--allow-read`.
+const WHOLE: &str = "\0";
+
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct PermissionOpts {
     /// Allow reading files and directories: all, or only these paths
     /// (comma-separated; symlinks and `..` are resolved first).
     #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true,
-          default_missing_value = "", action = clap::ArgAction::Append)]
+          default_missing_value = WHOLE, action = clap::ArgAction::Append)]
     pub allow_read: Vec<String>,
     /// Allow writing, creating and deleting files: all, or under these paths.
     #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true,
-          default_missing_value = "", action = clap::ArgAction::Append)]
+          default_missing_value = WHOLE, action = clap::ArgAction::Append)]
     pub allow_write: Vec<String>,
     /// Allow network connections: all, or to these HOST[:PORT]s.
     #[arg(long, value_name = "HOSTS", num_args = 0..=1, require_equals = true,
-          default_missing_value = "", action = clap::ArgAction::Append)]
+          default_missing_value = WHOLE, action = clap::ArgAction::Append)]
     pub allow_net: Vec<String>,
     /// Allow reading environment variables: all, or these NAMES (`AWS_*`
     /// covers a prefix).
     #[arg(long, value_name = "NAMES", num_args = 0..=1, require_equals = true,
-          default_missing_value = "", action = clap::ArgAction::Append)]
+          default_missing_value = WHOLE, action = clap::ArgAction::Append)]
     pub allow_env: Vec<String>,
     /// Allow everything.
     #[arg(long, short = 'A')]
     pub allow_all: bool,
     /// Refuse reading these paths (all reads without a list), even if allowed.
     #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true,
-          default_missing_value = "", action = clap::ArgAction::Append)]
+          default_missing_value = WHOLE, action = clap::ArgAction::Append)]
     pub deny_read: Vec<String>,
     /// Refuse writing under these paths.
     #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true,
-          default_missing_value = "", action = clap::ArgAction::Append)]
+          default_missing_value = WHOLE, action = clap::ArgAction::Append)]
     pub deny_write: Vec<String>,
     /// Refuse connections to these hosts.
     #[arg(long, value_name = "HOSTS", num_args = 0..=1, require_equals = true,
-          default_missing_value = "", action = clap::ArgAction::Append)]
+          default_missing_value = WHOLE, action = clap::ArgAction::Append)]
     pub deny_net: Vec<String>,
     /// Refuse reading these environment variables.
     #[arg(long, value_name = "NAMES", num_args = 0..=1, require_equals = true,
-          default_missing_value = "", action = clap::ArgAction::Append)]
+          default_missing_value = WHOLE, action = clap::ArgAction::Append)]
     pub deny_env: Vec<String>,
     /// Start from no host access at all (then add `--allow-*`).
     #[arg(long)]
@@ -74,7 +79,7 @@ impl PermissionOpts {
         }
         for (flag, values) in self.lists() {
             for v in values {
-                out.push(if v.is_empty() {
+                out.push(if v == WHOLE {
                     flag.to_string()
                 } else {
                     format!("{flag}={v}")

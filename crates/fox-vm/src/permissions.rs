@@ -262,15 +262,8 @@ impl Permissions {
     /// Check one access to `target` (a path, `host:port` or variable name,
     /// already normalised with [`resolve_path`] / [`net_target`]).
     pub fn check(&self, access: Access, target: &str) -> Result<(), Denied> {
-        let rule = self.rule(access);
-        if let Some(by) = covered_by(access, &rule.deny, target) {
-            let flag = match by {
-                Some(item) => format!("--deny-{}={item}", access.word()),
-                None => format!("--deny-{}", access.word()),
-            };
-            return Err(Denied::ByDeny(flag));
-        }
-        if covered_by(access, &rule.allow, target).is_some() {
+        self.check_deny(access, target)?;
+        if covered_by(access, &self.rule(access).allow, target).is_some() {
             return Ok(());
         }
         Err(Denied::NotGranted(format!(
@@ -278,6 +271,33 @@ impl Permissions {
             access.word(),
             target
         )))
+    }
+
+    /// Is `target` refused by a `--deny-*` rule? (A connection checks the
+    /// addresses its host name resolves to with this too: a denied address
+    /// is not reachable under another name.)
+    pub fn check_deny(&self, access: Access, target: &str) -> Result<(), Denied> {
+        match covered_by(access, &self.rule(access).deny, target) {
+            None => Ok(()),
+            Some(by) => Err(Denied::ByDeny(match by {
+                Some(item) => format!("--deny-{}={item}", access.word()),
+                None => format!("--deny-{}", access.word()),
+            })),
+        }
+    }
+
+    /// Is a path below `path` (resolved) refused by a `--deny-*` rule of
+    /// `access`? Deleting or moving a directory deletes or moves what is
+    /// in it, so a denied path inside must refuse the whole operation.
+    pub fn check_below(&self, access: Access, path: &str) -> Result<(), Denied> {
+        match &self.rule(access).deny {
+            Scope::Only(items) => match items.iter().find(|i| path_covers(path, i)) {
+                Some(item) => Err(Denied::ByDeny(format!("--deny-{}={item}", access.word()))),
+                None => Ok(()),
+            },
+            Scope::Everything => Err(Denied::ByDeny(format!("--deny-{}", access.word()))),
+            Scope::Nothing => Ok(()),
+        }
     }
 
     /// May the module file at `path` (resolved) be imported?
@@ -322,7 +342,17 @@ impl Denied {
 /// Normalise one flag entry of `access`.
 fn normalize_target(access: Access, raw: &str, cwd: &Path) -> Result<String, String> {
     match access {
-        Access::Read | Access::Write => Ok(resolve_path(Path::new(raw), cwd)),
+        Access::Read | Access::Write => {
+            let path = resolve_path(Path::new(raw), cwd);
+            // Grants travel as comma-separated flags (to tasks, in
+            // tickets): a comma inside a path would split it into others.
+            if path.contains(',') {
+                return Err(format!(
+                    "path '{path}' mengandung koma (tidak bisa menjadi flag izin)"
+                ));
+            }
+            Ok(path)
+        }
         Access::Net => net_flag_target(raw),
         Access::Env => {
             let name = raw.strip_suffix('*').unwrap_or(raw);
@@ -338,15 +368,26 @@ fn normalize_target(access: Access, raw: &str, cwd: &Path) -> Result<String, Str
 fn net_flag_target(raw: &str) -> Result<String, String> {
     let lower = raw.to_ascii_lowercase();
     let (host, port) = split_host_port(&lower);
-    if host.is_empty()
+    let whole = match port {
+        None => host.len() == lower.len(),
+        Some(p) => host.len() + 1 + p.len() == lower.len(),
+    };
+    if !whole
+        || host.is_empty()
         || host
             .chars()
             .any(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_')))
     {
         return Err(format!("host tidak sah '{raw}'"));
     }
+    // A bare IPv6 address is written in brackets, as connections name it.
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
     match port {
-        None => Ok(host.to_string()),
+        None => Ok(host),
         Some(p) => p
             .parse::<u16>()
             .map(|p| format!("{host}:{p}"))
@@ -379,51 +420,62 @@ pub fn net_target(host: &str, port: u16) -> String {
     }
 }
 
-/// Resolve `path` against `cwd`: the longest existing prefix through the
-/// file system (symlinks followed, `..` applied after them), the rest
-/// lexically (a component that does not exist cannot be a symlink).
+/// Resolve `path` against `cwd` as the kernel would when the operation
+/// runs: component by component, every symlink met followed (dangling ones
+/// too: writing through a link creates its target), `..` applied to what
+/// the path has become by then, and names that do not exist kept as they
+/// are. The result contains no symlink, so the path that is checked is the
+/// path that is touched.
 pub fn resolve_path(path: &Path, cwd: &Path) -> String {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
         cwd.join(path)
     };
-    let mut done = PathBuf::new();
-    let mut comps = joined.components().peekable();
-    // Walk component by component so a symlink met on the way is resolved
-    // before the `..` that follows it (as the kernel does).
-    while let Some(c) = comps.next() {
+    let mut hops = 0;
+    let mut done = resolve_from(PathBuf::new(), &joined, &mut hops);
+    if done.as_os_str().is_empty() {
+        done.push("/");
+    }
+    done.to_string_lossy().into_owned()
+}
+
+/// Symlinks followed in one resolution at most (the kernel's limit too:
+/// a longer chain fails with ELOOP when the operation runs).
+const MAX_SYMLINK_HOPS: u32 = 40;
+
+/// `path` resolved on top of `done` (a path without symlinks).
+fn resolve_from(mut done: PathBuf, path: &Path, hops: &mut u32) -> PathBuf {
+    for c in path.components() {
         match c {
-            Component::Prefix(_) | Component::RootDir => done.push(c.as_os_str()),
+            Component::Prefix(_) | Component::RootDir => done = PathBuf::from(c.as_os_str()),
             Component::CurDir => {}
             Component::ParentDir => {
                 done.pop();
             }
             Component::Normal(name) => {
                 let next = done.join(name);
-                match std::fs::canonicalize(&next) {
-                    Ok(real) => done = real,
-                    Err(_) => {
-                        // Not there (or not reachable): the rest is lexical.
-                        done = next;
-                        for c in comps.by_ref() {
-                            match c {
-                                Component::ParentDir => {
-                                    done.pop();
-                                }
-                                Component::Normal(n) => done.push(n),
-                                _ => {}
-                            }
-                        }
+                match std::fs::read_link(&next) {
+                    Ok(_) if *hops >= MAX_SYMLINK_HOPS => {
+                        // Too many links: the kernel would fail with ELOOP.
+                        // A name with a NUL byte is no file, so the checked
+                        // path can be touched by nothing (and contains no
+                        // link the kernel would follow unchecked).
+                        done = done.join("\0symlink-loop");
                     }
+                    Ok(target) => {
+                        *hops += 1;
+                        // Relative targets start in the link's directory;
+                        // absolute ones start over at the root.
+                        done = resolve_from(done, &target, hops);
+                    }
+                    // Not a link, or not there.
+                    Err(_) => done = next,
                 }
             }
         }
     }
-    if done.as_os_str().is_empty() {
-        done.push("/");
-    }
-    done.to_string_lossy().into_owned()
+    done
 }
 
 /// Resolve the directory entry `path` names without following it if it is
@@ -549,6 +601,61 @@ mod tests {
             "/nonexistent-fox-dir/b/c"
         );
         assert_eq!(resolve_path(Path::new("/../.."), cwd), "/");
+    }
+
+    #[test]
+    fn symlinks_resolve_as_the_kernel_follows_them() {
+        let base = std::env::temp_dir().join(format!("fox-izin-unit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let mk = |r: std::io::Result<()>| r.unwrap_or_else(|e| panic!("{e}"));
+        mk(std::fs::create_dir_all(base.join("data")));
+        mk(std::fs::create_dir_all(base.join("rahasia")));
+        for (link, target) in [
+            ("data/tautan", "../rahasia"),
+            ("data/putus", "../rahasia/baru.txt"),
+            ("data/lingkar", "lingkar"),
+        ] {
+            mk(std::os::unix::fs::symlink(target, base.join(link)));
+        }
+        let d = std::fs::canonicalize(&base).unwrap_or_else(|e| panic!("{e}"));
+        let r = |p: &str| resolve_path(Path::new(p), &d);
+        let at = |p: &str| d.join(p).to_string_lossy().into_owned();
+        assert_eq!(r("data/tautan/kunci.txt"), at("rahasia/kunci.txt"));
+        assert_eq!(r("data/tautan/../data/a.txt"), at("data/a.txt"));
+        // A dangling link is followed: writing through it creates its target.
+        assert_eq!(r("data/putus"), at("rahasia/baru.txt"));
+        // Links after a missing directory and `..` are still followed.
+        assert_eq!(r("data/tidak_ada/../tautan/x"), at("rahasia/x"));
+        // A deleted or renamed link is the link itself.
+        assert_eq!(resolve_entry(Path::new("data/putus"), &d), at("data/putus"));
+        // A loop resolves to no file at all.
+        assert!(r("data/lingkar/x").contains('\0'));
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn denials_below_a_moved_or_deleted_directory() {
+        let g = p(&["--allow-write=/d", "--deny-write=/d/data/tetap"]);
+        assert!(g.check_below(Access::Write, "/d/keluar").is_ok());
+        assert_eq!(
+            g.check_below(Access::Write, "/d/data"),
+            Err(Denied::ByDeny("--deny-write=/d/data/tetap".into()))
+        );
+        assert!(g.check_below(Access::Read, "/d/data").is_ok());
+    }
+
+    #[test]
+    fn flags_that_cannot_mean_what_they_say_are_refused() {
+        let bad = |f: &str, cwd: &str| Permissions::from_flags(&[f], Path::new(cwd)).is_err();
+        assert!(bad("--allow-read=", "/"));
+        assert!(bad("--allow-read=a,,b", "/"));
+        // A comma from the working directory would split the path later.
+        assert!(bad("--allow-read=data", "/nonexistent-fox-dir/a,b"));
+        assert!(bad("--allow-net=[::1]x", "/"));
+        assert!(bad("--allow-net=host:", "/"));
+        let v6 = p(&["--allow-net=::1"]);
+        assert!(v6.check(Access::Net, &net_target("::1", 80)).is_ok());
+        assert_eq!(v6.to_flags(), vec!["--allow-net=[::1]"]);
     }
 
     #[test]

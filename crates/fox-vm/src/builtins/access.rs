@@ -7,6 +7,7 @@
 use crate::error::{RtError, RtResult};
 use crate::permissions::{net_target, resolve_entry, resolve_path, Access, Denied, ERROR_IZIN};
 use crate::vm::Vm;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 fn refused(d: Denied, what: String) -> RtError {
@@ -46,6 +47,21 @@ impl Vm {
         Ok(PathBuf::from(resolved))
     }
 
+    /// For deleting or moving `real` (a resolved entry, maybe a directory):
+    /// is nothing below it denied `access`?
+    pub(crate) fn permit_below(
+        &self,
+        access: Access,
+        real: &Path,
+        path: &str,
+        verb: &str,
+    ) -> RtResult<()> {
+        self.config
+            .permissions
+            .check_below(access, &real.to_string_lossy())
+            .map_err(|d| refused(d, format!("{verb} '{path}'")))
+    }
+
     /// May this run import the module file at `path`?
     pub(crate) fn permit_import(&self, path: &Path) -> RtResult<()> {
         let resolved = resolve_path(path, &cwd());
@@ -70,5 +86,20 @@ impl Vm {
             .permissions
             .check(Access::Net, &target)
             .map_err(|d| refused(d, format!("menyambung ke '{target}'")))
+    }
+
+    /// Is the address `addr`, which `host` on `port` resolved to, denied?
+    /// (`--deny-net=127.0.0.1` also refuses `localhost`.)
+    pub(crate) fn permit_net_addr(&self, host: &str, port: u16, addr: &SocketAddr) -> RtResult<()> {
+        let target = net_target(&addr.ip().to_string(), addr.port());
+        self.config
+            .permissions
+            .check_deny(Access::Net, &target)
+            .map_err(|d| {
+                refused(
+                    d,
+                    format!("menyambung ke '{}' lewat {target}", net_target(host, port)),
+                )
+            })
     }
 }

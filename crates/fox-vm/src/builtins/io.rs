@@ -78,6 +78,8 @@ pub fn ada_direktori(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn hapus_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let p = path_arg(vm, arg(args, 0), "_io_hapus_file")?;
     let real = vm.permit_entry(Access::Write, &p, "menghapus")?;
+    // A directory goes with everything in it.
+    vm.permit_below(Access::Write, &real, &p, "menghapus")?;
     let path = real.as_path();
     // The entry itself: a symlink to a directory is removed as a link.
     let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
@@ -129,6 +131,12 @@ pub fn pindah_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let from = vm.permit_entry(Access::Write, &a, "memindah")?;
     vm.permit_entry(Access::Read, &a, "memindah")?;
     let to = vm.permit_entry(Access::Write, &b, "menulis")?;
+    // A directory moves with everything in it: nothing denied may be in it
+    // (read-denied files would become readable at their new place), nor
+    // below the destination it lands on.
+    vm.permit_below(Access::Write, &from, &a, "memindah")?;
+    vm.permit_below(Access::Read, &from, &a, "memindah")?;
+    vm.permit_below(Access::Write, &to, &b, "menulis")?;
     std::fs::rename(&from, &to).map_err(|e| io_err("Gagal memindah", &a, e))?;
     Ok(Value::Bool(true))
 }

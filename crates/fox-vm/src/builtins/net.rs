@@ -62,6 +62,9 @@ pub fn konek(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         .to_socket_addrs()
         .map_err(fail)?
         .collect();
+    for a in &addrs {
+        vm.permit_net_addr(&host, port, a)?;
+    }
     let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "alamat tidak ditemukan");
     let mut found = None;
     for a in addrs {
