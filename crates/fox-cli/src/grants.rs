@@ -89,6 +89,16 @@ impl PermissionOpts {
         out
     }
 
+    /// The flags a task asks for: relative paths resolved against this
+    /// working directory (where the user typed them, as with `fox run`),
+    /// normalised. A worker on another machine reads them as its own
+    /// paths, so give absolute ones there.
+    pub fn task_flags(&self) -> Result<Vec<String>, String> {
+        let cwd = std::env::current_dir().map_err(|e| format!("fox: direktori kerja: {e}"))?;
+        let p = Permissions::from_flags(&self.flags(), &cwd).map_err(|e| format!("fox: {e}"))?;
+        Ok(p.to_flags())
+    }
+
     /// Was any permission flag given at all?
     pub fn any(&self) -> bool {
         self.sandbox || !self.flags().is_empty()

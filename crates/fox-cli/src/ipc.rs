@@ -409,7 +409,7 @@ pub fn submit_spec(file: &str, args: &[String], o: &SubmitOpts) -> Result<TaskSp
         max_instructions: o.max_instructions,
         max_heap_bytes: o.max_heap_bytes.map(|b| b as u64),
         idempotency_key: o.idempotency_key.clone(),
-        permissions: o.permissions.flags(),
+        permissions: o.permissions.task_flags()?,
         ..base
     })
 }

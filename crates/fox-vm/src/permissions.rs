@@ -70,6 +70,11 @@ pub struct Permissions {
     /// access (the main program's own directory under `fox run`, as Deno
     /// lets a program load its own modules). Not part of a task's grant.
     pub import_roots: Vec<String>,
+    /// For a grant made by [`Permissions::intersect`]: what was asked for,
+    /// so a refusal can say that the cap (a worker's), not the request,
+    /// stood in the way.
+    #[serde(default)]
+    pub requested: Option<Box<Permissions>>,
 }
 
 /// Why a flag could not be understood.
@@ -97,6 +102,7 @@ impl Permissions {
             net: open.clone(),
             env: open,
             import_roots: Vec::new(),
+            requested: None,
         }
     }
 
@@ -225,6 +231,10 @@ impl Permissions {
     pub fn intersect(&self, cap: &Permissions) -> Permissions {
         let mut out = Permissions {
             import_roots: self.import_roots.clone(),
+            requested: Some(Box::new(Permissions {
+                requested: None,
+                ..self.clone()
+            })),
             ..Permissions::none()
         };
         for a in Access::ALL {
@@ -266,11 +276,11 @@ impl Permissions {
         if covered_by(access, &self.rule(access).allow, target).is_some() {
             return Ok(());
         }
-        Err(Denied::NotGranted(format!(
-            "--allow-{}={}",
-            access.word(),
-            target
-        )))
+        let flag = format!("--allow-{}={}", access.word(), target);
+        match &self.requested {
+            Some(asked) if asked.check(access, target).is_ok() => Err(Denied::Capped(flag)),
+            _ => Err(Denied::NotGranted(flag)),
+        }
     }
 
     /// Is `target` refused by a `--deny-*` rule? (A connection checks the
@@ -326,6 +336,9 @@ impl fmt::Display for Permissions {
 pub enum Denied {
     NotGranted(String),
     ByDeny(String),
+    /// Asked for, but beyond the cap the grant was limited by (a task's
+    /// worker): the flag the cap would need.
+    Capped(String),
 }
 
 impl Denied {
@@ -335,6 +348,9 @@ impl Denied {
         match self {
             Denied::NotGranted(flag) => format!("Izin ditolak: {what} (butuh {flag})"),
             Denied::ByDeny(flag) => format!("Izin ditolak: {what} (dilarang oleh {flag})"),
+            Denied::Capped(flag) => format!(
+                "Izin ditolak: {what} (diminta tugas, tetapi pekerja tidak mengizinkan; pekerja butuh {flag})"
+            ),
         }
     }
 }

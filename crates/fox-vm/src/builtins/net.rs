@@ -58,7 +58,13 @@ pub fn konek(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     vm.permit_net(&host, port)?;
     let peer = crate::permissions::net_target(&host, port);
     let fail = |e: std::io::Error| RtError::Msg(format!("Gagal menyambung ke '{peer}': {e}"));
-    let addrs: Vec<_> = (host.as_str(), port)
+    // `[::1]` is how an IPv6 address is written beside a port; the resolver
+    // wants it bare.
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(&host);
+    let addrs: Vec<_> = (bare, port)
         .to_socket_addrs()
         .map_err(fail)?
         .collect();
