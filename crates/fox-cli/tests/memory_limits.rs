@@ -8,15 +8,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Read;
+#[path = "support/measured.rs"]
+mod measured;
+
+use measured::MIB;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// What a run may use beyond its heap limit: the binary, the allocator's
 /// own structures and caches, the standard library's modules.
 const SLACK: u64 = 64 << 20;
-const MIB: u64 = 1 << 20;
 
 struct Run {
     code: i32,
@@ -38,65 +40,20 @@ fn scratch(name: &str) -> PathBuf {
 fn run(name: &str, flags: &[&str], src: &str) -> Run {
     let dir = scratch(name);
     std::fs::write(dir.join("prog.fox"), src).unwrap();
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fox"))
-        .arg("run")
-        .args(flags)
-        .arg("prog.fox")
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is a plain C struct of integers, for which all
-    // zero bytes is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let mut killed = false;
-    loop {
-        // SAFETY: `pid` is our own child, not reaped yet (only this loop
-        // reaps it), so it cannot name another process; `status` and
-        // `usage` are live locals of the types wait4 writes.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if r == pid {
-            break;
-        }
-        assert!(r == 0, "wait4 failed for {name}");
-        if !killed && start.elapsed() > Duration::from_secs(120) {
-            // SAFETY: as above, the child is not reaped yet.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            killed = true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    // The child is reaped: `child` must not wait for it again.
-    drop(child);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -libc::WTERMSIG(status)
-    };
+    let m = measured::run_measured(
+        Command::new(env!("CARGO_BIN_EXE_fox"))
+            .arg("run")
+            .args(flags)
+            .arg("prog.fox")
+            .current_dir(&dir),
+        Duration::from_secs(120),
+    );
     let run = Run {
-        code,
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
-        // Linux reports kilobytes.
-        peak: usage.ru_maxrss as u64 * 1024,
-        secs: start.elapsed().as_secs_f64(),
+        code: m.code,
+        stdout: m.stdout,
+        stderr: m.stderr,
+        peak: m.peak,
+        secs: m.secs,
     };
     eprintln!(
         "{name}: exit {}, peak RSS {} MiB, {:.2} s",
@@ -104,7 +61,7 @@ fn run(name: &str, flags: &[&str], src: &str) -> Run {
         run.peak / MIB,
         run.secs
     );
-    assert!(!killed, "{name}: still running after 120 s");
+    assert!(!m.killed, "{name}: still running after 120 s");
     let _ = std::fs::remove_dir_all(&dir);
     run
 }

@@ -64,10 +64,7 @@ pub fn konek(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(&host);
-    let addrs: Vec<_> = (bare, port)
-        .to_socket_addrs()
-        .map_err(fail)?
-        .collect();
+    let addrs: Vec<_> = (bare, port).to_socket_addrs().map_err(fail)?.collect();
     for a in &addrs {
         vm.permit_net_addr(&host, port, a)?;
     }
