@@ -1,11 +1,12 @@
 //! One task cannot take down a worker: with real `fox ipc worker` processes
 //! on a SQLite queue, a task that panics, one that aborts its process, one
 //! that never ends, one that sleeps past its timeout, one stuck inside a
-//! single native operation, one that prints without end and one that is
-//! cancelled while it runs each fail (or stop) alone, and the worker goes on
-//! with the next task. Panics and aborts are produced on demand with the
-//! runner's `FOX_IPC_FAULT` fault injection, since Fox VM itself is meant
-//! to have none.
+//! single native operation, one that prints without end, one that runs out
+//! of heap or CPU time, one that takes memory the VM does not count and one
+//! that is cancelled while it runs each fail (or stop) alone, and the
+//! worker goes on with the next task. Panics, aborts and uncounted memory
+//! are produced on demand with the runner's `FOX_IPC_FAULT` fault
+//! injection, since Fox VM itself is meant to have none.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -84,9 +85,14 @@ fn a_panicking_or_aborting_task_fails_alone() {
         OK,
         &["--max-attempts", "2", "--backoff-ms", "10"],
     );
+    let hogs = submit(&dir, "d.fox", OK, &["--max-attempts", "1"]);
     let fine = submit(&dir, "c.fox", OK, &[]);
-    let fault = format!("panic:{panics},abort:{aborts}");
-    let w = worker(&dir, &[("FOX_IPC_FAULT", &fault)], &[]);
+    let fault = format!("panic:{panics},abort:{aborts},hog:{hogs}");
+    let w = worker(
+        &dir,
+        &[("FOX_IPC_FAULT", &fault)],
+        &["--max-heap-bytes", "32M"],
+    );
     assert!(w.status.success(), "worker died: {}", err(&w));
 
     let p = status(&dir, &panics);
@@ -110,6 +116,18 @@ fn a_panicking_or_aborting_task_fails_alone() {
     assert!(
         a["error_pesan"].as_str().unwrap().contains("SIGABRT"),
         "{a}"
+    );
+
+    let h = status(&dir, &hogs);
+    // Memory the VM does not count: the worker's watchdog stops the child.
+    assert_eq!(h["state"], "mati", "{h}");
+    assert_eq!(h["error_jenis"], "ErrorMemori", "{h}");
+    assert!(
+        h["error_pesan"]
+            .as_str()
+            .unwrap()
+            .contains("dihentikan paksa"),
+        "{h}"
     );
 
     let f = status(&dir, &fine);
@@ -257,4 +275,54 @@ fn cancelling_a_running_task_stops_it_and_the_worker_goes_on() {
     assert!(code.success(), "{log}");
     assert!(log.contains("ditinggalkan: dibatalkan"), "{log}");
     assert_eq!(status(&dir, &endless)["state"], "dibatalkan");
+}
+
+#[test]
+fn memory_and_cpu_hungry_tasks_fail_alone() {
+    let dir = scratch("lapar");
+    // Doubles a text until the task's heap limit stops it (uncaught).
+    let memory = submit(
+        &dir,
+        "memori.fox",
+        "biar s = \"abc\"\nselama benar maka\n    s = s + s\nakhir\n",
+        &["--max-attempts", "1"],
+    );
+    // Asks for a smaller heap than the worker gives: gets it.
+    let small = submit(
+        &dir,
+        "kecil.fox",
+        "coba\n    biar l = [0] * 10000000\n    tulis(\"muat\")\ntangkap e\n    tulis(e.jenis)\nakhir\n",
+        &["--max-heap-bytes", "16M"],
+    );
+    // Burns CPU without end; the timeout is long, the CPU limit is not.
+    let cpu = submit(
+        &dir,
+        "cpu.fox",
+        "biar i = 0\nselama benar maka\n    i = i + 1\nakhir\n",
+        &["--timeout-ms", "60000", "--max-attempts", "1"],
+    );
+    let fine = submit(&dir, "ok.fox", OK, &[]);
+    let t = Instant::now();
+    let w = worker(
+        &dir,
+        &[],
+        &["--max-heap-bytes", "64M", "--max-cpu-ms", "300"],
+    );
+    assert!(w.status.success(), "worker died: {}", err(&w));
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+
+    let m = status(&dir, &memory);
+    assert_eq!(m["state"], "mati", "{m}");
+    assert_eq!(m["error_jenis"], "ErrorMemori", "{m}");
+    assert!(m["error_pesan"].as_str().unwrap().contains("64 MiB"), "{m}");
+
+    let s = status(&dir, &small);
+    assert_eq!(s["state"], "selesai", "{s}");
+    assert_eq!(s["stdout"], "ErrorMemori\n", "{s}");
+
+    let c = status(&dir, &cpu);
+    assert_eq!(c["state"], "mati", "{c}");
+    assert_eq!(c["error_jenis"], "BatasCPU", "{c}");
+
+    assert_eq!(status(&dir, &fine)["state"], "selesai");
 }

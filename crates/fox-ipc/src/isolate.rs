@@ -26,8 +26,22 @@ use std::time::{Duration, Instant};
 
 /// Largest frame either side accepts.
 const MAX_FRAME: u32 = u32::MAX >> 1;
-/// How often the parent checks for a cancel or a lost lease.
+/// How often the parent checks for a cancel, a lost lease or a child
+/// grown too big.
 const CHECK_EVERY: Duration = Duration::from_millis(250);
+/// Resident memory a child may use beyond its task's heap limit (the
+/// binary, the allocator, what the heap does not count) before the parent
+/// kills it: the backstop behind the VM's own accounting.
+const RSS_SLACK: u64 = 256 << 20;
+
+/// A process's resident set in bytes (Linux; `None` elsewhere or when it
+/// is gone).
+fn resident_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
 
 /// How a worker runs attempts.
 #[derive(Clone, Debug, Default)]
@@ -126,9 +140,10 @@ fn queue_string(q: &QueueSpec) -> String {
 }
 
 /// Fault injection for the worker's own tests: `FOX_IPC_FAULT` holds
-/// `panic:ID` or `abort:ID` items (comma-separated), making the child panic
-/// or abort when it runs task ID — the failures a task must not be able to
-/// spread, produced on demand.
+/// `panic:ID`, `abort:ID` or `hog:ID` items (comma-separated), making the
+/// child panic, abort, or take memory the VM does not account for until it
+/// is stopped, when it runs task ID — the failures a task must not be able
+/// to spread, produced on demand.
 fn inject_fault(id: i64) {
     let Ok(spec) = std::env::var("FOX_IPC_FAULT") else {
         return;
@@ -142,6 +157,14 @@ fn inject_fault(id: i64) {
                 }
             }
             Some(("abort", t)) if t.trim().parse() == Ok(id) => std::process::abort(),
+            Some(("hog", t)) if t.trim().parse() == Ok(id) => {
+                let mut held: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    // Touched, so it is resident.
+                    held.push(vec![1u8; 16 << 20]);
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
             _ => {}
         }
     }
@@ -393,6 +416,9 @@ impl Isolated {
         // a ticket); this is for a child stuck inside one operation.
         let grace = (eff.timeout / 10).max(Duration::from_secs(2));
         let hard = Instant::now() + eff.timeout + grace;
+        let heap =
+            crate::runner::task_heap_limit(env.limits.max_heap_bytes, task.spec.max_heap_bytes);
+        let rss_cap = (heap != 0).then(|| heap as u64 + RSS_SLACK);
         loop {
             match runner.replies.recv_timeout(CHECK_EVERY) {
                 Ok(Ok(Some((outcome, closing)))) => {
@@ -415,6 +441,22 @@ impl Isolated {
                     if let Some(why) = abandon() {
                         runner.kill();
                         return Outcome::Abandoned(why);
+                    }
+                    let rss = rss_cap
+                        .and_then(|cap| resident_bytes(runner.child.id()).filter(|r| *r > cap));
+                    if let Some(rss) = rss {
+                        runner.kill();
+                        return Outcome::Failed(Failure {
+                            jenis: "ErrorMemori".into(),
+                            pesan: format!(
+                                "proses percobaan memakai {} MiB, jauh di atas batas heap {} MiB; dihentikan paksa",
+                                rss >> 20,
+                                heap >> 20
+                            ),
+                            retryable: true,
+                            granted: Some(eff.permissions.to_flags()),
+                            ..Failure::default()
+                        });
                     }
                     if Instant::now() >= hard {
                         runner.kill();
