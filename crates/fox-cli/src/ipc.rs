@@ -501,6 +501,7 @@ pub fn run(cmd: &IpcCommand) -> u8 {
 fn exec(cmd: &IpcCommand) -> Result<u8, Failure> {
     match cmd {
         IpcCommand::Runner { ticket_key } => {
+            crate::orphan::die_with_parent();
             let key = match ticket_key {
                 Some(p) => Some(
                     crate::ticket_key::KeySource {

@@ -10,6 +10,7 @@ mod grants;
 mod heapsize;
 mod host;
 mod ipc;
+mod orphan;
 mod render;
 mod repl;
 mod secure;

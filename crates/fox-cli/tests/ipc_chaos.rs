@@ -16,6 +16,10 @@ use std::time::{Duration, Instant};
 const OK: usize = 800;
 const TRANSIENT: usize = 150;
 const PERMANENT: usize = 50;
+/// Loop length of each ok task: long enough (about 10 ms) that the ok tasks
+/// are still running while workers are being killed; with 1 ms tasks they
+/// were all done before the second kill and few kills hit a running task.
+const OK_ITERATIONS: usize = 200_000;
 
 fn fox() -> &'static str {
     env!("CARGO_BIN_EXE_fox")
@@ -93,7 +97,11 @@ fn three_workers_killed_at_random_lose_nothing_and_finish_once() {
         let spec = TaskSpec {
             name: name.into(),
             program: src.clone(),
-            args: vec![n.to_string()],
+            args: if kind == "ok" {
+                vec![n.to_string(), OK_ITERATIONS.to_string()]
+            } else {
+                vec![n.to_string()]
+            },
             max_attempts: attempts,
             backoff_ms: 50,
             backoff_max_ms: 400,
@@ -182,7 +190,7 @@ fn three_workers_killed_at_random_lose_nothing_and_finish_once() {
                 if t.attempts >= 2 {
                     reclaimed += 1;
                 }
-                let sum: usize = (0..20000).map(|i| i * n).sum();
+                let sum: usize = (0..OK_ITERATIONS).map(|i| i * n).sum();
                 assert_eq!(out, format!("ok {n} {sum}\n"), "task {id}");
             }
             "transient" => {

@@ -326,3 +326,82 @@ fn memory_and_cpu_hungry_tasks_fail_alone() {
 
     assert_eq!(status(&dir, &fine)["state"], "selesai");
 }
+
+/// Pids of the live (not zombie) children of `parent`, from `/proc`.
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …": comm may hold spaces, so split after
+        // its closing parenthesis.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            continue;
+        };
+        let mut fields = rest.split_whitespace();
+        let (state, ppid) = (fields.next(), fields.next());
+        if state != Some("Z") && ppid == Some(parent.to_string().as_str()) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+#[cfg(target_os = "linux")]
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            s.rsplit_once(')')
+                .and_then(|(_, r)| r.split_whitespace().next())
+                .is_some_and(|state| state != "Z")
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_worker_takes_its_running_child_with_it() {
+    let dir = scratch("yatim");
+    let endless = submit(
+        &dir,
+        "putar.fox",
+        "tulis(\"mulai\")\nselama benar maka\nakhir\n",
+        &[],
+    );
+    let mut w = Command::new(fox())
+        .args(["ipc", "worker", "--quiet"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while status(&dir, &endless)["state"] != "berjalan" {
+        assert!(Instant::now() < deadline, "never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let runners = children_of(w.id());
+    assert_eq!(runners.len(), 1, "one child runner expected: {runners:?}");
+    w.kill().unwrap();
+    w.wait().unwrap();
+    // The endless task would keep its orphaned runner busy for the whole
+    // task timeout (300 s) if nothing ended it.
+    let t = Instant::now();
+    while alive(runners[0]) {
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "runner {} outlived its worker",
+            runners[0]
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The task itself is not lost: it is still leased (to the dead worker)
+    // and will be taken again when the lease expires.
+    assert_eq!(status(&dir, &endless)["state"], "berjalan");
+}

@@ -304,6 +304,11 @@ fn read_outcome(r: &mut impl Read) -> std::io::Result<Option<Reply>> {
     Ok(Some((outcome, head.closing)))
 }
 
+/// Environment variable through which a worker tells its child runner its
+/// pid, so that the child can end when the worker dies (see `fox ipc
+/// runner`).
+pub const PARENT_ENV: &str = "FOX_IPC_PARENT";
+
 /// A running child runner, from the parent's side.
 struct Runner {
     child: Child,
@@ -315,6 +320,7 @@ impl Runner {
     fn start(cmd: &ChildCommand) -> Result<Runner, String> {
         let mut child = Command::new(&cmd.program)
             .args(&cmd.args)
+            .env(PARENT_ENV, std::process::id().to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

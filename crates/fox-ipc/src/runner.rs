@@ -494,35 +494,17 @@ fn stopped(
 mod tests {
     #![allow(clippy::panic)]
     use super::*;
-    use crate::task::TaskState;
 
     fn task(program: &str, timeout_ms: u64) -> TaskRecord {
-        TaskRecord {
-            id: 1,
-            spec: TaskSpec {
+        TaskRecord::first_attempt(
+            1,
+            TaskSpec {
                 name: "raksasa.fox".into(),
                 program: program.into(),
                 timeout_ms: Some(timeout_ms),
                 ..TaskSpec::default()
             },
-            state: TaskState::Berjalan,
-            attempts: 1,
-            resumed: 0,
-            completions: 0,
-            run_at: 0.0,
-            lease_owner: None,
-            lease_until: None,
-            created_at: 0.0,
-            updated_at: 0.0,
-            finished_at: None,
-            stdout: Vec::new(),
-            exit_code: None,
-            error_jenis: None,
-            error_pesan: None,
-            ticket: None,
-            ticket_summary: None,
-            granted: None,
-        }
+        )
     }
 
     /// One operation costing far more than a slice (a million-element `==`

@@ -239,6 +239,34 @@ pub struct TaskRecord {
     pub granted: Option<Vec<String>>,
 }
 
+impl TaskRecord {
+    /// `spec` as task `id` at its first attempt, just claimed (for running
+    /// an attempt outside a queue: embedders, tests).
+    pub fn first_attempt(id: i64, spec: TaskSpec) -> TaskRecord {
+        TaskRecord {
+            id,
+            spec,
+            state: TaskState::Berjalan,
+            attempts: 1,
+            resumed: 0,
+            completions: 0,
+            run_at: 0.0,
+            lease_owner: None,
+            lease_until: None,
+            created_at: 0.0,
+            updated_at: 0.0,
+            finished_at: None,
+            stdout: Vec::new(),
+            exit_code: None,
+            error_jenis: None,
+            error_pesan: None,
+            ticket: None,
+            ticket_summary: None,
+            granted: None,
+        }
+    }
+}
+
 fn lossy<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&String::from_utf8_lossy(b))
 }

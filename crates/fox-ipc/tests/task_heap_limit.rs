@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use fox_ipc::runner::{run_task, Outcome, RunEnv, TaskLimits, DEFAULT_TASK_HEAP_BYTES};
-use fox_ipc::task::{TaskRecord, TaskSpec, TaskState};
+use fox_ipc::task::{TaskRecord, TaskSpec};
 use fox_store::StoreSpec;
 
 /// Prints what it managed: a 40 MB list, or the memory error.
@@ -19,32 +19,15 @@ akhir
 ";
 
 fn task(max_heap_bytes: Option<u64>) -> TaskRecord {
-    TaskRecord {
-        id: 1,
-        spec: TaskSpec {
+    TaskRecord::first_attempt(
+        1,
+        TaskSpec {
             name: "memori.fox".into(),
             program: PROGRAM.into(),
             max_heap_bytes,
             ..TaskSpec::default()
         },
-        state: TaskState::Berjalan,
-        attempts: 1,
-        resumed: 0,
-        completions: 0,
-        run_at: 0.0,
-        lease_owner: None,
-        lease_until: None,
-        created_at: 0.0,
-        updated_at: 0.0,
-        finished_at: None,
-        stdout: Vec::new(),
-        exit_code: None,
-        error_jenis: None,
-        error_pesan: None,
-        ticket: None,
-        ticket_summary: None,
-        granted: None,
-    }
+    )
 }
 
 fn output(worker_limit: usize, asked: Option<u64>) -> String {
