@@ -109,9 +109,9 @@ pub struct PostgresQueue {
     name: String,
     /// `LISTEN` has run on this connection.
     listening: bool,
-    /// An operation failed below the SQL level (a reset socket): the
-    /// connection is reopened before the next one, even if the driver has
-    /// not noticed that it is closed.
+    /// An operation failed in a way that ends the connection (see
+    /// [`ends_connection`]): it is reopened before the next operation, even
+    /// if the driver has not noticed that it is closed.
     broken: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -256,10 +256,27 @@ impl PostgresQueue {
         let plain = err(&self.name, what);
         let broken = self.broken.clone();
         move |e| {
-            if e.as_db_error().is_none() {
+            if ends_connection(&e) {
                 broken.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             plain(e)
+        }
+    }
+}
+
+/// Whether `e` leaves the connection unusable: a failure below the SQL level
+/// (a reset socket), or a server error that ends the session — a FATAL one,
+/// a connection exception (class 08) or an operator intervention such as
+/// `pg_terminate_backend` (57P01–57P03), which the server sends just before
+/// it closes the socket.
+fn ends_connection(e: &PgError) -> bool {
+    match e.as_db_error() {
+        None => true,
+        Some(db) => {
+            let code = db.code().code();
+            matches!(db.severity(), "FATAL" | "PANIC")
+                || code.starts_with("08")
+                || code.starts_with("57P")
         }
     }
 }
