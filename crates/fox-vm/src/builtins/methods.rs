@@ -12,7 +12,7 @@ use crate::value::{Gc, Value};
 use crate::vm::Vm;
 use fox_bytecode::Sym;
 
-const STR_METHODS: &[&str] = &[
+pub const STR_METHODS: &[&str] = &[
     "kecil",
     "besar",
     "bersihkan",
@@ -50,11 +50,11 @@ const STR_METHODS: &[&str] = &[
     "splitlines",
     "panjang",
 ];
-const LIST_METHODS: &[&str] = &[
+pub const LIST_METHODS: &[&str] = &[
     "append", "pop", "insert", "index", "sort", "reverse", "count", "remove", "extend", "clear",
     "copy", "tambah", "panjang",
 ];
-const DICT_METHODS: &[&str] = &[
+pub const DICT_METHODS: &[&str] = &[
     "punya",
     "keys",
     "values",
