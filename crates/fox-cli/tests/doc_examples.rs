@@ -86,7 +86,10 @@ fn run(fox: &Path, ex: &Example, n: usize) -> Result<(Actual, String), String> {
 fn check(ex: &Example, actual: &Actual, stderr: &str) -> Result<(), String> {
     let mut why = String::new();
     if actual.exit != ex.exit {
-        why.push_str(&format!("exit status {}, expected {}\n", actual.exit, ex.exit));
+        why.push_str(&format!(
+            "exit status {}, expected {}\n",
+            actual.exit, ex.exit
+        ));
     }
     if actual.stdout != ex.expected {
         why.push_str(&format!(

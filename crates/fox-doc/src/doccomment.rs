@@ -77,7 +77,10 @@ fn doc_above(lines: &[&str], decl: usize) -> Option<String> {
     if start == decl {
         return None;
     }
-    let body: Vec<&str> = lines[start..decl].iter().filter_map(|l| doc_line(l)).collect();
+    let body: Vec<&str> = lines[start..decl]
+        .iter()
+        .filter_map(|l| doc_line(l))
+        .collect();
     Some(join_doc(&body))
 }
 
@@ -183,7 +186,12 @@ pub fn module_doc(name: &str, source: &str) -> ModuleDoc {
                         continue;
                     }
                 }
-                (ItemKind::Values, vec![n.name.clone()], n.name.clone(), Vec::new())
+                (
+                    ItemKind::Values,
+                    vec![n.name.clone()],
+                    n.name.clone(),
+                    Vec::new(),
+                )
             }
             _ => {
                 let_run_end = None;

@@ -90,7 +90,9 @@ fn blocks(lines: &[&str]) -> Result<Vec<Block>, FormatError> {
 
 /// Whether only blank lines lie between two blocks.
 fn adjacent(lines: &[&str], a: &Block, b: &Block) -> bool {
-    lines[a.close + 1..b.open].iter().all(|l| l.trim().is_empty())
+    lines[a.close + 1..b.open]
+        .iter()
+        .all(|l| l.trim().is_empty())
 }
 
 fn helper_name(attrs: &[String], line: usize) -> Result<Option<String>, FormatError> {

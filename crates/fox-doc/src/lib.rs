@@ -20,7 +20,8 @@ use std::path::PathBuf;
 
 /// The repository's root (this crate lives in `crates/fox-doc`).
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
 }
 
 /// Where the generated standard-library reference lives.
