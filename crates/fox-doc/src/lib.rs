@@ -6,7 +6,7 @@
 //! * [`doccomment`]: the `##` doc-comment convention of Morph sources and the
 //!   public items of a module;
 //! * [`render`]: `docs/stdlib.md`, generated from the standard library's doc
-//!   comments (`cargo run --release -p fox-doc`);
+//!   comments (`cargo run --release -p fox-doc --example stdlib`);
 //! * [`coverage`]: the names `docs/builtins.md` must document.
 //!
 //! Nothing here runs Morph code; the crate reads and writes text.

@@ -39,7 +39,7 @@ fn stdlib_page_is_generated_from_the_sources() {
             .unwrap_or(have.lines().count().min(want.lines().count()));
         panic!(
             "{} differs from the stdlib doc comments from line {}; regenerate it with \
-             `cargo run --release -p fox-doc` (or UPDATE_GOLDEN=1 cargo test --release -p fox-doc)",
+             `cargo run --release -p fox-doc --example stdlib` (or UPDATE_GOLDEN=1 cargo test --release -p fox-doc)",
             path.display(),
             line + 1
         );

@@ -1,7 +1,9 @@
-//! `fox-doc`: writes `docs/stdlib.md` from the standard library's doc
-//! comments (`cargo run --release -p fox-doc`), or with `--check` only says
-//! whether the page is up to date and every public function is documented.
-//! `--stdout` prints the page instead of writing it.
+//! The stdlib reference's generator as a command: writes `docs/stdlib.md`
+//! from the standard library's doc comments (`cargo run --release -p fox-doc
+//! --example stdlib`), or with `--check` only says whether the page is up to
+//! date and every public function is documented; `--stdout` prints the page.
+//! (An example, not a binary, so that `cargo run` in the workspace still
+//! means `fox`.)
 
 use std::process::ExitCode;
 
@@ -13,7 +15,7 @@ fn main() -> ExitCode {
         .iter()
         .find(|a| !matches!(a.as_str(), "--check" | "--stdout"))
     {
-        eprintln!("fox-doc: unknown argument '{bad}' (usage: fox-doc [--check | --stdout])");
+        eprintln!("fox-doc: unknown argument '{bad}' (usage: stdlib [--check | --stdout])");
         return ExitCode::from(2);
     }
     let problems = fox_doc::stdlib_problems();
@@ -28,7 +30,7 @@ fn main() -> ExitCode {
         let current = std::fs::read_to_string(&path).unwrap_or_default();
         if current != page {
             eprintln!(
-                "fox-doc: {} is out of date; run `cargo run --release -p fox-doc`",
+                "fox-doc: {} is out of date; run `cargo run --release -p fox-doc --example stdlib`",
                 path.display()
             );
             return ExitCode::from(1);
