@@ -50,7 +50,7 @@ fn stdlib_page_is_generated_from_the_sources() {
 fn builtins_page_documents_every_builtin_and_method() {
     let path = fox_doc::repo_root().join("docs/builtins.md");
     let page = std::fs::read_to_string(&path).expect("docs/builtins.md");
-    let missing = fox_doc::coverage::missing(&page);
+    let missing = fox_doc::reference::missing_builtins(&page);
     assert!(
         missing.is_empty(),
         "docs/builtins.md lacks:\n{}",
