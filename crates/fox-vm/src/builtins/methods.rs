@@ -12,7 +12,7 @@ use crate::value::{Gc, Value};
 use crate::vm::Vm;
 use fox_bytecode::Sym;
 
-pub const STR_METHODS: &[&str] = &[
+const STR_METHODS: &[&str] = &[
     "kecil",
     "besar",
     "bersihkan",
@@ -50,11 +50,11 @@ pub const STR_METHODS: &[&str] = &[
     "splitlines",
     "panjang",
 ];
-pub const LIST_METHODS: &[&str] = &[
+const LIST_METHODS: &[&str] = &[
     "append", "pop", "insert", "index", "sort", "reverse", "count", "remove", "extend", "clear",
     "copy", "tambah", "panjang",
 ];
-pub const DICT_METHODS: &[&str] = &[
+const DICT_METHODS: &[&str] = &[
     "punya",
     "keys",
     "values",
@@ -79,6 +79,12 @@ pub fn is_list_method(n: &str) -> bool {
 }
 pub fn is_dict_method(n: &str) -> bool {
     DICT_METHODS.contains(&n)
+}
+
+/// The method names of texts, lists and dicts, in that order (the
+/// documentation checks that `docs/builtins.md` describes each).
+pub fn method_names() -> [&'static [&'static str]; 3] {
+    [STR_METHODS, LIST_METHODS, DICT_METHODS]
 }
 
 /// Index of the first occurrence of `needle` in `hay` at or after char
