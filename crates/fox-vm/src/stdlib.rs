@@ -54,6 +54,12 @@ pub fn normalize(path: &str) -> String {
     p
 }
 
+/// Every module as (short name, Morph source), in registry order (used by
+/// the documentation generator).
+pub fn modules() -> &'static [(&'static str, &'static str)] {
+    MODULES
+}
+
 pub fn source(name: &str) -> Option<&'static str> {
     MODULES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
 }

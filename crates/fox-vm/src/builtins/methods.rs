@@ -81,6 +81,12 @@ pub fn is_dict_method(n: &str) -> bool {
     DICT_METHODS.contains(&n)
 }
 
+/// The method names of texts, lists and dicts, in that order (the
+/// documentation checks that `docs/builtins.md` describes each).
+pub fn method_names() -> [&'static [&'static str]; 3] {
+    [STR_METHODS, LIST_METHODS, DICT_METHODS]
+}
+
 /// Index of the first occurrence of `needle` in `hay` at or after char
 /// position `start`, in characters; -1 when absent.
 pub fn find_chars(hay: &str, needle: &str, start: usize) -> i64 {
