@@ -15,8 +15,10 @@ pub trait Host {
     /// Current Unix time in seconds.
     fn now(&mut self) -> f64;
     /// Sleep for the given number of seconds. `false`: the sleep was cut
-    /// short because the run must stop (a task's deadline); the VM then
-    /// pauses at the sleeping call, which a resumed run makes again.
+    /// short because the run must stop: a task's deadline (the VM then
+    /// pauses at the sleeping call, which a resumed run makes again) or the
+    /// VM's `Config::interrupt` flag, which a host holding the same flag
+    /// reads without clearing it (the run then ends interrupted).
     fn sleep(&mut self, secs: f64) -> bool;
     /// Seed of the VM's random generator (`acak`). Fixed by default, so a
     /// run is reproducible; an embedder may supply entropy.

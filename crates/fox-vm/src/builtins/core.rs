@@ -144,9 +144,9 @@ pub fn tidur(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         _ => 0.0,
     };
     if !vm.host.sleep(secs) {
-        // Cut short (the run must stop): pause here; a resumed run sleeps
-        // again.
-        return Err(RtError::Budget);
+        // Cut short: interrupted, or the run must stop (pause here; a
+        // resumed run sleeps again).
+        return Err(vm.stop_reason());
     }
     Ok(Value::Nil)
 }
