@@ -10,7 +10,9 @@ pub trait Host {
     fn write_out(&mut self, bytes: &[u8]);
     /// Flush standard output.
     fn flush_out(&mut self);
-    /// Read one line from standard input without its newline; `None` at EOF.
+    /// Read one line from standard input without its newline; `None` at EOF
+    /// (or, for a host holding the VM's `Config::interrupt` flag, when the
+    /// flag was set while it waited: the run then ends interrupted).
     fn read_line(&mut self) -> Option<String>;
     /// Current Unix time in seconds.
     fn now(&mut self) -> f64;

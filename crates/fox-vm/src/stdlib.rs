@@ -54,6 +54,11 @@ pub fn normalize(path: &str) -> String {
     p
 }
 
+/// The short names of every standard-library module (for completion).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    MODULES.iter().map(|(n, _)| *n)
+}
+
 pub fn source(name: &str) -> Option<&'static str> {
     MODULES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
 }

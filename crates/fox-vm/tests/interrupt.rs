@@ -44,7 +44,12 @@ fn an_endless_loop_stops_and_definitions_survive() {
     let host = SharedBufferHost::new();
     let mut vm = Vm::new(flagged(&flag), Box::new(host.clone()));
     let m = vm.new_module("<repl>");
-    entry(&mut vm, m, "fungsi dua_kali(x) maka\n    kembalikan x * 2\nakhir\nbiar n = 0").unwrap();
+    entry(
+        &mut vm,
+        m,
+        "fungsi dua_kali(x) maka\n    kembalikan x * 2\nakhir\nbiar n = 0",
+    )
+    .unwrap();
     let t = set_later(&flag, 100);
     let start = Instant::now();
     let r = entry(
@@ -59,7 +64,11 @@ fn an_endless_loop_stops_and_definitions_survive() {
     assert!(start.elapsed() < Duration::from_secs(5));
     // Stopped inside `putar`, called from the entry's line 6.
     let lines: Vec<(String, u32)> = trace.iter().map(|t| (t.function.clone(), t.line)).collect();
-    assert_eq!(lines.last().map(|l| l.0.as_str()), Some("putar"), "{lines:?}");
+    assert_eq!(
+        lines.last().map(|l| l.0.as_str()),
+        Some("putar"),
+        "{lines:?}"
+    );
     assert!(lines.iter().any(|l| l.1 == 6), "{lines:?}");
     assert!(!flag.load(Ordering::Relaxed), "the flag is cleared");
     assert!(vm.frames.is_empty(), "the interrupted frames are gone");
@@ -97,7 +106,11 @@ fn native_operations_that_charge_work_see_the_flag() {
     let host = SharedBufferHost::new();
     let mut vm = Vm::new(flagged(&flag), Box::new(host.clone()));
     let m = vm.new_module("<repl>");
-    let r = entry(&mut vm, m, "tulis(\"a\")\nbiar xs = [0] * 1000000\ntulis(\"b\")");
+    let r = entry(
+        &mut vm,
+        m,
+        "tulis(\"a\")\nbiar xs = [0] * 1000000\ntulis(\"b\")",
+    );
     let Err(VmError::Interrupted(trace)) = r else {
         panic!("expected an interrupt, got {r:?}");
     };
@@ -189,6 +202,10 @@ fn a_sleep_is_cut_short() {
     let r = entry(&mut vm, m, "_sys_tidur(60)");
     t.join().unwrap();
     assert!(matches!(r, Err(VmError::Interrupted(_))), "{r:?}");
-    assert!(*slept.borrow() < Duration::from_secs(5), "{:?}", slept.borrow());
+    assert!(
+        *slept.borrow() < Duration::from_secs(5),
+        "{:?}",
+        slept.borrow()
+    );
     assert!(!flag.load(Ordering::Relaxed));
 }

@@ -50,6 +50,8 @@ pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             vm.input_lines += 1;
             Ok(vm.new_string(line))
         }
+        // A host holding the interrupt flag gives up waiting when it is set.
+        None if vm.take_interrupt() => Err(RtError::Interrupted),
         None => Err(RtError::msg("EOF when reading a line")),
     }
 }
