@@ -76,9 +76,9 @@ pub fn unknown_command(word: &str) -> String {
 
 /// The command closest to `word` by edit distance, when it is close enough
 /// to be a plausible typo: at most two edits, and fewer edits than the
-/// word has letters (so `fmt` suggests nothing, `tset` suggests nothing
-/// either — the nearest command is three edits away —, `chek` suggests
-/// `check`). A command that starts with the word (`rep` → `repl`) counts.
+/// word has letters (so `chek` suggests `check`, while `fmt` and `test`,
+/// three edits from any command, suggest nothing). A command that starts
+/// with the word (`rep` → `repl`) counts as that many edits.
 pub fn closest(word: &str) -> Option<&'static str> {
     let word = word.to_lowercase();
     let mut best: Option<(usize, &'static str)> = None;
