@@ -128,6 +128,7 @@ pub fn color_before_parse(args: &[String]) -> ColorWhen {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

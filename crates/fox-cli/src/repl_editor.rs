@@ -161,7 +161,7 @@ impl MorphHelper {
 fn import_completion(before: &str, after: &str) -> Option<(usize, Vec<String>)> {
     let quote = before.rfind('"')?;
     // An even number of quotes before this one: it opens a string.
-    if before[..quote].matches('"').count() % 2 != 0 {
+    if !before[..quote].matches('"').count().is_multiple_of(2) {
         return None;
     }
     let head = before[..quote].trim_end();

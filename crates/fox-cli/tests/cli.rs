@@ -92,13 +92,25 @@ fn mistyped_commands_are_not_read_as_files() {
 fn fox_alone_runs_a_program_from_a_pipe() {
     let dir = scratch("stdin");
     let out = fox(&dir, &[], "biar x = 20\ntulis(x * 2 + 2)\n", &[]);
-    assert_eq!((text(&out.stdout), out.status.code()), ("42\n".into(), Some(0)));
-    let out = fox(&dir, &["run", "-", "a", "b"], "tulis(argumen_sistem)\n", &[]);
+    assert_eq!(
+        (text(&out.stdout), out.status.code()),
+        ("42\n".into(), Some(0))
+    );
+    let out = fox(
+        &dir,
+        &["run", "-", "a", "b"],
+        "tulis(argumen_sistem)\n",
+        &[],
+    );
     assert_eq!(text(&out.stdout), "['<stdin>', 'a', 'b']\n");
     // Its errors name it.
     let out = fox(&dir, &[], "biar x = (1 +\n", &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("<stdin>:"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("<stdin>:"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -204,7 +216,10 @@ fn ipc_list_is_an_aligned_table_with_arguments() {
     // Newest first, with their arguments, quoted and cut as needed.
     assert!(lines[11].ends_with("halo.fox Ani"), "{listing}");
     assert!(lines[10].contains("0/100"), "{listing}");
-    assert!(lines[10].ends_with("halo.fox 'Budi Santoso' 名前"), "{listing}");
+    assert!(
+        lines[10].ends_with("halo.fox 'Budi Santoso' 名前"),
+        "{listing}"
+    );
     assert!(lines[9].contains("xxx…"), "{listing}");
     assert!(lines[9].ends_with("'baris\\nbaru'"), "{listing}");
 }

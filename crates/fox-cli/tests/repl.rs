@@ -1,7 +1,12 @@
 //! `fox repl` driven through a pipe: blocks are read until their `akhir`,
 //! bare expressions are echoed, errors do not end the session, state
-//! persists between entries, and `keluar(n)` ends it with status n.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+//! persists between entries, and `keluar(n)` ends it with status n. And
+//! on a pseudo-terminal, as a person types: Ctrl-C interrupts a loop, a
+//! sleep and a wait for input and keeps every definition; Ctrl-C at the
+//! prompt clears the line; Ctrl-D exits; history survives the session
+//! (XDG state directory; none with `FOX_HISTORY=`); Tab completes; `fox`
+//! alone opens the REPL.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -77,7 +82,10 @@ fn on_terminal(dir: &Path, args: &[&str], history: Option<&Path>) -> Pty {
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("TERM", "xterm")
         .env_remove("NO_COLOR")
-        .env("FOX_HISTORY", history.map(|p| p.as_os_str()).unwrap_or_default());
+        .env(
+            "FOX_HISTORY",
+            history.map(|p| p.as_os_str()).unwrap_or_default(),
+        );
     let mut t = Pty::spawn(&mut cmd);
     t.expect("Morph REPL");
     t.expect(PROMPT);
@@ -98,7 +106,10 @@ fn ctrl_c_interrupts_running_code_and_keeps_definitions() {
     t.send("akhir\r");
     std::thread::sleep(Duration::from_millis(300));
     t.send("\x03");
-    t.expect_within("Interupsi: dihentikan dengan Ctrl-C", Duration::from_secs(5));
+    t.expect_within(
+        "Interupsi: dihentikan dengan Ctrl-C",
+        Duration::from_secs(5),
+    );
     t.expect(PROMPT);
     // The function defined before, and the loop's own progress, are kept.
     assert!(t.line("dua_kali(21)", PROMPT).contains("42"));
@@ -201,7 +212,10 @@ fn an_empty_fox_history_keeps_no_file() {
     t.line("biar x = 1", PROMPT);
     t.send("\x04");
     assert_eq!(t.wait().code(), Some(0));
-    assert!(!dir.join("state").exists(), "nothing written with FOX_HISTORY=''");
+    assert!(
+        !dir.join("state").exists(),
+        "nothing written with FOX_HISTORY=''"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! and the line discipline echoes as a real one does. The test types keys
 //! and reads what the screen received. libc's `openpty`; no crate.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -120,7 +120,9 @@ impl Pty {
     /// Type `keys` (a string of bytes: "\r" is Enter, "\x03" Ctrl-C,
     /// "\x04" Ctrl-D, "\t" Tab, "\x1b[A" the up arrow).
     pub fn send(&mut self, keys: &str) {
-        self.master.write_all(keys.as_bytes()).expect("write to pty");
+        self.master
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
         self.master.flush().expect("flush pty");
     }
 
