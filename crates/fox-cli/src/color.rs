@@ -26,25 +26,18 @@ pub enum ColorWhen {
     Never,
 }
 
-/// The process's choice: 0 auto (also before `set`), 1 always, 2 never.
-static CHOICE: AtomicU8 = AtomicU8::new(0);
+/// Whether standard error gets colour: 0 not decided yet, 1 yes, 2 no.
+/// Decided once (a traceback of many frames asks for every location).
+static STDERR: AtomicU8 = AtomicU8::new(0);
 
 /// Record the `--color` choice (once, before anything is written).
 pub fn set(when: ColorWhen) {
-    let v = match when {
-        ColorWhen::Auto => 0,
-        ColorWhen::Always => 1,
-        ColorWhen::Never => 2,
+    let on = match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => !env_forbids() && std::io::stderr().is_terminal(),
     };
-    CHOICE.store(v, Ordering::Relaxed);
-}
-
-fn choice() -> ColorWhen {
-    match CHOICE.load(Ordering::Relaxed) {
-        1 => ColorWhen::Always,
-        2 => ColorWhen::Never,
-        _ => ColorWhen::Auto,
-    }
+    STDERR.store(if on { 1 } else { 2 }, Ordering::Relaxed);
 }
 
 /// Does the environment forbid colour (`NO_COLOR` set and not empty, or a
@@ -56,12 +49,12 @@ fn env_forbids() -> bool {
 }
 
 /// Is colour written to standard error (where every coloured thing goes)?
+/// `auto` until `set` says otherwise.
 pub fn stderr() -> bool {
-    match choice() {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => !env_forbids() && std::io::stderr().is_terminal(),
+    if STDERR.load(Ordering::Relaxed) == 0 {
+        set(ColorWhen::Auto);
     }
+    STDERR.load(Ordering::Relaxed) == 1
 }
 
 /// The same choice in clap's terms, for its help and error messages.
