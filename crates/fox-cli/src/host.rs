@@ -1,10 +1,19 @@
 //! The real host: buffered standard output, standard input, the system
 //! clock, the durable store (opened on first use, so a program that never
-//! remembers anything creates no files) and the ticket directory.
+//! remembers anything creates no files) and the ticket directory. In the
+//! REPL it also holds the VM's interrupt flag: a sleep, or a wait for a
+//! line typed on the terminal, gives up when Ctrl-C sets it.
 
 use fox_store::{Store, StoreSpec};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
+use std::os::fd::AsFd;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How often a sleep or a terminal read looks at the interrupt flag.
+const INTERRUPT_POLL: Duration = Duration::from_millis(20);
 
 pub struct StdHost {
     out: std::io::BufWriter<std::io::Stdout>,
@@ -18,6 +27,8 @@ pub struct StdHost {
     /// Where the ticket key comes from; loaded (or created) when the first
     /// ticket is written.
     ticket_key: Option<crate::ticket_key::KeySource>,
+    /// The VM's `Config::interrupt` flag (the REPL), read, never cleared.
+    interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl StdHost {
@@ -31,6 +42,46 @@ impl StdHost {
             tickets_written: 0,
             seed: None,
             ticket_key: None,
+            interrupt: None,
+        }
+    }
+
+    /// Cut sleeps and terminal reads short when `flag` is set (the same
+    /// flag as the VM's `Config::interrupt`).
+    pub fn with_interrupt(mut self, flag: Arc<AtomicBool>) -> StdHost {
+        self.interrupt = Some(flag);
+        self
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// With an interrupt flag and a terminal on standard input: wait until
+    /// a line can be read (`true`) or the flag is set (`false`). A terminal
+    /// hands over one line per read, so no complete line can be waiting
+    /// unseen in the standard input's buffer.
+    fn wait_for_line(&self) -> bool {
+        let stdin = std::io::stdin();
+        if self.interrupt.is_none() || !stdin.is_terminal() {
+            return true;
+        }
+        let step = nix::poll::PollTimeout::from(INTERRUPT_POLL.as_millis() as u16);
+        loop {
+            if self.interrupted() {
+                return false;
+            }
+            let mut fds = [nix::poll::PollFd::new(
+                stdin.as_fd(),
+                nix::poll::PollFlags::POLLIN,
+            )];
+            match nix::poll::poll(&mut fds, step) {
+                Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
+                // Readable, closed, or an error the read will report.
+                _ => return true,
+            }
         }
     }
 
@@ -86,6 +137,9 @@ impl fox_vm::Host for StdHost {
 
     fn read_line(&mut self) -> Option<String> {
         let _ = self.out.flush();
+        if !self.wait_for_line() {
+            return None;
+        }
         let mut line = String::new();
         match std::io::stdin().lock().read_line(&mut line) {
             Ok(0) | Err(_) => None,
@@ -109,10 +163,25 @@ impl fox_vm::Host for StdHost {
     }
 
     fn sleep(&mut self, secs: f64) -> bool {
-        if secs.is_finite() && secs > 0.0 {
-            std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(1.0e6)));
+        if !(secs.is_finite() && secs > 0.0) {
+            return true;
         }
-        true
+        let total = Duration::from_secs_f64(secs.min(1.0e6));
+        if self.interrupt.is_none() {
+            std::thread::sleep(total);
+            return true;
+        }
+        let end = Instant::now() + total;
+        loop {
+            if self.interrupted() {
+                return false;
+            }
+            let now = Instant::now();
+            if now >= end {
+                return true;
+            }
+            std::thread::sleep((end - now).min(INTERRUPT_POLL));
+        }
     }
 
     fn random_seed(&mut self) -> u64 {

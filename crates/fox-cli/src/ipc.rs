@@ -390,13 +390,6 @@ fn flags_text(flags: &[String]) -> String {
     }
 }
 
-fn line(t: &TaskRecord) -> String {
-    format!(
-        "{:>6}  {:<16} {:>3}/{:<3} {}",
-        t.id, t.state, t.attempts, t.spec.max_attempts, t.spec.name
-    )
-}
-
 /// Build a task spec from a file and the options.
 pub fn submit_spec(file: &str, args: &[String], o: &SubmitOpts) -> Result<TaskSpec, String> {
     let base = spec_from_file(std::path::Path::new(file), args).map_err(|e| format!("fox: {e}"))?;
@@ -642,9 +635,7 @@ fn exec(cmd: &IpcCommand) -> Result<u8, Failure> {
             if *as_json {
                 println!("{}", json(&tasks));
             } else {
-                for t in &tasks {
-                    println!("{}", line(t));
-                }
+                print!("{}", crate::ipc_table::table(&tasks));
             }
             Ok(0)
         }

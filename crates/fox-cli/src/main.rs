@@ -4,21 +4,26 @@
 //! 101 internal error). It holds no language logic.
 
 mod alloc;
+mod args;
 mod client;
+mod color;
 mod durable;
 mod grants;
 mod heapsize;
 mod host;
 mod ipc;
+mod ipc_table;
 mod orphan;
 mod render;
 mod repl;
+mod repl_editor;
 mod secure;
 mod ticket_key;
 mod worker_opts;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use fox_vm::{Config, Vm, VmError};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 // mimalloc for small blocks, the kernel for big ones (see `alloc`).
@@ -31,9 +36,14 @@ static GLOBAL: alloc::FoxAlloc = alloc::FoxAlloc;
     version,
     about = "Fox VM: the runtime for the Morph language",
     long_about = "Fox VM runs Morph programs (.fox) on a fast register-bytecode interpreter.\n\
-                  `fox FILE [ARGS]` is short for `fox run FILE [ARGS]`."
+                  `fox FILE [ARGS]` is short for `fox run FILE [ARGS]`; `fox` alone starts the \
+                  REPL on a terminal and runs the program on standard input otherwise."
 )]
 struct Cli {
+    /// When to colour diagnostics and tracebacks: auto (on a terminal,
+    /// unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = color::ColorWhen::Auto)]
+    color: color::ColorWhen,
     #[command(subcommand)]
     command: Command,
 }
@@ -85,7 +95,7 @@ enum Command {
         /// reproducible).
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
-        /// The program (.fox).
+        /// The program (.fox); `-` reads it from standard input.
         file: String,
         /// Arguments passed to the program (`argumen_sistem`).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -98,7 +108,12 @@ enum Command {
     },
     /// Print the bytecode listing of a program.
     Disasm { file: String },
-    /// Interactive read-eval-print loop.
+    /// Interactive read-eval-print loop (also `fox` alone on a terminal).
+    ///
+    /// Ctrl-C interrupts running code and keeps every definition; at the
+    /// prompt it clears the line; Ctrl-D exits. Tab completes names and
+    /// keywords. History is kept in $FOX_HISTORY (empty: none), else
+    /// $XDG_STATE_HOME/fox/history, else ~/.local/state/fox/history.
     Repl {
         #[command(flatten)]
         limits: Limits,
@@ -145,24 +160,29 @@ enum TiketCommand {
     },
 }
 
-const SUBCOMMANDS: &[&str] = &[
-    "run", "check", "disasm", "repl", "resume", "tiket", "ipc", "help",
-];
-
-/// `fox FILE [ARGS…]` means `fox run FILE [ARGS…]`.
-fn normalize_args(mut args: Vec<String>) -> Vec<String> {
-    if let Some(first) = args.get(1) {
-        if !first.starts_with('-') && !SUBCOMMANDS.contains(&first.as_str()) {
-            args.insert(1, "run".to_string());
-        }
-    }
-    args
-}
-
 /// Read a source file: missing files and invalid UTF-8 are clear errors.
 fn read_source(path: &str) -> Result<String, (String, u8)> {
     let bytes =
         std::fs::read(path).map_err(|e| (format!("fox: tidak bisa membaca '{path}': {e}"), 2))?;
+    decode_source(path, bytes)
+}
+
+/// Read the whole program from standard input (`fox run -`).
+fn read_stdin_source() -> Result<String, (String, u8)> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| (format!("fox: tidak bisa membaca masukan standar: {e}"), 2))?;
+    decode_source(STDIN_NAME, bytes)
+}
+
+/// The name a program read from standard input goes by.
+const STDIN_NAME: &str = "<stdin>";
+
+/// Source text from bytes; invalid UTF-8 is a diagnostic at its position.
+fn decode_source(path: &str, bytes: Vec<u8>) -> Result<String, (String, u8)> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
@@ -190,6 +210,7 @@ fn config(limits: &Limits, argv: Vec<String>, permissions: fox_vm::Permissions) 
         argv,
         permissions,
         ticket_key: None,
+        interrupt: None,
     }
 }
 
@@ -218,6 +239,12 @@ pub(crate) fn finish(err: Option<VmError>) -> u8 {
             eprintln!("fox: batas instruksi ({n}) terlampaui; program dihentikan");
             1
         }
+        // Only a VM given an interrupt flag (the REPL) stops this way; the
+        // status is the shell's for SIGINT.
+        Some(VmError::Interrupted(trace)) => {
+            eprint!("{}", render::interrupted(&trace));
+            130
+        }
         Some(VmError::Internal(m)) => {
             eprintln!("fox: kesalahan internal (bug Fox VM): {m}");
             101
@@ -240,7 +267,12 @@ fn run(
             return 2;
         }
     };
-    let source = match read_source(file) {
+    let (file, source) = if file == "-" {
+        (STDIN_NAME, read_stdin_source())
+    } else {
+        (file, read_source(file))
+    };
+    let source = match source {
         Ok(s) => s,
         Err((msg, code)) => {
             eprintln!("{msg}");
@@ -338,14 +370,26 @@ fn disasm(file: &str) -> u8 {
 }
 
 fn main() -> ExitCode {
-    let args = normalize_args(std::env::args().collect());
-    let cli = match Cli::try_parse_from(args) {
+    let args = match args::normalize(std::env::args().collect(), std::io::stdin().is_terminal()) {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let early = color::clap_choice(args::color_before_parse(&args));
+    let cli = match Cli::command()
+        .color(early)
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    color::set(cli.color);
     let code = match &cli.command {
         Command::Run {
             tier: _,

@@ -1,19 +1,11 @@
 //! Rendering at the edge: diagnostics with `file:line:col`, the source line
 //! and a caret (annotate-snippets), and uncaught Morph errors with their
-//! traceback.
+//! traceback — coloured as `color` decides.
 
-use annotate_snippets::{Level, Renderer, Snippet};
+use crate::color::{self, paint, renderer};
+use annotate_snippets::{Level, Snippet};
 use fox_vm::{TraceEntry, Uncaught};
 use morph_syntax::{Diagnostic, LineIndex};
-use std::io::IsTerminal;
-
-fn renderer() -> Renderer {
-    if std::io::stderr().is_terminal() {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    }
-}
 
 /// Clamp a byte range to the text and to char boundaries.
 fn safe_range(src: &str, start: u32, end: u32) -> std::ops::Range<usize> {
@@ -72,27 +64,36 @@ fn source_line(file: &str, line: u32) -> Option<String> {
 /// Render an uncaught Morph error.
 pub fn uncaught(u: &Uncaught) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{}: {}\n", u.jenis, u.pesan));
+    out.push_str(&format!(
+        "{}: {}\n",
+        paint(color::ERROR, &u.jenis),
+        paint(color::MESSAGE, &u.pesan)
+    ));
     if let Some(TraceEntry {
         file, line, col, ..
     }) = u.traceback.last()
     {
-        out.push_str(&format!("  --> {file}:{line}:{col}\n"));
+        let arrow = paint(color::GUTTER, "-->");
+        out.push_str(&format!("  {arrow} {file}:{line}:{col}\n"));
         if let Some(text) = source_line(file, *line) {
             let pad: String = text
                 .chars()
                 .take(col.saturating_sub(1) as usize)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            out.push_str(&format!("   | {text}\n   | {pad}^\n"));
+            let bar = paint(color::GUTTER, "|");
+            let caret = paint(color::ERROR, "^");
+            out.push_str(&format!("   {bar} {text}\n   {bar} {pad}{caret}\n"));
         }
     }
     if !u.traceback.is_empty() {
         out.push_str("Jejak (panggilan terdalam terakhir):\n");
         for t in &u.traceback {
+            let at = format!("{}:{}:{}", t.file, t.line, t.col);
             out.push_str(&format!(
-                "  {}:{}:{} di {}\n",
-                t.file, t.line, t.col, t.function
+                "  {} di {}\n",
+                paint(color::LOCATION, &at),
+                t.function
             ));
         }
     }
@@ -104,4 +105,15 @@ pub fn uncaught(u: &Uncaught) -> String {
         None => {}
     }
     out
+}
+
+/// Render a run stopped by Ctrl-C (in the REPL): like an uncaught error,
+/// with the place it was stopped at.
+pub fn interrupted(trace: &[TraceEntry]) -> String {
+    uncaught(&Uncaught {
+        jenis: "Interupsi".into(),
+        pesan: "dihentikan dengan Ctrl-C".into(),
+        traceback: trace.to_vec(),
+        ticket: None,
+    })
 }

@@ -1,6 +1,8 @@
 //! Explicit execution limits and run settings, with their defaults.
 
 use crate::permissions::Permissions;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 /// The heap limit when none is configured: 4 GiB. (`fox run` lowers it to
 /// half the machine's physical memory when that is less; a FoxIPC task
 /// gets 512 MiB.)
@@ -41,6 +43,15 @@ pub struct Config {
     /// run writes signed tickets and resumes only tickets that key signed;
     /// without one (an embedder that keeps no keys), unsigned ones only.
     pub ticket_key: Option<crate::snapshot::TicketKey>,
+    /// A flag another thread (or a signal handler) sets to stop the run,
+    /// e.g. Ctrl-C in the REPL. Read at safe points between slices of the
+    /// instruction budget and in native operations that charge work (see
+    /// `limits`), and by the sleep of a host that holds the same flag; a
+    /// set flag stops the run with the uncatchable
+    /// [`VmError::Interrupted`](crate::VmError::Interrupted) and is cleared.
+    /// `None` (the default): nothing is checked, the interpreter runs as
+    /// without it.
+    pub interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Config {
@@ -55,6 +66,7 @@ impl Default for Config {
             argv: Vec::new(),
             permissions: Permissions::none(),
             ticket_key: None,
+            interrupt: None,
         }
     }
 }

@@ -23,6 +23,10 @@ pub enum RtError {
     Exit(i32),
     /// The instruction budget ran out: not catchable.
     Budget,
+    /// `Config::interrupt` was set (Ctrl-C in the REPL): not catchable,
+    /// like `keluar`, so a `tangkap e` that catches everything cannot
+    /// swallow it.
+    Interrupted,
     /// A VM invariant broke (a bug): not catchable.
     Internal(String),
 }
@@ -72,6 +76,10 @@ pub enum VmError {
     Io(String),
     /// The instruction budget ran out.
     Budget(u64),
+    /// The run was interrupted from outside (`Config::interrupt`); its
+    /// frames are gone. The traceback is where it was stopped, innermost
+    /// frame last.
+    Interrupted(Vec<TraceEntry>),
     /// A bug in the VM.
     Internal(String),
 }
@@ -88,6 +96,7 @@ impl fmt::Display for VmError {
             }
             VmError::Io(m) => write!(f, "{m}"),
             VmError::Budget(n) => write!(f, "batas instruksi ({n}) terlampaui"),
+            VmError::Interrupted(_) => write!(f, "dihentikan (interupsi)"),
             VmError::Internal(m) => write!(f, "internal error: {m}"),
         }
     }

@@ -10,13 +10,17 @@ pub trait Host {
     fn write_out(&mut self, bytes: &[u8]);
     /// Flush standard output.
     fn flush_out(&mut self);
-    /// Read one line from standard input without its newline; `None` at EOF.
+    /// Read one line from standard input without its newline; `None` at EOF
+    /// (or, for a host holding the VM's `Config::interrupt` flag, when the
+    /// flag was set while it waited: the run then ends interrupted).
     fn read_line(&mut self) -> Option<String>;
     /// Current Unix time in seconds.
     fn now(&mut self) -> f64;
     /// Sleep for the given number of seconds. `false`: the sleep was cut
-    /// short because the run must stop (a task's deadline); the VM then
-    /// pauses at the sleeping call, which a resumed run makes again.
+    /// short because the run must stop: a task's deadline (the VM then
+    /// pauses at the sleeping call, which a resumed run makes again) or the
+    /// VM's `Config::interrupt` flag, which a host holding the same flag
+    /// reads without clearing it (the run then ends interrupted).
     fn sleep(&mut self, secs: f64) -> bool;
     /// Seed of the VM's random generator (`acak`). Fixed by default, so a
     /// run is reproducible; an embedder may supply entropy.

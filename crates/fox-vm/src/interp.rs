@@ -68,17 +68,20 @@ impl Vm {
         Ok(None)
     }
 
-    /// Safe point: charge the budget, collect garbage if due.
+    /// Safe point: charge the budget (at the end of a slice, look at the
+    /// interrupt flag), collect garbage if due.
     #[inline]
     fn safe_point(&mut self) -> RtResult<()> {
         if self.budget != u64::MAX {
             // What native operations charged since the last safe point.
-            let left = self.budget - self.op_spent.replace(0).min(self.budget);
+            let spent = self.op_spent.replace(0);
+            let left = self.budget - spent.min(self.budget);
             if left == 0 {
-                self.budget = 0;
-                return Err(RtError::Budget);
+                // Out of budget, or the end of a slice (see `limits`).
+                self.slice_end(spent)?;
+            } else {
+                self.budget = left - 1;
             }
-            self.budget = left - 1;
         }
         if self.heap.wants_gc() {
             self.collect_garbage();

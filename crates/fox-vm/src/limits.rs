@@ -19,6 +19,17 @@
 //! refunded). With an unlimited budget (`u64::MAX`) a charge is one
 //! compare-and-branch.
 //!
+//! **Interrupts.** A VM with `Config::interrupt` (the REPL's Ctrl-C) hands
+//! the interpreter its budget in slices of [`INTERRUPT_SLICE`] safe points
+//! (an unlimited budget becomes endless slices), keeping the rest in
+//! `Vm::budget_rest`. The interpreter counts a slice down exactly as it
+//! counts a budget, and its end — the path that otherwise reports the
+//! budget spent — looks at the flag before taking the next slice
+//! (`slice_end`); charging native operations look at it too. So the flag
+//! costs the hot loop nothing beyond what a budget costs, and a VM without
+//! one runs the very same loop as before. A set flag stops the run with
+//! [`RtError::Interrupted`], which no `tangkap` catches.
+//!
 //! **Depth.** repr/str, `==` and ordering recurse on the Rust stack over
 //! nested lists, dicts and variants; deeper than `Config::max_data_depth`
 //! they raise a catchable `ErrorSistem`, like Python's `RecursionError`.
@@ -34,6 +45,24 @@
 use crate::error::{RtError, RtResult};
 use crate::vm::Vm;
 use num_bigint::BigInt;
+
+/// Safe points (loop back-edges and calls) between two looks at
+/// `Config::interrupt`: well under a millisecond of interpretation.
+pub const INTERRUPT_SLICE: u64 = 1 << 16;
+
+/// Split a budget of `total` instructions (`u64::MAX` = unlimited) into the
+/// slice the interpreter counts down and the rest held back: all of it at
+/// once without an interrupt flag, one slice at a time with one.
+pub(crate) fn budget_parts(config: &crate::Config, total: u64) -> (u64, u64) {
+    if config.interrupt.is_none() {
+        (total, 0)
+    } else if total == u64::MAX {
+        (INTERRUPT_SLICE, u64::MAX)
+    } else {
+        let slice = total.min(INTERRUPT_SLICE);
+        (slice, total - slice)
+    }
+}
 
 /// Bytes of text scanned or produced per budget unit.
 pub const BYTES_PER_UNIT: usize = 64;
@@ -59,14 +88,67 @@ impl Vm {
 
     #[inline(never)]
     fn charge_slow(&self, units: u64) -> RtResult<()> {
+        if self.take_interrupt() {
+            return Err(RtError::Interrupted);
+        }
         let spent = self.op_spent.get().saturating_add(units);
-        if spent > self.budget {
-            self.op_spent.set(self.budget);
+        // Unlimited when the rest is (`u64::MAX` saturates).
+        let total = self.budget.saturating_add(self.budget_rest);
+        if spent > total {
+            self.op_spent.set(total);
             self.budget_stop_in_op.set(true);
             return Err(RtError::Budget);
         }
         self.op_spent.set(spent);
         Ok(())
+    }
+
+    /// The interpreter's slice of the budget is used up: `spent` is what
+    /// native operations charged since the last safe point (at least the
+    /// slice's remainder). Stop if the interrupt flag is set; otherwise pay
+    /// for the overrun and this safe point from the rest and take the next
+    /// slice. With nothing left — always, without an interrupt flag — the
+    /// budget has run out.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn slice_end(&mut self, spent: u64) -> RtResult<()> {
+        let need = spent.saturating_sub(self.budget).saturating_add(1);
+        self.budget = 0;
+        if self.take_interrupt() {
+            return Err(RtError::Interrupted);
+        }
+        if self.budget_rest != u64::MAX {
+            if self.budget_rest < need {
+                self.budget_rest = 0;
+                return Err(RtError::Budget);
+            }
+            self.budget_rest -= need;
+        }
+        let next = self.budget_rest.min(INTERRUPT_SLICE);
+        if self.budget_rest != u64::MAX {
+            self.budget_rest -= next;
+        }
+        self.budget = next;
+        Ok(())
+    }
+
+    /// Was the interrupt flag set? Clears it: one Ctrl-C stops one run.
+    #[inline]
+    pub fn take_interrupt(&self) -> bool {
+        self.config
+            .interrupt
+            .as_ref()
+            .is_some_and(|f| f.swap(false, std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Why a host operation that must stop the run (a sleep cut short)
+    /// stops it: an interrupt, or else a pause (the deadline of a task).
+    pub fn stop_reason(&self) -> RtError {
+        if self.take_interrupt() {
+            RtError::Interrupted
+        } else {
+            RtError::Budget
+        }
     }
 
     /// Charge for `n` container elements.
@@ -97,15 +179,16 @@ impl Vm {
 
     /// Instructions left in the budget (`u64::MAX` = unlimited).
     pub fn budget_left(&self) -> u64 {
-        if self.budget == u64::MAX {
+        if self.budget == u64::MAX || self.budget_rest == u64::MAX {
             return u64::MAX;
         }
-        self.budget - self.op_spent.get().min(self.budget)
+        let total = self.budget + self.budget_rest;
+        total - self.op_spent.get().min(total)
     }
 
     /// Give the run a new budget (`u64::MAX` = unlimited).
     pub fn set_budget(&mut self, n: u64) {
-        self.budget = n;
+        (self.budget, self.budget_rest) = budget_parts(&self.config, n);
         self.op_spent.set(0);
     }
 

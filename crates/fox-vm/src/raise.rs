@@ -64,7 +64,9 @@ impl Vm {
                 self.make_error_dict(p, j)
             }
             RtError::Thrown(v) => v,
-            RtError::Exit(_) | RtError::Budget | RtError::Internal(_) => Value::Nil,
+            RtError::Exit(_) | RtError::Budget | RtError::Interrupted | RtError::Internal(_) => {
+                Value::Nil
+            }
         }
     }
 
@@ -195,6 +197,11 @@ impl Vm {
                     }
                 }
                 return Err(VmError::Budget(self.config.max_instructions.unwrap_or(0)));
+            }
+            RtError::Interrupted => {
+                let trace = self.traceback();
+                self.abandon(stop);
+                return Err(VmError::Interrupted(trace));
             }
             RtError::Internal(m) => {
                 self.abandon(stop);

@@ -60,6 +60,11 @@ pub fn modules() -> &'static [(&'static str, &'static str)] {
     MODULES
 }
 
+/// The short names of every standard-library module (for completion).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    MODULES.iter().map(|(n, _)| *n)
+}
+
 pub fn source(name: &str) -> Option<&'static str> {
     MODULES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
 }

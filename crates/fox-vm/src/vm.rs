@@ -113,9 +113,14 @@ pub struct Vm {
     pub argv_list: Value,
     /// Instructions left in the budget (u64::MAX = unlimited), as of the
     /// last safe point; read and set it with `budget_left`/`set_budget`.
+    /// With `Config::interrupt` this is only the current slice of it.
     pub(crate) budget: u64,
+    /// The budget held back beyond the current slice (u64::MAX =
+    /// unlimited; 0 without `Config::interrupt`), see `limits`.
+    pub(crate) budget_rest: u64,
     /// Work charged by native operations since the last safe point (they
-    /// walk data through `&self`, see `limits`); never more than `budget`.
+    /// walk data through `&self`, see `limits`); never more than `budget`
+    /// + `budget_rest`.
     pub(crate) op_spent: std::cell::Cell<u64>,
     /// Set when the budget ran out inside a native operation (see
     /// `take_budget_stop_in_op`).
@@ -179,7 +184,8 @@ impl Vm {
         for (i, n) in NATIVES.iter().enumerate() {
             native_by_name.insert(n.name, i as u32);
         }
-        let budget = config.max_instructions.unwrap_or(u64::MAX);
+        let (budget, budget_rest) =
+            crate::limits::budget_parts(&config, config.max_instructions.unwrap_or(u64::MAX));
         let mut vm = Vm {
             heap: Heap::new(config.max_heap_objects, config.max_heap_bytes),
             interner,
@@ -195,6 +201,7 @@ impl Vm {
             native_by_name,
             argv_list: Value::Nil,
             budget,
+            budget_rest,
             op_spent: std::cell::Cell::new(0),
             budget_stop_in_op: std::cell::Cell::new(false),
             last_trace: None,
@@ -683,6 +690,7 @@ impl Vm {
         match e {
             RtError::Exit(n) => VmError::Exit(n),
             RtError::Budget => VmError::Budget(self.config.max_instructions.unwrap_or(0)),
+            RtError::Interrupted => VmError::Interrupted(self.traceback()),
             RtError::Internal(m) => VmError::Internal(m),
             other => {
                 let v = self.error_value(other);

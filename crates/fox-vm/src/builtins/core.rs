@@ -50,6 +50,8 @@ pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             vm.input_lines += 1;
             Ok(vm.new_string(line))
         }
+        // A host holding the interrupt flag gives up waiting when it is set.
+        None if vm.take_interrupt() => Err(RtError::Interrupted),
         None => Err(RtError::msg("EOF when reading a line")),
     }
 }
@@ -144,9 +146,9 @@ pub fn tidur(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         _ => 0.0,
     };
     if !vm.host.sleep(secs) {
-        // Cut short (the run must stop): pause here; a resumed run sleeps
-        // again.
-        return Err(RtError::Budget);
+        // Cut short: interrupted, or the run must stop (pause here; a
+        // resumed run sleeps again).
+        return Err(vm.stop_reason());
     }
     Ok(Value::Nil)
 }
