@@ -22,6 +22,8 @@ pub const MAX_NESTING: usize = 200;
 pub struct Parsed {
     pub program: ast::Program,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every comment of the file (the lint pass reads them).
+    pub comments: Vec<lexer::Comment>,
 }
 
 impl Parsed {

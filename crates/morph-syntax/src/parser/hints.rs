@@ -1,0 +1,326 @@
+//! What a Python, JavaScript or Lua programmer writes and how Morph spells
+//! it: the table of foreign keywords (each with the Morph word and the kind
+//! of statement it starts), the words and operators that get a `help:` note
+//! when an error lands on them, and the suggestions built from the source
+//! line the programmer wrote. Pure functions over text; the parser decides
+//! when to use them (`foreign.rs`).
+
+/// What a foreign word starts when it begins a statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Same shape as a Morph statement: parsed again as that keyword.
+    Simple,
+    /// Opens a block (`if`, `while`, `def`, `class`, `try`, `switch`).
+    Block,
+    /// A loop over items or numbers (`for`, `untuk`, `foreach`).
+    Loop,
+    /// A clause inside a block (`else`, `elif`, `catch`, `finally`, `case`).
+    Clause,
+    /// Anything else: reported, and its line skipped.
+    Line,
+}
+
+/// A keyword of another language at the start of a statement.
+pub(super) struct Foreign {
+    pub word: &'static str,
+    /// The Morph word, as shown in the message.
+    pub morph: &'static str,
+    pub kind: Kind,
+}
+
+const fn f(word: &'static str, morph: &'static str, kind: Kind) -> Foreign {
+    Foreign { word, morph, kind }
+}
+
+const FOREIGN: &[Foreign] = &[
+    f("return", "kembalikan", Kind::Simple),
+    f("break", "berhenti", Kind::Simple),
+    f("continue", "lanjutkan", Kind::Simple),
+    f("throw", "lemparkan", Kind::Simple),
+    f("raise", "lemparkan", Kind::Simple),
+    f("let", "biar", Kind::Simple),
+    f("var", "biar", Kind::Simple),
+    f("local", "biar", Kind::Simple),
+    f("const", "tetap", Kind::Simple),
+    f("if", "jika", Kind::Block),
+    f("while", "selama", Kind::Block),
+    f("def", "fungsi", Kind::Block),
+    f("function", "fungsi", Kind::Block),
+    f("func", "fungsi", Kind::Block),
+    f("fn", "fungsi", Kind::Block),
+    f("class", "kelas", Kind::Block),
+    f("try", "coba", Kind::Block),
+    f("switch", "pilih", Kind::Block),
+    f("match", "jodohkan", Kind::Block),
+    f("for", "selama", Kind::Loop),
+    f("foreach", "selama", Kind::Loop),
+    f("untuk", "selama", Kind::Loop),
+    f("else", "lain", Kind::Clause),
+    f("elif", "lain jika", Kind::Clause),
+    f("elseif", "lain jika", Kind::Clause),
+    f("elsif", "lain jika", Kind::Clause),
+    f("catch", "tangkap", Kind::Clause),
+    f("except", "tangkap", Kind::Clause),
+    f("rescue", "tangkap", Kind::Clause),
+    f("finally", "akhirnya", Kind::Clause),
+    f("case", "ketika", Kind::Clause),
+    f("default", "lainnya", Kind::Clause),
+    f("import", "ambil_semua", Kind::Line),
+    f("from", "dari", Kind::Line),
+    f("require", "ambil_semua", Kind::Line),
+    f("print", "tulis", Kind::Line),
+    f("lambda", "fungsi", Kind::Line),
+];
+
+pub(super) fn foreign(word: &str) -> Option<&'static Foreign> {
+    FOREIGN.iter().find(|f| f.word == word)
+}
+
+/// The help for a word met inside an expression or where a Morph keyword
+/// belongs (`and`, `true`, `then`, …).
+pub(super) fn inline_word(word: &str) -> Option<String> {
+    let morph = match word {
+        "and" => "dan",
+        "or" => "atau",
+        "not" => "tidak",
+        "true" | "True" => "benar",
+        "false" | "False" => "salah",
+        "null" | "None" | "undefined" => "nil",
+        "then" | "do" => "maka",
+        "end" => "akhir",
+        "this" | "self" => "ini",
+        "elif" | "elseif" | "elsif" => "lain jika",
+        "else" => "lain",
+        "in" | "of" => {
+            return Some(
+                "Morph tidak punya 'in'; ulangi daftar dengan indeks (lihat 'selama') \
+                 atau cari dengan xs.index(x) / teks.temukan(t)"
+                    .to_string(),
+            )
+        }
+        "if" => {
+            return Some(
+                "ekspresi bersyarat ditulis `kondisi ? nilai_jika_benar : nilai_jika_salah`"
+                    .to_string(),
+            )
+        }
+        "lambda" | "function" => return Some(ANONYMOUS.to_string()),
+        "new" => {
+            return Some(
+                "objek dibuat dengan memanggil kelasnya, tanpa 'new': `Titik(1, 2)`".to_string(),
+            )
+        }
+        _ => return None,
+    };
+    Some(format!("di Morph, '{word}' ditulis '{morph}'"))
+}
+
+pub(super) const ANONYMOUS: &str = "Morph tidak punya fungsi anonim; deklarasikan fungsi \
+     bernama lalu pakai namanya sebagai nilai: `fungsi dobel(x) maka kembalikan x * 2 akhir` \
+     lalu `biar f = dobel`";
+
+/// An operator of another language, from the two or three punctuation
+/// characters that start at one place: its text and the help.
+pub(super) fn operator(text: &str, lhs: &str, rhs: &str) -> Option<(String, String)> {
+    let (op, help) = match text {
+        "**" => (
+            "**",
+            format!(
+                "pangkat ditulis `pangkat({lhs}, {rhs})`; '^' di Morph adalah XOR bitwise"
+            ),
+        ),
+        "&&" => ("&&", format!("'dan' menggabungkan kondisi: `{lhs} dan {rhs}`")),
+        "||" => ("||", format!("'atau' menggabungkan kondisi: `{lhs} atau {rhs}`")),
+        "===" => ("===", format!("bandingkan dengan '==': `{lhs} == {rhs}`")),
+        "!==" => ("!==", format!("bandingkan dengan '!=': `{lhs} != {rhs}`")),
+        "++" | "--" => {
+            let sign = &text[..1];
+            (
+                if sign == "+" { "++" } else { "--" },
+                format!("ubah nilainya dengan `ubah {lhs} = {lhs} {sign} 1`"),
+            )
+        }
+        "=>" => ("=>", ANONYMOUS.to_string()),
+        t if t.len() == 2 && t.ends_with('=') && "+-*/%".contains(&t[..1]) => {
+            let sign = &t[..1];
+            (
+                t,
+                format!("ubah nilainya dengan `ubah {lhs} = {lhs} {sign} {rhs}`"),
+            )
+        }
+        _ => return None,
+    };
+    Some((op.to_string(), help))
+}
+
+/// The header of a foreign statement split at its keyword: the rest of the
+/// line without a trailing `:`, `{`, `then` or `do`, and without the outer
+/// parentheses of a C-style condition.
+fn header_rest(rest: &str) -> &str {
+    let mut r = rest.trim();
+    for end in [":", "{", " then", " do", " maka"] {
+        if let Some(s) = r.strip_suffix(end) {
+            r = s.trim_end();
+        }
+    }
+    if r.starts_with('(') && r.ends_with(')') && balanced(&r[1..r.len() - 1]) {
+        r = r[1..r.len() - 1].trim();
+    }
+    r
+}
+
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
+}
+
+/// The help for a foreign statement keyword, tailored with the rest of its
+/// line (`rest`, the text after the keyword).
+pub(super) fn statement_help(word: &str, rest: &str) -> String {
+    let r = header_rest(rest);
+    let or = |s: &str, d: &'static str| if s.is_empty() { d.to_string() } else { s.to_string() };
+    match word {
+        "return" => format!("tulis `kembalikan {}`", or(r, "nilai")),
+        "break" => "keluar dari perulangan dengan `berhenti`".to_string(),
+        "continue" => "lanjut ke putaran berikutnya dengan `lanjutkan`".to_string(),
+        "throw" | "raise" => format!(
+            "tulis `lemparkan {}` (jenisnya: `lemparkan pesan jenis \"ErrorKu\"`)",
+            or(r, "\"pesan\"")
+        ),
+        "let" | "var" | "local" => format!(
+            "deklarasikan dengan `biar {}`; nilai yang sudah ada diubah dengan `ubah`",
+            or(r, "x = 1")
+        ),
+        "const" => format!("konstanta ditulis `tetap {}`", or(r, "X = 1")),
+        "if" => format!("tulis `jika {} maka` … `akhir`", or(r, "kondisi")),
+        "while" => format!("tulis `selama {} maka` … `akhir`", or(r, "kondisi")),
+        "def" | "function" | "func" | "fn" => format!(
+            "tulis `fungsi {} maka` … `akhir`",
+            or(r.trim_end_matches(|c| c == ' '), "nama(a, b)")
+        ),
+        "class" => class_help(r),
+        "try" => "tulis `coba` … `tangkap e` … `akhir` (tanpa ':')".to_string(),
+        "switch" => format!(
+            "tulis `pilih {}` lalu `ketika nilai maka` … `lainnya maka` … `akhir`",
+            or(r, "x")
+        ),
+        "match" => format!(
+            "tulis `jodohkan {} dengan` lalu `| pola maka` … `akhir`",
+            or(r, "x")
+        ),
+        "for" | "foreach" | "untuk" => loop_help(r),
+        "else" => "di dalam blok 'jika' tulis `lain` (tanpa ':'), lalu tutup blok dengan `akhir`"
+            .to_string(),
+        "elif" | "elseif" | "elsif" => format!(
+            "di dalam blok 'jika' tulis `lain jika {} maka`",
+            or(r, "kondisi")
+        ),
+        "catch" | "except" | "rescue" => format!(
+            "di dalam blok 'coba' tulis `tangkap {}`; memilih jenis: `tangkap e jika e.jenis == \"ErrorKu\"`",
+            catch_name(r)
+        ),
+        "finally" => "di dalam blok 'coba' tulis `akhirnya`".to_string(),
+        "case" => format!("di dalam blok 'pilih' tulis `ketika {} maka`", or(r, "nilai")),
+        "default" => "di dalam blok 'pilih' tulis `lainnya maka`".to_string(),
+        "import" | "require" => format!(
+            "impor modul dengan `ambil_semua \"{}\"`",
+            or(r.trim_matches(|c| c == '"' || c == '\'' || c == '(' || c == ')'), "modul")
+        ),
+        "from" => from_help(r),
+        "print" => format!("tulis `tulis({})`", r.trim_matches(|c| c == '(' || c == ')')),
+        "lambda" => ANONYMOUS.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn class_help(r: &str) -> String {
+    let (name, parent) = match r.split_once('(') {
+        Some((n, p)) => (n.trim(), p.trim_end_matches(')').trim()),
+        None => match r.split_once(" extends ") {
+            Some((n, p)) => (n.trim(), p.trim()),
+            None => (r, ""),
+        },
+    };
+    let name = if name.is_empty() { "Nama" } else { name };
+    if parent.is_empty() || parent == "object" {
+        format!("tulis `kelas {name} maka` … `akhir` (metode: `fungsi inisiasi(x) maka` … `akhir`)")
+    } else {
+        format!("tulis `kelas {name} warisi {parent} maka` … `akhir`")
+    }
+}
+
+fn catch_name(r: &str) -> String {
+    let r = r.trim_matches(|c| c == '(' || c == ')').trim();
+    let name = r.rsplit([' ', ':']).find(|w| !w.is_empty()).unwrap_or("e");
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.is_empty() {
+        name.to_string()
+    } else {
+        "e".to_string()
+    }
+}
+
+fn from_help(r: &str) -> String {
+    match r.split_once(" import ") {
+        Some((m, names)) => format!(
+            "tulis `dari \"{}\" ambil_sebagian {}`",
+            m.trim(),
+            names.trim()
+        ),
+        None => "tulis `dari \"modul\" ambil_sebagian a, b`".to_string(),
+    }
+}
+
+/// A for-each or counting loop written the Morph way.
+fn loop_help(r: &str) -> String {
+    let words: Vec<&str> = r.split_whitespace().collect();
+    // `for i = 1, 10` (Lua) or `for (let i = 0; i < n; i++)` (C).
+    if r.contains('=') && !r.contains("==") {
+        return "Morph tidak punya perulangan 'for'; hitung dengan `selama`: \
+                `biar i = 0` lalu `selama i < n maka` … `ubah i = i + 1` … `akhir`"
+            .to_string();
+    }
+    let skip = |w: &&str| !matches!(*w, "setiap" | "each" | "let" | "const" | "var" | "(");
+    let items: Vec<&str> = words.iter().copied().filter(skip).collect();
+    let at = items
+        .iter()
+        .position(|w| matches!(*w, "in" | "of" | "dalam" | "pada"));
+    let (item, list) = match at {
+        Some(i) if i > 0 => (
+            items[i - 1].trim_matches(|c| c == '(' || c == ','),
+            items[i + 1..].join(" "),
+        ),
+        _ => ("x", String::new()),
+    };
+    let list = list.trim_end_matches(')').trim();
+    let list = if list.is_empty() { "xs" } else { list };
+    let item = if item.is_empty() { "x" } else { item };
+    format!(
+        "Morph tidak punya perulangan 'untuk'/'for'; ulangi dengan indeks: `biar i = 0` lalu \
+         `selama i < panjang({list}) maka` … `biar {item} = {list}[i]` … `ubah i = i + 1` … `akhir`"
+    )
+}
+
+/// The message of E0209 for a foreign statement keyword.
+pub(super) fn statement_message(f: &Foreign) -> String {
+    match f.kind {
+        Kind::Loop => format!(
+            "Morph tidak punya perulangan '{}'; gunakan '{}'.",
+            f.word, f.morph
+        ),
+        _ if f.word == "lambda" => "Morph tidak punya 'lambda' (fungsi anonim).".to_string(),
+        _ => format!(
+            "'{}' bukan kata kunci Morph; di Morph ditulis '{}'.",
+            f.word, f.morph
+        ),
+    }
+}
