@@ -32,7 +32,10 @@ impl Parser<'_> {
         let Some(f) = foreign else {
             return stmt;
         };
-        if self.diags.len() == ndiags || self.too_deep {
+        // A statement that is only the word (`break`, `pass`, `end`) does
+        // nothing in Morph but read a name: it was meant as a keyword.
+        let bare = matches!(&stmt.kind, StmtKind::Expr(e) if matches!(e.kind, ExprKind::Name(_)));
+        if (self.diags.len() == ndiags && !bare) || self.too_deep {
             return stmt;
         }
         self.pos = pos;
@@ -103,6 +106,8 @@ impl Parser<'_> {
             (TokenKind::Ident(w), _) if opens_block && matches!(w.as_str(), "then" | "do") => {
                 self.lua_block(f.kind, start)
             }
+            // `function f(a, b)` with nothing after: Lua, closed by `end`.
+            (TokenKind::RParen, Some(Keyword::Fungsi)) => self.lua_block(f.kind, start),
             _ => {
                 self.skip_line_until(|_| false);
                 self.error_stmt(start)
@@ -110,11 +115,13 @@ impl Parser<'_> {
         }
     }
 
-    /// Parse the statement again with its first token read as `kw`.
+    /// Parse the statement again with its first token read as `kw`. Its
+    /// own errors are real ones (`let x: int = 1`), so they are reported.
     fn reparse_as(&mut self, kw: Keyword) -> Stmt {
         if let Some(t) = self.toks.get_mut(self.pos) {
             t.kind = TokenKind::Kw(kw);
         }
+        self.panicking = false;
         self.parse_declaration_inner()
     }
 
@@ -187,22 +194,30 @@ impl Parser<'_> {
             return base;
         }
         let op_span = self.bump().to(self.bump());
+        let reported = self.diags.len();
+        self.error_at(
+            codes::FOREIGN_OPERATOR,
+            "Operator '**' tidak ada di Morph.",
+            op_span,
+        );
         if !self.enter() {
             return self.error_expr(base.span.to(op_span));
         }
         let exponent = self.parse_unary();
         self.leave();
         let (b, e) = (self.text_of(base.span), self.text_of(exponent.span));
-        if let Some((op, help)) = hints::operator("**", &b, &e) {
-            let since = self.diags.len();
-            self.error_at(
-                codes::FOREIGN_OPERATOR,
-                format!("Operator '{op}' tidak ada di Morph."),
-                op_span,
-            );
-            self.help_since(since, help);
-        }
+        self.operator_help(reported, "**", &b, &e);
         self.error_expr(base.span.to(exponent.span))
+    }
+
+    /// The help of the E0210 reported at index `at` (if it was reported),
+    /// once the operands are known.
+    fn operator_help(&mut self, at: usize, op: &str, lhs: &str, rhs: &str) {
+        if let (Some(d), Some(help)) = (self.diags.get_mut(at), hints::operator(op, lhs, rhs)) {
+            if d.code == codes::FOREIGN_OPERATOR {
+                d.help.push(help);
+            }
+        }
     }
 
     /// At a binary operator token: an operator of another language spelled
@@ -232,6 +247,12 @@ impl Parser<'_> {
         };
         let op_start = self.bump();
         let op_span = op_start.to(self.bump());
+        let reported = self.diags.len();
+        self.error_at(
+            codes::FOREIGN_OPERATOR,
+            format!("Operator '{text}' tidak ada di Morph."),
+            op_span,
+        );
         let rhs = match text {
             "++" | "--" => None,
             "&&" => Some(self.parse_binary(3)),
@@ -241,15 +262,7 @@ impl Parser<'_> {
         };
         let lhs_text = self.text_of(lhs.span);
         let rhs_text = rhs.as_ref().map_or(String::new(), |r| self.text_of(r.span));
-        if let Some((op, help)) = hints::operator(text, &lhs_text, &rhs_text) {
-            let since = self.diags.len();
-            self.error_at(
-                codes::FOREIGN_OPERATOR,
-                format!("Operator '{op}' tidak ada di Morph."),
-                op_span,
-            );
-            self.help_since(since, help);
-        }
+        self.operator_help(reported, text, &lhs_text, &rhs_text);
         let span = rhs.as_ref().map_or(lhs.span.to(op_span), |r| lhs.span.to(r.span));
         Some(self.error_expr(span))
     }
@@ -369,7 +382,9 @@ impl Parser<'_> {
             _ => {}
         }
         match prev.map(|p| &p.kind) {
-            Some(TokenKind::Ident(w)) if matches!(w.as_str(), "lambda" | "new" | "function") => {
+            Some(TokenKind::Ident(w))
+                if matches!(w.as_str(), "lambda" | "new" | "function" | "not") =>
+            {
                 hints::inline_word(w)
             }
             _ => None,
