@@ -29,17 +29,18 @@ fn block_diverges(b: &Block) -> bool {
 
 /// The first line of a statement (for a label that stays short).
 fn first_line(src: &str, span: Span) -> Span {
-    let text = src.get(span.start as usize..span.end as usize).unwrap_or("");
+    let text = src
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
     let len = text.find('\n').unwrap_or(text.len());
     Span::new(span.start, span.start + len as u32)
 }
 
 /// The word that makes `s` leave its block, as written in the source.
 fn leaving_word(src: &str, s: &Stmt) -> String {
-    if matches!(s.kind, StmtKind::If { .. }) {
-        return "setiap cabang 'jika' ini".to_string();
-    }
-    let text = src.get(s.span.start as usize..s.span.end as usize).unwrap_or("");
+    let text = src
+        .get(s.span.start as usize..s.span.end as usize)
+        .unwrap_or("");
     let word: String = text
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -62,16 +63,24 @@ fn check_block(block: &Block, src: &str, out: &mut Vec<Diagnostic>) {
         let Some(next) = block.get(i + 1) else {
             return;
         };
-        let leaving = leaving_word(src, s);
+        let word = leaving_word(src, s);
+        let leaving = if matches!(s.kind, StmtKind::If { .. }) {
+            format!("setiap cabang {word}")
+        } else {
+            word.clone()
+        };
         out.push(
             Diagnostic::warning(
                 codes::UNREACHABLE,
                 "Kode ini tidak akan pernah dijalankan.",
                 first_line(src, next.span),
             )
-            .with_label(first_line(src, s.span), format!("{leaving} selalu keluar lebih dulu"))
+            .with_label(
+                first_line(src, s.span),
+                format!("{leaving} selalu keluar lebih dulu"),
+            )
             .with_help(format!(
-                "hapus kode yang tak terjangkau, atau pindahkan ke sebelum {leaving}"
+                "hapus kode yang tak terjangkau, atau pindahkan ke sebelum {word}"
             )),
         );
         return;

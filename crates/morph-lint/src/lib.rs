@@ -53,13 +53,9 @@ fn errors_of(parsed: &Parsed, file: &str, source: &str) -> Vec<Diagnostic> {
     let bad_lines: rustc_hash::FxHashSet<u32> = diags.iter().map(line).collect();
     let mut globals = fox_compiler::Globals::default();
     let mut interner = fox_bytecode::Interner::new();
-    if let Err(found) = fox_compiler::compile_module(
-        &parsed.program,
-        file,
-        source,
-        &mut globals,
-        &mut interner,
-    ) {
+    if let Err(found) =
+        fox_compiler::compile_module(&parsed.program, file, source, &mut globals, &mut interner)
+    {
         diags.extend(found.into_iter().filter(|d| !bad_lines.contains(&line(d))));
     }
     slash_hints(parsed, source, &lines, &mut diags);
@@ -75,7 +71,9 @@ fn slash_hints(parsed: &Parsed, source: &str, lines: &LineIndex, diags: &mut [Di
         }
         let line = lines.line_col(source, c.span.start).0;
         let on_line = diags.iter_mut().find(|d| {
-            d.is_error() && d.span.start >= c.span.start && lines.line_col(source, d.span.start).0 == line
+            d.is_error()
+                && d.span.start >= c.span.start
+                && lines.line_col(source, d.span.start).0 == line
         });
         if let Some(d) = on_line {
             d.help.push(

@@ -34,10 +34,16 @@ fn collect_names(block: &Block, names: &mut FxHashSet<String>) {
         names.extend(decls.iter().map(|(id, _)| id.name.clone()));
         match &s.kind {
             StmtKind::ImportAll { path, alias } => {
-                names.insert(fox_compiler::scope::import_binding(&path.value, alias.as_ref()));
+                names.insert(fox_compiler::scope::import_binding(
+                    &path.value,
+                    alias.as_ref(),
+                ));
             }
             StmtKind::Pinjam { path, alias } => {
-                names.insert(fox_compiler::scope::pinjam_binding(&path.value, alias.as_ref()));
+                names.insert(fox_compiler::scope::pinjam_binding(
+                    &path.value,
+                    alias.as_ref(),
+                ));
             }
             StmtKind::Assign { target, .. } => {
                 if let morph_syntax::ast::ExprKind::Name(n) = &target.kind {
@@ -58,7 +64,8 @@ pub fn lint(program: &Program, src: &str, lines: &LineIndex, out: &mut Vec<Diagn
     while let Some(f) = funcs.pop() {
         let mut seen: FxHashMap<&str, (Span, DeclKind)> = FxHashMap::default();
         for p in f.params {
-            seen.entry(p.name.as_str()).or_insert((p.span, DeclKind::Param));
+            seen.entry(p.name.as_str())
+                .or_insert((p.span, DeclKind::Param));
         }
         redeclared(f.body, &mut seen, src, lines, out);
         unused(&f, out);
@@ -85,7 +92,9 @@ fn redeclared<'a>(
                 continue;
             }
             match seen.get(id.name.as_str()) {
-                Some(&(first, first_kind)) => out.push(redeclaration(id, kind, first, first_kind, src, lines)),
+                Some(&(first, first_kind)) => {
+                    out.push(redeclaration(id, kind, first, first_kind, src, lines))
+                }
                 None => {
                     seen.insert(&id.name, (id.span, kind));
                 }
@@ -120,7 +129,9 @@ fn redeclaration(
             "untuk mengganti nilainya tulis `ubah {name} = …`; 'biar' kedua membuat deklarasi baru \
              yang menimpa yang lama"
         ),
-        _ => format!("dua deklarasi bernama '{name}': yang kedua menggantikan yang pertama; beri nama lain"),
+        _ => format!(
+            "dua deklarasi bernama '{name}': yang kedua menggantikan yang pertama; beri nama lain"
+        ),
     };
     Diagnostic::warning(codes::REDECLARED, message, id.span)
         .with_label(first, label)

@@ -80,7 +80,9 @@ fn slash_comment(
     if complete_call {
         return None;
     }
-    let operand = src.get(after.start as usize..after.end as usize).unwrap_or("a");
+    let operand = src
+        .get(after.start as usize..after.end as usize)
+        .unwrap_or("a");
     let operand = if operand.len() > 1 && operand.ends_with([')', ']']) {
         "a"
     } else {
@@ -117,15 +119,17 @@ const FOREIGN_NAMES: &[(&str, &str)] = &[
     ("len", "panjang teks, daftar atau kamus: `panjang(x)`"),
     ("str", "mengubah nilai menjadi teks: `teks(x)` atau \"{x}\""),
     ("input", "membaca satu baris masukan: `masukan(\"prompt\")`"),
-    ("range", "Morph tidak punya 'range'; hitung dengan `selama i < n maka` … `ubah i = i + 1` … `akhir`"),
-    ("Math", "fungsi matematika adalah global: `lantai`, `atap`, `bulat`, `pangkat`, `akar`, `absolut`"),
+    (
+        "range",
+        "Morph tidak punya 'range'; hitung dengan `selama i < n maka` … `ubah i = i + 1` … `akhir`",
+    ),
+    (
+        "Math",
+        "fungsi matematika adalah global: `lantai`, `atap`, `bulat`, `pangkat`, `akar`, `absolut`",
+    ),
 ];
 
-fn foreign_names(
-    stmts: &[&Stmt],
-    declared: &FxHashSet<String>,
-    out: &mut Vec<Diagnostic>,
-) {
+fn foreign_names(stmts: &[&Stmt], declared: &FxHashSet<String>, out: &mut Vec<Diagnostic>) {
     let mut reported: FxHashSet<&str> = FxHashSet::default();
     for s in stmts {
         for e in walk::stmt_exprs(s) {

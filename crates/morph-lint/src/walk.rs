@@ -22,11 +22,9 @@ pub fn child_blocks(s: &Stmt) -> Vec<&Block> {
         StmtKind::While { body, .. } | StmtKind::Warnai { body, .. } | StmtKind::Block(body) => {
             vec![body]
         }
-        StmtKind::Switch { cases, default, .. } => cases
-            .iter()
-            .map(|(_, b)| b)
-            .chain(default.iter())
-            .collect(),
+        StmtKind::Switch { cases, default, .. } => {
+            cases.iter().map(|(_, b)| b).chain(default.iter()).collect()
+        }
         StmtKind::Match { arms, .. } => arms.iter().map(|a| &a.body).collect(),
         StmtKind::Try {
             body,
@@ -184,8 +182,12 @@ pub fn stmt_decls<'a>(s: &'a Stmt, out: &mut Vec<(&'a Ident, DeclKind)>) {
         StmtKind::ImportAll { alias, .. } | StmtKind::Pinjam { alias, .. } => {
             out.extend(alias.iter().map(|a| (a, DeclKind::Import)))
         }
-        StmtKind::ImportFrom { names, .. } => out.extend(names.iter().map(|n| (n, DeclKind::Import))),
-        StmtKind::Try { catches, .. } => out.extend(catches.iter().map(|c| (&c.name, DeclKind::Catch))),
+        StmtKind::ImportFrom { names, .. } => {
+            out.extend(names.iter().map(|n| (n, DeclKind::Import)))
+        }
+        StmtKind::Try { catches, .. } => {
+            out.extend(catches.iter().map(|c| (&c.name, DeclKind::Catch)))
+        }
         StmtKind::Match { arms, .. } => {
             for a in arms {
                 pattern_binds(&a.pattern, out);

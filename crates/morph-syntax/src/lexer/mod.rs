@@ -333,7 +333,6 @@ impl Lexer<'_> {
         self.pos += len;
         self.push(kind, start);
     }
-
 }
 
 /// The most significant digits an integer literal may have: Python's default

@@ -268,7 +268,10 @@ impl Lexer<'_> {
             if !matches!(t.kind, TokenKind::Str(_)) {
                 continue;
             }
-            let (s, e) = (t.span.start as usize, (t.span.end as usize).saturating_sub(1));
+            let (s, e) = (
+                t.span.start as usize,
+                (t.span.end as usize).saturating_sub(1),
+            );
             if line(e) != member_line {
                 break;
             }

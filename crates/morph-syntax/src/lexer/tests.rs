@@ -2,6 +2,7 @@
 //! recovery.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use super::*;
+use crate::token::StrToken;
 
 fn kinds(src: &str) -> Vec<TokenKind> {
     lex(src).tokens.into_iter().map(|t| t.kind).collect()
@@ -131,4 +132,73 @@ fn unknown_chars_continue() {
     assert_eq!(l.diagnostics[0].message, "Karakter '@' tidak dikenal.");
     assert_eq!(l.diagnostics[1].message, "Karakter 'é' tidak dikenal.");
     assert_eq!(l.tokens.len(), 3);
+}
+
+#[test]
+fn missing_quote_is_blamed_where_it_is_missing() {
+    // The quote missing on line 1 shifts every later one; the literal left
+    // open at the end starts on line 2, but the report is on line 1.
+    let src = "biar n = \"Budi\ntulis(\"Halo\")\ntulis(n)\n";
+    let l = lex(src);
+    assert_eq!(l.diagnostics.len(), 1);
+    let d = &l.diagnostics[0];
+    assert_eq!(d.code, codes::UNTERMINATED_STRING);
+    assert_eq!(d.span.start, 9);
+    assert_eq!(d.message, "Teks tidak ditutup (dimulai di baris 1).");
+    assert_eq!(d.labels.len(), 1);
+    // Lexing resumed at the end of line 1: line 2 is read as written.
+    let tulis = l
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Kw(Keyword::Tulis))
+        .count();
+    assert_eq!(tulis, 2);
+    assert!(l
+        .tokens
+        .iter()
+        .any(|t| matches!(&t.kind, TokenKind::Str(s) if s.value == "Halo")));
+}
+
+#[test]
+fn a_real_opening_quote_left_open_is_reported_where_it_is() {
+    // A legitimate multi-line literal before does not take the blame.
+    let src = "biar a = \"satu\ndua\"\nbiar b = \"tiga\n";
+    let l = lex(src);
+    assert_eq!(l.diagnostics.len(), 1);
+    assert_eq!(l.diagnostics[0].span.start, src.rfind('"').unwrap() as u32);
+}
+
+#[test]
+fn json_text_in_a_literal_is_one_literal() {
+    let l = lex("tulis(\"{\"a\": 1}\")\n");
+    assert_eq!(l.diagnostics.len(), 1);
+    assert_eq!(l.diagnostics[0].code, codes::BAD_INTERPOLATION);
+    assert!(l.diagnostics[0].help[0].contains("'\\{\"a\": 1}'"));
+    let strings: Vec<&StrToken> = l
+        .tokens
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TokenKind::Str(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(strings.len(), 1);
+    assert_eq!(strings[0].value, "{\"a\": 1}");
+    assert!(strings[0].interp.is_none());
+    // `"{" + x` stays as written: there the `{` is the only mistake.
+    let l = lex("tulis(\"{\" + x)\n");
+    assert!(l.diagnostics.is_empty());
+}
+
+#[test]
+fn comments_are_recorded_with_what_precedes_them() {
+    let l = lex("biar q = 10 // 3\n# catatan\ntulis(q) // x\n");
+    let c: Vec<(bool, bool)> = l
+        .comments
+        .iter()
+        .map(|c| (c.slashes, c.after_operand))
+        .collect();
+    assert_eq!(c, [(true, true), (false, false), (true, true)]);
+    assert_eq!(l.comments[0].span, Span::new(12, 16));
+    assert_eq!(l.comments[1].after, None);
 }

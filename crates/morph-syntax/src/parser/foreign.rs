@@ -72,7 +72,7 @@ impl Parser<'_> {
             .get(start.end as usize..last_span.end.max(start.end) as usize)
             .unwrap_or("");
         let d = Diagnostic::error(codes::FOREIGN_KEYWORD, hints::statement_message(f), start)
-            .with_help(hints::statement_help(f.word, rest));
+            .with_help(super::suggest::statement_help(f.word, rest));
         self.diags.push(d);
         self.panicking = true;
         let morph_kw = match f.word {
@@ -91,7 +91,9 @@ impl Parser<'_> {
         let opens_block = matches!(f.kind, Kind::Block | Kind::Loop | Kind::Clause);
         match (&last_kind, morph_kw) {
             (_, Some(kw)) if f.kind == Kind::Simple => self.reparse_as(kw),
-            (TokenKind::Kw(Keyword::Maka), Some(kw)) if f.kind == Kind::Block => self.reparse_as(kw),
+            (TokenKind::Kw(Keyword::Maka), Some(kw)) if f.kind == Kind::Block => {
+                self.reparse_as(kw)
+            }
             (TokenKind::Kw(Keyword::Maka), _)
                 if matches!(f.kind, Kind::Block | Kind::Loop) && last_index > self.pos =>
             {
@@ -263,7 +265,9 @@ impl Parser<'_> {
         let lhs_text = self.text_of(lhs.span);
         let rhs_text = rhs.as_ref().map_or(String::new(), |r| self.text_of(r.span));
         self.operator_help(reported, text, &lhs_text, &rhs_text);
-        let span = rhs.as_ref().map_or(lhs.span.to(op_span), |r| lhs.span.to(r.span));
+        let span = rhs
+            .as_ref()
+            .map_or(lhs.span.to(op_span), |r| lhs.span.to(r.span));
         Some(self.error_expr(span))
     }
 

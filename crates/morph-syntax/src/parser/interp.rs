@@ -97,10 +97,24 @@ fn format_help(expr: &str, spec: &str) -> String {
              \"{{bulat({expr}, {digits})}}\" (tanpa angka kedua, `bulat({expr})` menjadi bilangan bulat)"
         );
     }
-    format!(
-        "Morph tidak memformat di dalam '{{…}}'; ubah nilainya dulu dengan fungsi \
-         (`bulat({expr}, 2)`, `teks({expr})`), lalu sisipkan hasilnya: \"{{bulat({expr}, 2)}}\""
-    )
+    let width: String = spec
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if !width.is_empty() && width != "0" {
+        let pad = format!("' ' * ({width} - panjang(teks({expr})))");
+        let padded = if spec.contains('<') {
+            format!("teks({expr}) + {pad}")
+        } else {
+            format!("{pad} + teks({expr})")
+        };
+        return format!(
+            "Morph tidak memformat di dalam '{{…}}'; ratakan sendiri dengan pengulangan teks: \
+             `{padded}`"
+        );
+    }
+    format!("Morph tidak memformat di dalam '{{…}}'; sisipkan nilainya saja: \"{{{expr}}}\"")
 }
 
 impl Parser<'_> {

@@ -12,6 +12,7 @@ mod hints;
 mod interp;
 mod pattern;
 mod stmt;
+mod suggest;
 
 use crate::ast::{Expr, ExprKind, Ident, Program, Stmt, StmtKind};
 use crate::diagnostic::{codes, Diagnostic};
@@ -72,6 +73,10 @@ pub(crate) struct Parser<'a> {
     eof_unclosed: Option<usize>,
     /// The name a `biar` is declaring while its value is parsed (for hints).
     binding: Option<String>,
+    /// The first block closed by an `akhir` indented less than its opener
+    /// (opener span, keyword, line of that `akhir`): a likely culprit when
+    /// blocks are left open at the end of the file.
+    misaligned: Option<(Span, String, u32)>,
 }
 
 impl<'a> Parser<'a> {
@@ -102,6 +107,7 @@ impl<'a> Parser<'a> {
             in_interp: false,
             eof_unclosed: None,
             binding: None,
+            misaligned: None,
         }
     }
 

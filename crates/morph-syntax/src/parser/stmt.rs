@@ -109,7 +109,11 @@ impl Parser<'_> {
 
     /// Consume the `akhir` closing `opener` (opened at `open`).
     pub(super) fn close_block(&mut self, opener: &str, open: Span) {
-        if self.eat_kw(Keyword::Akhir) {
+        if self.at_kw(Keyword::Akhir) {
+            let akhir = self.bump();
+            if self.misaligned.is_none() && self.indent_of(akhir) < self.indent_of(open) {
+                self.misaligned = Some((open, opener.to_string(), self.line_of(akhir)));
+            }
             return;
         }
         if self.at_eof() && !self.too_deep {
@@ -126,6 +130,13 @@ impl Parser<'_> {
         );
     }
 
+    /// The indentation (in characters) of the line holding `span`.
+    fn indent_of(&self, span: Span) -> usize {
+        let (start, end) = self.lines.line_range(self.src, self.line_of(span));
+        let line = self.src.get(start..end).unwrap_or("");
+        line.len() - line.trim_start_matches([' ', '\t']).len()
+    }
+
     /// Blocks still open at the end of the file: one diagnostic at the
     /// innermost opener (even in panic mode: nothing else would say it), the
     /// end of the file as a label, and every enclosing opener as a label too.
@@ -139,7 +150,7 @@ impl Parser<'_> {
             return;
         }
         let eof = self.span();
-        let d = crate::Diagnostic::error(
+        let mut d = crate::Diagnostic::error(
             codes::UNCLOSED_BLOCK,
             format!(
                 "Dibutuhkan 'akhir' untuk menutup '{opener}' (dibuka di baris {line}), tetapi ditemukan akhir berkas."
@@ -151,6 +162,15 @@ impl Parser<'_> {
             "tambahkan `akhir` setelah badan '{opener}'; setiap blok yang dibuka dengan \
              'maka' (dan 'coba', 'pilih', 'jodohkan') ditutup dengan `akhir`"
         ));
+        if let Some((span, word, akhir_line)) = self.misaligned.clone().filter(|m| m.0 != open) {
+            d = d.with_label(
+                span,
+                format!(
+                    "mungkin '{word}' ini yang belum ditutup: 'akhir' di baris {akhir_line} \
+                     menjorok kurang dari '{word}'"
+                ),
+            );
+        }
         self.eof_unclosed = Some(self.diags.len());
         self.diags.push(d);
         self.panicking = true;
