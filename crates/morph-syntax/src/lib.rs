@@ -30,6 +30,19 @@ impl Parsed {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.is_error())
     }
+
+    /// Does `source` (what was parsed) fail only because it ends too early:
+    /// every error stands at its end, or is a block left open there (those
+    /// point at their opener and label the end)? A REPL keeps reading then.
+    pub fn is_incomplete(&self, source: &str) -> bool {
+        let end = source.trim_end().len() as u32;
+        self.has_errors()
+            && self.diagnostics.iter().all(|d| {
+                d.span.start >= end
+                    || (d.code == diagnostic::codes::UNCLOSED_BLOCK
+                        && d.labels.first().is_some_and(|l| l.span.start >= end))
+            })
+    }
 }
 
 /// Lex and parse a whole source text.

@@ -292,3 +292,20 @@ fn blocks_open_at_the_end_are_one_diagnostic_at_the_opener() {
     assert_eq!(text(src, d.labels[1].span), "fungsi");
     assert_eq!(text(src, d.labels[2].span), "kelas");
 }
+
+#[test]
+fn incomplete_input_is_told_from_broken_input() {
+    for (src, incomplete) in [
+        ("fungsi f() maka\n", true),
+        (
+            "kelas K maka\n    fungsi f() maka\n        tulis(1)\n",
+            true,
+        ),
+        ("biar x = 1 +\n", true),
+        ("jika benar maka\n    tulis(1)\nakhir\n", false),
+        ("biar = 3\n", false),
+        ("return 1\njika benar maka\n", false),
+    ] {
+        assert_eq!(parse(src).is_incomplete(src), incomplete, "{src:?}");
+    }
+}
