@@ -5,6 +5,7 @@
 
 mod alloc;
 mod args;
+mod check;
 mod client;
 mod color;
 mod durable;
@@ -101,8 +102,12 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Parse and compile files, reporting every diagnostic; runs nothing.
+    /// Parse, compile and lint files, reporting every error and warning;
+    /// runs nothing.
     Check {
+        /// Exit with status 1 when there are warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
         #[arg(required = true)]
         files: Vec<String>,
     },
@@ -228,7 +233,11 @@ pub(crate) fn finish(err: Option<VmError>) -> u8 {
             source,
             diagnostics,
         }) => {
-            eprint!("{}", render::diagnostics(&file, &source, &diagnostics));
+            // The VM stops at the first phase that fails; the full set
+            // (compiler errors on the recovered tree too) is morph_lint's.
+            let all = morph_lint::errors(&file, &source);
+            let shown = if all.is_empty() { &diagnostics } else { &all };
+            eprint!("{}", render::diagnostics(&file, &source, shown));
             1
         }
         Some(VmError::Io(m)) => {
@@ -298,44 +307,6 @@ fn run(
         eprintln!("tiket: {path}\n  (lanjutkan dengan: fox resume {path})");
     }
     finish(err)
-}
-
-fn check(files: &[String]) -> u8 {
-    let mut status = 0;
-    for file in files {
-        let source = match read_source(file) {
-            Ok(s) => s,
-            Err((msg, code)) => {
-                eprintln!("{msg}");
-                status = status.max(code);
-                continue;
-            }
-        };
-        let parsed = morph_syntax::parse(&source);
-        let mut diags = parsed.diagnostics.clone();
-        if !parsed.has_errors() {
-            let mut globals = fox_compiler::Globals::default();
-            let mut interner = fox_bytecode::Interner::new();
-            if let Err(d) = fox_compiler::compile_module(
-                &parsed.program,
-                file,
-                &source,
-                &mut globals,
-                &mut interner,
-            ) {
-                diags.extend(d);
-            }
-        }
-        if diags.is_empty() {
-            println!("{file}: ok");
-        } else {
-            eprint!("{}", render::diagnostics(file, &source, &diags));
-            if diags.iter().any(|d| d.is_error()) {
-                status = status.max(1);
-            }
-        }
-    }
-    status
 }
 
 fn disasm(file: &str) -> u8 {
@@ -417,7 +388,10 @@ fn main() -> ExitCode {
             command: TiketCommand::Show { json, ticket },
         } => durable::show(ticket, *json),
         Command::Ipc { command } => ipc::run(command),
-        Command::Check { files } => check(files),
+        Command::Check {
+            deny_warnings,
+            files,
+        } => check::run(files, *deny_warnings),
         Command::Disasm { file } => disasm(file),
         Command::Repl {
             limits,

@@ -1,50 +1,75 @@
-//! Rendering at the edge: diagnostics with `file:line:col`, the source line
-//! and a caret (annotate-snippets), and uncaught Morph errors with their
+//! Rendering at the edge: diagnostics (annotate-snippets blocks naming
+//! `file:line:col`, with secondary labels and `help:` footers, each printed
+//! once), `fox check`'s count, and uncaught Morph errors with their
 //! traceback — coloured as `color` decides.
 
 use crate::color::{self, paint, renderer};
-use annotate_snippets::{Level, Snippet};
+use annotate_snippets::{Level, Renderer, Snippet};
 use fox_vm::{TraceEntry, Uncaught};
-use morph_syntax::{Diagnostic, LineIndex};
+use morph_syntax::{Diagnostic, LineIndex, Span};
 
-/// Clamp a byte range to the text and to char boundaries.
-fn safe_range(src: &str, start: u32, end: u32) -> std::ops::Range<usize> {
-    let mut s = (start as usize).min(src.len());
+/// Clamp a span to the text and to char boundaries. An empty span widens to
+/// the character it stands on; one at the very end of the text (or on its
+/// trailing newlines) moves back to the last visible character, so the
+/// snippet always shows a real line.
+fn safe_range(src: &str, span: Span) -> std::ops::Range<usize> {
+    let mut s = (span.start as usize).min(src.len());
     while s > 0 && !src.is_char_boundary(s) {
         s -= 1;
     }
-    let mut e = (end as usize).max(s).min(src.len());
+    let mut e = (span.end as usize).max(s).min(src.len());
     while e < src.len() && !src.is_char_boundary(e) {
         e += 1;
     }
-    if e == s && e < src.len() {
-        e += src[e..].chars().next().map(|c| c.len_utf8()).unwrap_or(0);
+    if e == s {
+        let visible = src.get(..s).unwrap_or("").trim_end();
+        if src.get(s..).unwrap_or("").trim().is_empty() && !visible.is_empty() {
+            let last = visible.chars().next_back().map_or(1, char::len_utf8);
+            return visible.len() - last..visible.len();
+        }
+        if e < src.len() {
+            e += src[e..].chars().next().map_or(0, char::len_utf8);
+        }
     }
     s..e
 }
 
-/// Render diagnostics of one file to a string.
-pub fn diagnostics(file: &str, src: &str, diags: &[Diagnostic]) -> String {
-    let index = LineIndex::new(src);
+/// Each diagnostic once, as one annotate-snippets block: the header with its
+/// code, `--> file:line:col`, the source lines with the primary span and
+/// the secondary labels, and a `help:` footer per hint.
+pub fn blocks(renderer: &Renderer, file: &str, src: &str, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
-        let range = safe_range(src, d.span.start, d.span.end);
-        let (line, col) = index.line_col(src, range.start as u32);
-        out.push_str(&format!("{file}:{line}:{col}: {}\n", d.message));
         let level = if d.is_error() {
             Level::Error
         } else {
             Level::Warning
         };
-        let msg = level.title(&d.message).id(d.code).snippet(
-            Snippet::source(src)
-                .line_start(1)
-                .origin(file)
-                .fold(true)
-                .annotation(level.span(range)),
-        );
-        out.push_str(&format!("{}\n\n", renderer().render(msg)));
+        let mut snippet = Snippet::source(src)
+            .line_start(1)
+            .origin(file)
+            .fold(true)
+            .annotation(level.span(safe_range(src, d.span)));
+        // Secondary labels: underlined with `-` and shown without a level
+        // prefix (only the error and warning levels print none).
+        for l in &d.labels {
+            let range = safe_range(src, l.span);
+            snippet = snippet.annotation(Level::Warning.span(range).label(&l.message));
+        }
+        let msg = level
+            .title(&d.message)
+            .id(d.code)
+            .snippet(snippet)
+            .footers(d.help.iter().map(|h| Level::Help.title(h)));
+        out.push_str(&format!("{}\n\n", renderer.render(msg)));
     }
+    out
+}
+
+/// Diagnostics of a program that is not run (`fox run`, `disasm`, the
+/// REPL): the blocks, then how many errors stopped it.
+pub fn diagnostics(file: &str, src: &str, diags: &[Diagnostic]) -> String {
+    let mut out = blocks(&renderer(), file, src, diags);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         out.push_str(&format!(
@@ -52,6 +77,13 @@ pub fn diagnostics(file: &str, src: &str, diags: &[Diagnostic]) -> String {
         ));
     }
     out
+}
+
+/// `fox check`'s closing line for one file, counted like rustc.
+pub fn check_summary(file: &str, diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    format!("{file}: {errors} kesalahan, {warnings} peringatan\n")
 }
 
 fn source_line(file: &str, line: u32) -> Option<String> {

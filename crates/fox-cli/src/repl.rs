@@ -58,12 +58,7 @@ impl CtrlC {
 
 /// Is the parse failing only because the text ends too early?
 fn incomplete(src: &str) -> bool {
-    let parsed = morph_syntax::parse(src);
-    if !parsed.has_errors() {
-        return false;
-    }
-    let end = src.trim_end().len() as u32;
-    parsed.diagnostics.iter().all(|d| d.span.start >= end)
+    morph_syntax::parse(src).is_incomplete(src)
 }
 
 /// Where history is read from and appended to: a terminal session only

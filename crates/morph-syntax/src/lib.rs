@@ -22,11 +22,26 @@ pub const MAX_NESTING: usize = 200;
 pub struct Parsed {
     pub program: ast::Program,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every comment of the file (the lint pass reads them).
+    pub comments: Vec<lexer::Comment>,
 }
 
 impl Parsed {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.is_error())
+    }
+
+    /// Does `source` (what was parsed) fail only because it ends too early:
+    /// every error stands at its end, or is a block left open there (those
+    /// point at their opener and label the end)? A REPL keeps reading then.
+    pub fn is_incomplete(&self, source: &str) -> bool {
+        let end = source.trim_end().len() as u32;
+        self.has_errors()
+            && self.diagnostics.iter().all(|d| {
+                d.span.start >= end
+                    || (d.code == diagnostic::codes::UNCLOSED_BLOCK
+                        && d.labels.first().is_some_and(|l| l.span.start >= end))
+            })
     }
 }
 

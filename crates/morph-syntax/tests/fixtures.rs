@@ -1,7 +1,8 @@
 //! Golden tests: every `fixtures/ok/*.fox` parses without diagnostics to the
 //! tree in the matching `.ast` file (see `morph_syntax::sexpr`), and every
 //! `fixtures/err/*.fox` produces exactly the diagnostics of its `.diag` file
-//! (`CODE line:col message`, one per line). Run with `UPDATE_GOLDEN=1` to
+//! (`CODE line:col message`, one per line, then an indented line per
+//! secondary label and per help). Run with `UPDATE_GOLDEN=1` to
 //! rewrite the golden files from the current output.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -53,6 +54,13 @@ pub fn render_diagnostics(src: &str) -> String {
     for d in &parsed.diagnostics {
         let (line, col) = index.line_col(src, d.span.start);
         out.push_str(&format!("{} {line}:{col} {}\n", d.code, d.message));
+        for l in &d.labels {
+            let (line, col) = index.line_col(src, l.span.start);
+            out.push_str(&format!("  label {line}:{col} {}\n", l.message));
+        }
+        for h in &d.help {
+            out.push_str(&format!("  help: {h}\n"));
+        }
     }
     out
 }

@@ -43,7 +43,12 @@ impl Parser<'_> {
             }
         };
         let value = if self.eat(&TokenKind::Assign) {
-            Some(self.parse_expr())
+            if let LetTarget::Name(id) = &target {
+                self.binding = Some(id.name.clone());
+            }
+            let value = self.parse_expr();
+            self.binding = None;
+            Some(value)
         } else {
             if matches!(target, LetTarget::Destructure(_)) {
                 self.expected("'=' setelah daftar destrukturisasi");
@@ -92,7 +97,14 @@ impl Parser<'_> {
             Some(n) => n,
             None => {
                 let what = if is_async { "asink fungsi" } else { "fungsi" };
+                let since = self.diags.len();
                 self.expected(&format!("nama setelah '{what}'"));
+                if self.at(&TokenKind::LParen) {
+                    self.help_since(
+                        since,
+                        "fungsi di Morph selalu bernama: `fungsi nama(x) maka` … `akhir`",
+                    );
+                }
                 let span = self.span();
                 self.skip_line_until(|k| {
                     matches!(k, TokenKind::LParen | TokenKind::Kw(Keyword::Maka))

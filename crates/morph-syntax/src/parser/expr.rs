@@ -115,6 +115,9 @@ impl Parser<'_> {
         if !self.at(&TokenKind::Assign) || self.too_deep {
             return lhs;
         }
+        if let Some(e) = self.arrow_function(lhs.span) {
+            return e;
+        }
         let eq = self.bump();
         let value = self.parse_expr();
         let span = lhs.span.to(value.span);
@@ -154,7 +157,7 @@ impl Parser<'_> {
     }
 
     /// Precedence climbing over the levels of `binop`.
-    fn parse_binary(&mut self, min: u8) -> Expr {
+    pub(super) fn parse_binary(&mut self, min: u8) -> Expr {
         let mut lhs = self.parse_unary();
         let mut links = 0usize;
         while !self.too_deep {
@@ -168,6 +171,10 @@ impl Parser<'_> {
                 break;
             }
             links += 1;
+            if let Some(e) = self.foreign_operator(&lhs) {
+                lhs = e;
+                continue;
+            }
             self.bump();
             let rhs = self.parse_binary(prec + 1);
             let span = lhs.span.to(rhs.span);
@@ -183,13 +190,16 @@ impl Parser<'_> {
         lhs
     }
 
-    fn parse_unary(&mut self) -> Expr {
+    pub(super) fn parse_unary(&mut self) -> Expr {
         let op = match self.kind() {
             TokenKind::Kw(Keyword::Tidak) | TokenKind::Bang => Some(UnaryOp::Not),
             TokenKind::Minus => Some(UnaryOp::Neg),
             TokenKind::Tilde => Some(UnaryOp::BitNot),
             TokenKind::Kw(Keyword::Tunggu) if starts_expr(self.kind_at(1)) => None,
-            _ => return self.parse_postfix(),
+            _ => {
+                let operand = self.parse_postfix();
+                return self.power(operand);
+            }
         };
         let start = self.bump();
         if !self.enter() {
@@ -356,6 +366,9 @@ impl Parser<'_> {
                     self.skip_to_closer(false);
                 }
                 return inner;
+            }
+            TokenKind::Kw(Keyword::Fungsi) if self.at_anonymous_function() => {
+                return self.anonymous_function();
             }
             _ => match self.ident_x() {
                 Some(id) => ExprKind::Name(id.name),

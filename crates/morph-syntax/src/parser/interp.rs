@@ -4,48 +4,117 @@
 //! literal's byte→offset table, so diagnostics and nodes point into the
 //! original file. Braces nest, quotes inside braces are skipped, `\{` is a
 //! literal brace and a lone `}` is text; `{}` and an unclosed `{` are
-//! `BAD_INTERPOLATION` diagnostics.
+//! `BAD_INTERPOLATION` diagnostics, with the `\{` escape as a hint. A
+//! Python format spec after the expression (`{x:.2f}`) is `FORMAT_SPEC`,
+//! with the Morph way to round, and the expression before it still parses.
 
 use super::Parser;
 use crate::ast::{Expr, ExprKind, InterpPart};
 use crate::diagnostic::codes;
-use crate::lexer;
+use crate::lexer::{self, find_close};
 use crate::span::Span;
 use crate::token::{InterpData, Token, TokenKind};
 
-/// Index of the `}` matching a `{` whose contents start at `from`.
-fn find_close(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut depth = 1usize;
-    let mut k = from;
-    while let Some(&b) = bytes.get(k) {
+const LITERAL_BRACE: &str = "'{' harfiah ditulis '\\{' (contoh: \"\\{\" atau '\\{\"a\": 1}')";
+
+/// Index of the `:` that starts a format spec in the text between braces:
+/// the first one outside brackets and quotes, not part of a `? :`, after
+/// an expression that is not a bare text literal (`{"a": 1}` is JSON).
+fn format_spec_colon(inner: &str) -> Option<usize> {
+    let bytes = inner.as_bytes();
+    let mut depth = 0i32;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
         match b {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(k);
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'?' if depth == 0 => return None,
+            b'"' | b'\'' => {
+                i += 1;
+                while bytes.get(i).is_some_and(|&c| c != b) {
+                    i += 1;
                 }
             }
-            b'"' | b'\'' => {
-                k += 1;
-                while let Some(&c) = bytes.get(k) {
-                    if c == b {
-                        break;
-                    }
-                    if c == b'\\' {
-                        k += 1;
-                    }
-                    k += 1;
-                }
-                if k >= bytes.len() {
-                    return None;
-                }
+            b':' if depth == 0 => {
+                let expr = inner[..i].trim();
+                let spec = &inner[i + 1..];
+                let bare_text = expr.starts_with(['"', '\'']);
+                return (!expr.is_empty() && !bare_text && is_format_spec(spec)).then_some(i);
             }
             _ => {}
         }
-        k += 1;
+        i += 1;
     }
     None
+}
+
+/// Python's format-spec mini-language: `[[fill]align][sign][z][#][0]
+/// [width][grouping][.precision][type]`.
+fn is_format_spec(spec: &str) -> bool {
+    let c: Vec<char> = spec.chars().collect();
+    let mut i = 0;
+    let is = |i: usize, set: &str| c.get(i).is_some_and(|ch| set.contains(*ch));
+    if is(1, "<>=^") {
+        i = 2;
+    } else if is(0, "<>=^") {
+        i = 1;
+    }
+    for set in ["+- ", "z", "#", "0"] {
+        if is(i, set) {
+            i += 1;
+        }
+    }
+    while c.get(i).is_some_and(char::is_ascii_digit) {
+        i += 1;
+    }
+    if is(i, ",_") {
+        i += 1;
+    }
+    if is(i, ".") {
+        i += 1;
+        if !c.get(i).is_some_and(char::is_ascii_digit) {
+            return false;
+        }
+        while c.get(i).is_some_and(char::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    if is(i, "bcdeEfFgGnosxX%") {
+        i += 1;
+    }
+    i == c.len()
+}
+
+/// How to get what the spec asked for, for the expression `expr`.
+fn format_help(expr: &str, spec: &str) -> String {
+    let digits: String = spec
+        .split_once('.')
+        .map(|(_, p)| p.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_default();
+    if !digits.is_empty() {
+        return format!(
+            "Morph tidak memformat di dalam '{{…}}'; bulatkan dengan `bulat`: \
+             \"{{bulat({expr}, {digits})}}\" (tanpa angka kedua, `bulat({expr})` menjadi bilangan bulat)"
+        );
+    }
+    let width: String = spec
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if !width.is_empty() && width != "0" {
+        let pad = format!("' ' * ({width} - panjang(teks({expr})))");
+        let padded = if spec.contains('<') {
+            format!("teks({expr}) + {pad}")
+        } else {
+            format!("{pad} + teks({expr})")
+        };
+        return format!(
+            "Morph tidak memformat di dalam '{{…}}'; ratakan sendiri dengan pengulangan teks: \
+             `{padded}`"
+        );
+    }
+    format!("Morph tidak memformat di dalam '{{…}}'; sisipkan nilainya saja: \"{{{expr}}}\"")
 }
 
 impl Parser<'_> {
@@ -69,11 +138,14 @@ impl Parser<'_> {
                 continue;
             }
             let Some(close) = find_close(bytes, i + 1) else {
-                self.diags.push(crate::Diagnostic::error(
-                    codes::BAD_INTERPOLATION,
-                    "Interpolasi tidak valid: '{' dalam teks tidak ditutup dengan '}'.",
-                    Span::new(map(i), map(i + 1)),
-                ));
+                self.diags.push(
+                    crate::Diagnostic::error(
+                        codes::BAD_INTERPOLATION,
+                        "Interpolasi tidak valid: '{' dalam teks tidak ditutup dengan '}'.",
+                        Span::new(map(i), map(i + 1)),
+                    )
+                    .with_help(LITERAL_BRACE),
+                );
                 text.push_str(value.get(i..).unwrap_or(""));
                 break;
             };
@@ -84,11 +156,14 @@ impl Parser<'_> {
             let inner = value.get(i + 1..close).unwrap_or("");
             let brace_span = Span::new(map(i), map(close + 1));
             let expr = if inner.trim().is_empty() {
-                self.diags.push(crate::Diagnostic::error(
-                    codes::BAD_INTERPOLATION,
-                    "Interpolasi kosong '{}' tidak diizinkan.",
-                    brace_span,
-                ));
+                self.diags.push(
+                    crate::Diagnostic::error(
+                        codes::BAD_INTERPOLATION,
+                        "Interpolasi kosong '{}' tidak diizinkan.",
+                        brace_span,
+                    )
+                    .with_help(LITERAL_BRACE),
+                );
                 self.error_expr(brace_span)
             } else {
                 self.parse_embedded(inner, i + 1, &map, brace_span)
@@ -120,6 +195,18 @@ impl Parser<'_> {
         map: &dyn Fn(usize) -> u32,
         brace_span: Span,
     ) -> Expr {
+        if let Some(colon) = format_spec_colon(inner) {
+            let (expr, spec) = (&inner[..colon], &inner[colon + 1..]);
+            self.diags.push(
+                crate::Diagnostic::error(
+                    codes::FORMAT_SPEC,
+                    format!("Spesifikasi format ':{spec}' tidak ada di Morph."),
+                    Span::new(map(base + colon), map(base + inner.len())),
+                )
+                .with_help(format_help(expr.trim(), spec)),
+            );
+            return self.parse_embedded(expr, base, map, brace_span);
+        }
         let remap = |s: Span| Span::new(map(base + s.start as usize), map(base + s.end as usize));
         let lexed = lexer::lex(inner);
         for mut d in lexed.diagnostics {
@@ -156,6 +243,11 @@ impl Parser<'_> {
                 codes::BAD_INTERPOLATION,
                 format!("Interpolasi tidak valid: token tak terduga {found} sebelum '}}'."),
             );
+        }
+        for d in sub.diags.iter_mut() {
+            if d.code == codes::BAD_INTERPOLATION && d.help.is_empty() {
+                d.help.push(LITERAL_BRACE.to_string());
+            }
         }
         self.diags.append(&mut sub.diags);
         self.lex_diags.append(&mut sub.lex_diags);

@@ -7,9 +7,12 @@
 mod control;
 mod decl;
 mod expr;
+mod foreign;
+mod hints;
 mod interp;
 mod pattern;
 mod stmt;
+mod suggest;
 
 use crate::ast::{Expr, ExprKind, Ident, Program, Stmt, StmtKind};
 use crate::diagnostic::{codes, Diagnostic};
@@ -22,6 +25,7 @@ use crate::{Parsed, MAX_NESTING};
 pub fn parse_program(source: &str) -> Parsed {
     let lexed = lexer::lex(source);
     let lines = LineIndex::new(source);
+    let comments = lexed.comments;
     let mut p = Parser::new(lexed.tokens, source, &lines, 0);
     let body = p.parse_program_body();
     let mut diagnostics = lexed.diagnostics;
@@ -41,6 +45,7 @@ pub fn parse_program(source: &str) -> Parsed {
     Parsed {
         program: Program { body },
         diagnostics,
+        comments,
     }
 }
 
@@ -63,6 +68,15 @@ pub(crate) struct Parser<'a> {
     prev_end: u32,
     /// Parsing the expression inside a `{…}` of a string literal.
     in_interp: bool,
+    /// Index in `diags` of the "blocks left open at the end of the file"
+    /// diagnostic, which later unclosed openers join as labels.
+    eof_unclosed: Option<usize>,
+    /// The name a `biar` is declaring while its value is parsed (for hints).
+    binding: Option<String>,
+    /// The first block closed by an `akhir` indented less than its opener
+    /// (opener span, keyword, line of that `akhir`): a likely culprit when
+    /// blocks are left open at the end of the file.
+    misaligned: Option<(Span, String, u32)>,
 }
 
 impl<'a> Parser<'a> {
@@ -91,6 +105,9 @@ impl<'a> Parser<'a> {
             too_deep: false,
             prev_end: 0,
             in_interp: false,
+            eof_unclosed: None,
+            binding: None,
+            misaligned: None,
         }
     }
 
@@ -183,8 +200,21 @@ impl<'a> Parser<'a> {
         if self.panicking || self.too_deep {
             return;
         }
-        self.diags.push(Diagnostic::error(code, message, span));
+        let mut d = Diagnostic::error(code, message, span);
+        if let Some(help) = self.help_at(span) {
+            d = d.with_help(help);
+        }
+        self.diags.push(d);
         self.panicking = true;
+    }
+
+    /// Add `help` to the diagnostic reported since `diags.len()` was `since`.
+    fn help_since(&mut self, since: usize, help: impl Into<String>) {
+        if self.diags.len() > since {
+            if let Some(d) = self.diags.last_mut() {
+                d.help.push(help.into());
+            }
+        }
     }
 
     fn error(&mut self, code: &'static str, message: impl Into<String>) {

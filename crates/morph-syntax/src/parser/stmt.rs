@@ -25,6 +25,9 @@ pub(super) enum Stop {
     Try,
     /// `{ … }`: `}`.
     Brace,
+    /// A Lua-style block recovered by `foreign.rs`: `akhir`, or the words
+    /// `end`, `else`, `elseif` at a statement start.
+    Lua,
 }
 
 pub(super) fn is_assign_target(e: &Expr) -> bool {
@@ -63,6 +66,7 @@ impl Parser<'_> {
             Stop::Switch => self.at_case() || self.at_kw(Keyword::Lainnya),
             Stop::Match => self.at(&TokenKind::Pipe),
             Stop::Try => self.at_kw(Keyword::Tangkap) || self.at_kw(Keyword::Akhirnya),
+            Stop::Lua => matches!(self.kind().ident(), Some("end" | "else" | "elseif")),
         }
     }
 
@@ -105,7 +109,15 @@ impl Parser<'_> {
 
     /// Consume the `akhir` closing `opener` (opened at `open`).
     pub(super) fn close_block(&mut self, opener: &str, open: Span) {
-        if self.eat_kw(Keyword::Akhir) {
+        if self.at_kw(Keyword::Akhir) {
+            let akhir = self.bump();
+            if self.misaligned.is_none() && self.indent_of(akhir) < self.indent_of(open) {
+                self.misaligned = Some((open, opener.to_string(), self.line_of(akhir)));
+            }
+            return;
+        }
+        if self.at_eof() && !self.too_deep {
+            self.unclosed_at_eof(opener, open);
             return;
         }
         let line = self.line_of(open);
@@ -118,7 +130,53 @@ impl Parser<'_> {
         );
     }
 
-    pub(super) fn parse_declaration(&mut self) -> Stmt {
+    /// The indentation (in characters) of the line holding `span`.
+    fn indent_of(&self, span: Span) -> usize {
+        let (start, end) = self.lines.line_range(self.src, self.line_of(span));
+        let line = self.src.get(start..end).unwrap_or("");
+        line.len() - line.trim_start_matches([' ', '\t']).len()
+    }
+
+    /// Blocks still open at the end of the file: one diagnostic at the
+    /// innermost opener (even in panic mode: nothing else would say it), the
+    /// end of the file as a label, and every enclosing opener as a label too.
+    fn unclosed_at_eof(&mut self, opener: &str, open: Span) {
+        let line = self.line_of(open);
+        if let Some(d) = self.eof_unclosed.and_then(|i| self.diags.get_mut(i)) {
+            d.labels.push(crate::diagnostic::Label {
+                span: open,
+                message: format!("'{opener}' (baris {line}) juga belum ditutup"),
+            });
+            return;
+        }
+        let eof = self.span();
+        let mut d = crate::Diagnostic::error(
+            codes::UNCLOSED_BLOCK,
+            format!(
+                "Dibutuhkan 'akhir' untuk menutup '{opener}' (dibuka di baris {line}), tetapi ditemukan akhir berkas."
+            ),
+            open,
+        )
+        .with_label(eof, "berkas berakhir di sini")
+        .with_help(format!(
+            "tambahkan `akhir` setelah badan '{opener}'; setiap blok yang dibuka dengan \
+             'maka' (dan 'coba', 'pilih', 'jodohkan') ditutup dengan `akhir`"
+        ));
+        if let Some((span, word, akhir_line)) = self.misaligned.clone().filter(|m| m.0 != open) {
+            d = d.with_label(
+                span,
+                format!(
+                    "mungkin '{word}' ini yang belum ditutup: 'akhir' di baris {akhir_line} \
+                     menjorok kurang dari '{word}'"
+                ),
+            );
+        }
+        self.eof_unclosed = Some(self.diags.len());
+        self.diags.push(d);
+        self.panicking = true;
+    }
+
+    pub(super) fn parse_declaration_inner(&mut self) -> Stmt {
         let start = self.span();
         let kw = match self.kind() {
             TokenKind::Kw(k) => Some(*k),
@@ -204,6 +262,9 @@ impl Parser<'_> {
     fn parse_expr_stmt(&mut self) -> Stmt {
         let start = self.span();
         let e = self.parse_expr_no_assign();
+        if let Some(e) = self.arrow_function(e.span) {
+            return self.simple(StmtKind::Expr(e), start);
+        }
         if self.at(&TokenKind::Assign) {
             self.bump();
             let value = self.parse_expr();

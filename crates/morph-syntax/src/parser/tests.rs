@@ -222,3 +222,90 @@ fn maka_missing_still_parses_the_body() {
         "(jika\n  (cabang x\n    (tulis 1)))\n"
     );
 }
+
+#[test]
+fn foreign_keywords_teach_only_when_the_statement_is_broken() {
+    // `return` and `if` are ordinary names in Morph.
+    assert!(parse("biar return = 1\ntulis(return)\nbiar if = 2\n")
+        .diagnostics
+        .is_empty());
+    let p = parse("fungsi f(x) maka\n    return x\nakhir\n");
+    let codes_found: Vec<_> = p.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes_found, [codes::FOREIGN_KEYWORD]);
+    // Read as `kembalikan x`.
+    let StmtKind::Function(f) = &p.program.body[0].kind else {
+        panic!()
+    };
+    assert!(matches!(&f.body[0].kind, StmtKind::Return(Some(_))));
+}
+
+#[test]
+fn a_foreign_loop_keeps_its_body_in_a_loop() {
+    let p = parse("untuk x dalam xs maka\n    berhenti\nakhir\ntulis(1)\n");
+    assert_eq!(p.diagnostics.len(), 1);
+    assert_eq!(p.diagnostics[0].code, codes::FOREIGN_KEYWORD);
+    let StmtKind::While { cond, body } = &p.program.body[0].kind else {
+        panic!("{:?}", p.program.body[0].kind)
+    };
+    assert!(matches!(cond.kind, ExprKind::Error));
+    assert!(matches!(body[0].kind, StmtKind::Break));
+    assert!(matches!(p.program.body[1].kind, StmtKind::Print(_)));
+}
+
+#[test]
+fn a_function_literal_is_one_error_with_its_body() {
+    let p = parse("biar f = fungsi(x) maka\n    kembalikan x\nakhir\ntulis(f)\n");
+    assert_eq!(p.diagnostics.len(), 1);
+    assert_eq!(p.diagnostics[0].code, codes::ANONYMOUS_FUNCTION);
+    assert!(p.diagnostics[0].help[0].contains("fungsi f(x) maka"));
+    assert_eq!(p.program.body.len(), 2);
+}
+
+#[test]
+fn foreign_operators_are_one_error_each_statement() {
+    for (src, op) in [
+        ("tulis(2 ** -3)\n", "'**'"),
+        ("x += 1\n", "'+='"),
+        ("biar b = a && c\n", "'&&'"),
+        ("biar b = a === c\n", "'==='"),
+        ("i++\n", "'++'"),
+        ("biar f = (x) => x\n", "'=>'"),
+    ] {
+        let p = parse(src);
+        assert_eq!(p.diagnostics.len(), 1, "{src:?}: {:?}", p.diagnostics);
+        assert_eq!(p.diagnostics[0].code, codes::FOREIGN_OPERATOR, "{src:?}");
+        assert!(p.diagnostics[0].message.contains(op), "{src:?}");
+        assert_eq!(p.diagnostics[0].help.len(), 1, "{src:?}");
+    }
+}
+
+#[test]
+fn blocks_open_at_the_end_are_one_diagnostic_at_the_opener() {
+    let src = "kelas K maka\n    fungsi f() maka\n        jika benar maka\n";
+    let p = parse(src);
+    assert_eq!(p.diagnostics.len(), 1);
+    let d = &p.diagnostics[0];
+    assert_eq!(d.code, codes::UNCLOSED_BLOCK);
+    assert_eq!(text(src, d.span), "jika");
+    // End of file, then the two enclosing openers.
+    assert_eq!(d.labels.len(), 3);
+    assert_eq!(text(src, d.labels[1].span), "fungsi");
+    assert_eq!(text(src, d.labels[2].span), "kelas");
+}
+
+#[test]
+fn incomplete_input_is_told_from_broken_input() {
+    for (src, incomplete) in [
+        ("fungsi f() maka\n", true),
+        (
+            "kelas K maka\n    fungsi f() maka\n        tulis(1)\n",
+            true,
+        ),
+        ("biar x = 1 +\n", true),
+        ("jika benar maka\n    tulis(1)\nakhir\n", false),
+        ("biar = 3\n", false),
+        ("return 1\njika benar maka\n", false),
+    ] {
+        assert_eq!(parse(src).is_incomplete(src), incomplete, "{src:?}");
+    }
+}

@@ -2,11 +2,16 @@
 //! input becomes a diagnostic and lexing continues. Strings are decoded here
 //! (escapes of §3.4); literals containing an unescaped `{` also carry the
 //! byte→offset map the interpolation parser uses to place embedded
-//! expressions in the original file.
+//! expressions in the original file. Comments are recorded (as data for
+//! the lint pass); string literals and their recovery live in `string`.
+
+mod string;
+
+pub(crate) use string::find_close;
 
 use crate::diagnostic::{codes, Diagnostic};
 use crate::span::Span;
-use crate::token::{InterpData, Keyword, StrToken, Token, TokenKind};
+use crate::token::{Keyword, Token, TokenKind};
 
 /// The result of lexing one text.
 #[derive(Clone, Debug)]
@@ -14,6 +19,21 @@ pub struct Lexed {
     /// All tokens; the last one is always [`TokenKind::Eof`].
     pub tokens: Vec<Token>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every comment, in source order.
+    pub comments: Vec<Comment>,
+}
+
+/// A comment (`# …` or `// …`, up to the end of its line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// From the comment marker to the end of the line (newline excluded).
+    pub span: Span,
+    /// Written with `//` rather than `#`.
+    pub slashes: bool,
+    /// The span of the token before the comment when it is on the same line.
+    pub after: Option<Span>,
+    /// That token can end an operand (a name, a literal, `)`, `]`, `}`).
+    pub after_operand: bool,
 }
 
 /// Lex a whole source text.
@@ -25,11 +45,14 @@ pub fn lex(source: &str) -> Lexed {
         line: 1,
         tokens: Vec::new(),
         diags: Vec::new(),
+        comments: Vec::new(),
+        backtracks: 0,
     };
     lx.run();
     Lexed {
         tokens: lx.tokens,
         diagnostics: lx.diags,
+        comments: lx.comments,
     }
 }
 
@@ -44,6 +67,9 @@ struct Lexer<'a> {
     line: u32,
     tokens: Vec<Token>,
     diags: Vec<Diagnostic>,
+    comments: Vec<Comment>,
+    /// Unterminated strings blamed on an earlier literal (bounded).
+    backtracks: u32,
 }
 
 impl Lexer<'_> {
@@ -103,12 +129,40 @@ impl Lexer<'_> {
     }
 
     fn skip_comment(&mut self) {
+        let start = self.pos;
+        let slashes = self.peek_at(0) == Some(b'/');
         while let Some(b) = self.peek_at(0) {
             if b == b'\n' {
                 break;
             }
             self.pos += 1;
         }
+        let prev = self.tokens.last().filter(|t| t.kind != TokenKind::Newline);
+        let after = prev.map(|t| t.span);
+        let after_operand = prev.is_some_and(|t| {
+            matches!(
+                t.kind,
+                TokenKind::Ident(_)
+                    | TokenKind::Int(_)
+                    | TokenKind::BigInt(_)
+                    | TokenKind::Float(_)
+                    | TokenKind::Str(_)
+                    | TokenKind::RParen
+                    | TokenKind::RBracket
+                    | TokenKind::RBrace
+                    | TokenKind::Kw(Keyword::Benar | Keyword::Salah | Keyword::Nil | Keyword::Ini)
+            )
+        });
+        let mut end = self.pos;
+        if end > start && self.bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        self.comments.push(Comment {
+            span: Span::new(off(start), off(end)),
+            slashes,
+            after,
+            after_operand,
+        });
     }
 
     fn ident(&mut self) {
@@ -279,110 +333,6 @@ impl Lexer<'_> {
         self.pos += len;
         self.push(kind, start);
     }
-
-    fn string(&mut self, quote: u8) {
-        let start = self.pos;
-        let start_line = self.line;
-        self.pos += 1;
-        let mut value = String::new();
-        let mut offsets: Vec<u32> = Vec::new();
-        let mut escaped: Vec<u32> = Vec::new();
-        let mut has_brace = false;
-        let terminated = loop {
-            let Some(b) = self.peek_at(0) else {
-                break false;
-            };
-            let p = self.pos;
-            if b == quote {
-                self.pos += 1;
-                break true;
-            }
-            if b == b'\\' {
-                let decoded = match self.peek_at(1) {
-                    Some(b'n') => Some('\n'),
-                    Some(b't') => Some('\t'),
-                    Some(b'"') => Some('"'),
-                    Some(b'\\') => Some('\\'),
-                    Some(b'{') => {
-                        escaped.push(off(value.len()));
-                        Some('{')
-                    }
-                    _ => None,
-                };
-                match decoded {
-                    Some(c) => {
-                        value.push(c);
-                        offsets.push(off(p));
-                        self.pos += 2;
-                    }
-                    None => {
-                        // Kept verbatim: the backslash now, the next char on
-                        // the next iteration (it never closes the string).
-                        value.push('\\');
-                        offsets.push(off(p));
-                        self.pos += 1;
-                        if let Some(c) = self.char_at(self.pos) {
-                            self.copy_char(c, &mut value, &mut offsets);
-                        }
-                    }
-                }
-                continue;
-            }
-            if b == b'{' {
-                has_brace = true;
-            }
-            let c = self.char_at(p).unwrap_or('\u{fffd}');
-            self.copy_char(c, &mut value, &mut offsets);
-        };
-        if !terminated {
-            self.error(
-                codes::UNTERMINATED_STRING,
-                format!("Teks tidak ditutup (dimulai di baris {start_line})."),
-                start,
-                start + 1,
-            );
-            // Recover: the literal ends at the end of its first line.
-            let line_end = self.bytes[start..]
-                .iter()
-                .position(|&c| c == b'\n')
-                .map_or(self.bytes.len(), |i| start + i);
-            let cut = offsets
-                .iter()
-                .position(|&o| o as usize >= line_end)
-                .unwrap_or(value.len());
-            let cut = (0..=cut)
-                .rev()
-                .find(|&i| value.is_char_boundary(i))
-                .unwrap_or(0);
-            value.truncate(cut);
-            self.pos = line_end;
-            self.line = start_line;
-            self.push(
-                TokenKind::Str(StrToken {
-                    value,
-                    interp: None,
-                }),
-                start,
-            );
-            return;
-        }
-        offsets.push(off(self.pos.saturating_sub(1)));
-        let interp = has_brace.then(|| Box::new(InterpData { offsets, escaped }));
-        self.push(TokenKind::Str(StrToken { value, interp }), start);
-    }
-
-    fn copy_char(&mut self, c: char, value: &mut String, offsets: &mut Vec<u32>) {
-        let p = self.pos;
-        let n = c.len_utf8();
-        value.push(c);
-        for i in 0..n {
-            offsets.push(off(p + i));
-        }
-        self.pos += n;
-        if c == '\n' {
-            self.line += 1;
-        }
-    }
 }
 
 /// The most significant digits an integer literal may have: Python's default
@@ -415,137 +365,4 @@ fn float_literal(text: &str) -> TokenKind {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-    use super::*;
-
-    fn kinds(src: &str) -> Vec<TokenKind> {
-        lex(src).tokens.into_iter().map(|t| t.kind).collect()
-    }
-
-    fn str_value(src: &str) -> String {
-        match &lex(src).tokens[0].kind {
-            TokenKind::Str(s) => s.value.clone(),
-            other => panic!("not a string: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(kinds("1.0")[0], TokenKind::Int(1));
-        assert_eq!(kinds("2.00")[0], TokenKind::Int(2));
-        assert_eq!(kinds("007")[0], TokenKind::Int(7));
-        assert_eq!(kinds("2.5")[0], TokenKind::Float(2.5));
-        assert_eq!(
-            kinds("12345678901234567890")[0],
-            TokenKind::BigInt("12345678901234567890".into())
-        );
-        assert_eq!(kinds("9223372036854775807")[0], TokenKind::Int(i64::MAX));
-        assert_eq!(
-            kinds("99999999999999999999.000")[0],
-            TokenKind::BigInt("99999999999999999999".into())
-        );
-        let k = kinds("1e3");
-        assert_eq!(k[0], TokenKind::Int(1));
-        assert_eq!(k[1], TokenKind::Ident("e3".into()));
-    }
-
-    #[test]
-    fn bad_numbers_are_reported() {
-        let l = lex("x = 5.\n");
-        assert_eq!(l.diagnostics.len(), 1);
-        assert_eq!(l.diagnostics[0].code, codes::BAD_NUMBER);
-        let l = lex("x = .5\n");
-        assert_eq!(l.diagnostics[0].code, codes::BAD_NUMBER);
-        // `a.b` and `f().x` are member accesses, not numbers
-        assert!(lex("a.b f().x").diagnostics.is_empty());
-    }
-
-    #[test]
-    fn comments_and_newlines() {
-        let k = kinds("a // b\n# c\nd");
-        assert_eq!(
-            k,
-            vec![
-                TokenKind::Ident("a".into()),
-                TokenKind::Newline,
-                TokenKind::Newline,
-                TokenKind::Ident("d".into()),
-                TokenKind::Eof
-            ]
-        );
-    }
-
-    #[test]
-    fn operators() {
-        let k = kinds("<< >> <= >= == != ! = ... . ..");
-        assert_eq!(
-            &k[..11],
-            &[
-                TokenKind::Shl,
-                TokenKind::Shr,
-                TokenKind::Le,
-                TokenKind::Ge,
-                TokenKind::EqEq,
-                TokenKind::NotEq,
-                TokenKind::Bang,
-                TokenKind::Assign,
-                TokenKind::Ellipsis,
-                TokenKind::Dot,
-                TokenKind::Dot,
-            ]
-        );
-    }
-
-    #[test]
-    fn string_escapes() {
-        assert_eq!(str_value(r#""a\nb""#), "a\nb");
-        assert_eq!(str_value(r#""a\tb\"c\\d""#), "a\tb\"c\\d");
-        assert_eq!(str_value(r#""\u001b\r\0""#), "\\u001b\\r\\0");
-        assert_eq!(str_value(r#"'it\'s'"#), "it\\'s");
-        assert_eq!(str_value(r#""\{x}""#), "{x}");
-        assert_eq!(str_value("'multi\nline'"), "multi\nline");
-    }
-
-    #[test]
-    fn interp_data_only_for_unescaped_braces() {
-        let l = lex(r#""\{x}""#);
-        match &l.tokens[0].kind {
-            TokenKind::Str(s) => assert!(s.interp.is_none()),
-            _ => panic!(),
-        }
-        let l = lex(r#""a{x}""#);
-        match &l.tokens[0].kind {
-            TokenKind::Str(s) => {
-                let d = s.interp.as_ref().unwrap();
-                assert_eq!(d.offsets.len(), s.value.len() + 1);
-                assert_eq!(d.offsets[1], 2); // '{' at byte 2 of the file
-            }
-            _ => panic!(),
-        }
-    }
-
-    #[test]
-    fn unterminated_string_recovers_at_line_end() {
-        let l = lex("biar s = \"abc\ntulis(s)\n");
-        assert_eq!(l.diagnostics.len(), 1);
-        assert_eq!(l.diagnostics[0].code, codes::UNTERMINATED_STRING);
-        assert_eq!(
-            l.diagnostics[0].message,
-            "Teks tidak ditutup (dimulai di baris 1)."
-        );
-        assert!(l
-            .tokens
-            .iter()
-            .any(|t| t.kind == TokenKind::Kw(Keyword::Tulis)));
-    }
-
-    #[test]
-    fn unknown_chars_continue() {
-        let l = lex("a @ b é $");
-        assert_eq!(l.diagnostics.len(), 3);
-        assert_eq!(l.diagnostics[0].message, "Karakter '@' tidak dikenal.");
-        assert_eq!(l.diagnostics[1].message, "Karakter 'é' tidak dikenal.");
-        assert_eq!(l.tokens.len(), 3);
-    }
-}
+mod tests;
