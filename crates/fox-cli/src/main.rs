@@ -215,7 +215,10 @@ pub(crate) fn finish(err: Option<VmError>) -> u8 {
             2
         }
         Some(VmError::Budget(n)) => {
-            eprintln!("fox: batas instruksi ({n}) terlampaui; program dihentikan");
+            eprintln!(
+                "BatasInstruksi[{}]: batas instruksi ({n}) terlampaui; program dihentikan",
+                fox_vm::codes::INSTRUCTION_BUDGET.code
+            );
             1
         }
         Some(VmError::Internal(m)) => {

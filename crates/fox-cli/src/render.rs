@@ -69,10 +69,14 @@ fn source_line(file: &str, line: u32) -> Option<String> {
     text.get(s..e).map(|l| l.to_string())
 }
 
-/// Render an uncaught Morph error.
+/// Render an uncaught Morph error: `jenis[kode]: pesan`, where it
+/// happened, and the traceback with repeated frames collapsed.
 pub fn uncaught(u: &Uncaught) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{}: {}\n", u.jenis, u.pesan));
+    match &u.kode {
+        Some(k) => out.push_str(&format!("{}[{k}]: {}\n", u.jenis, u.pesan)),
+        None => out.push_str(&format!("{}: {}\n", u.jenis, u.pesan)),
+    }
     if let Some(TraceEntry {
         file, line, col, ..
     }) = u.traceback.last()
@@ -89,11 +93,12 @@ pub fn uncaught(u: &Uncaught) -> String {
     }
     if !u.traceback.is_empty() {
         out.push_str("Jejak (panggilan terdalam terakhir):\n");
-        for t in &u.traceback {
-            out.push_str(&format!(
-                "  {}:{}:{} di {}\n",
-                t.file, t.line, t.col, t.function
-            ));
+        let lines = u
+            .traceback
+            .iter()
+            .map(|t| format!("  {}:{}:{} di {}\n", t.file, t.line, t.col, t.function));
+        for line in collapse_repeats(lines) {
+            out.push_str(&line);
         }
     }
     match &u.ticket {
@@ -104,4 +109,59 @@ pub fn uncaught(u: &Uncaught) -> String {
         None => {}
     }
     out
+}
+
+/// Python's traceback rule: after three identical lines in a row, the
+/// rest of the run is one line saying how many more there were.
+fn collapse_repeats(lines: impl Iterator<Item = String>) -> Vec<String> {
+    const SHOWN: usize = 3;
+    let mut out = Vec::new();
+    let mut last: Option<String> = None;
+    let mut run = 0usize;
+    let flush = |out: &mut Vec<String>, run: usize| {
+        if run > SHOWN {
+            out.push(format!(
+                "  [Sebelumnya terulang {} kali lagi]\n",
+                run - SHOWN
+            ));
+        }
+    };
+    for line in lines {
+        if last.as_ref() == Some(&line) {
+            run += 1;
+        } else {
+            flush(&mut out, run);
+            run = 1;
+            last = Some(line.clone());
+        }
+        if run <= SHOWN {
+            out.push(line);
+        }
+    }
+    flush(&mut out, run);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_repeats;
+
+    #[test]
+    fn repeated_lines_collapse_after_three() {
+        let lines = ["a", "b", "b", "b", "b", "b", "c", "c", "c"].map(String::from);
+        let got = collapse_repeats(lines.into_iter());
+        assert_eq!(
+            got,
+            vec![
+                "a",
+                "b",
+                "b",
+                "b",
+                "  [Sebelumnya terulang 2 kali lagi]\n",
+                "c",
+                "c",
+                "c"
+            ]
+        );
+    }
 }

@@ -3,13 +3,37 @@
 //! round-trip floats with Python's exponent thresholds, `True`/`False`/`None`.
 //! Conversions are charged to the budget and bounded in depth and integer
 //! digits (see `limits`); `repr_lossy`/`str_lossy` serve error messages.
+//! An instance whose class defines `teks()` (Python's `__str__`) or
+//! `repr()` (`__repr__`) is written with the text that method returned,
+//! when the conversion was given those texts ([`UserText`]; see
+//! `builtins/text.rs`, which runs the methods through the prelude).
 
 use crate::error::RtResult;
 use crate::object::{BoundTarget, Object};
 use crate::value::V;
 use crate::value::{Gc, Value};
 use crate::vm::Vm;
+use rustc_hash::FxHashMap;
 use std::fmt::Write;
+use std::rc::Rc;
+
+/// A class's text conversion a conversion needs: `method(obj)` (the
+/// class's `teks` or, with `repr`, its `repr`).
+#[derive(Clone, Copy, Debug)]
+pub struct Need {
+    pub obj: Gc,
+    pub method: Value,
+    pub repr: bool,
+}
+
+/// The classes' own text conversions in one conversion to text: the
+/// texts already computed (by instance and `repr`-ness) and those found
+/// missing while writing (written meanwhile as `<Instance K>`).
+#[derive(Default, Debug)]
+pub struct UserText {
+    pub done: FxHashMap<(u32, bool), Rc<str>>,
+    pub needs: Vec<Need>,
+}
 
 /// Python's `repr(float)`.
 pub fn fmt_float(f: f64) -> String {
@@ -106,6 +130,8 @@ struct Writer<'a> {
     /// shows as `[...]`, over-long integers by their size, and the text
     /// stops at `LOSSY_CAP` bytes.
     lossy: bool,
+    /// The classes' own conversions, when this conversion honours them.
+    user: Option<&'a mut UserText>,
 }
 
 impl Writer<'_> {
@@ -135,36 +161,56 @@ impl Vm {
     /// `repr(v)` (see `str_of`).
     pub fn repr_of(&self, v: Value) -> RtResult<String> {
         let mut out = String::new();
-        self.write_top(v, &mut out, true, false)?;
+        self.write_top(v, &mut out, true, false, None)?;
         Ok(out)
     }
 
     /// Append `str(v)` to `out` (see `str_of`).
     pub fn write_str(&self, v: Value, out: &mut String) -> RtResult<()> {
-        self.write_top(v, out, false, false)
+        self.write_top(v, out, false, false, None)
+    }
+
+    /// Append `str(v)` (or `repr(v)`) to `out`, with the classes' own
+    /// conversions from `user` (and noting there the ones missing).
+    pub fn write_user(
+        &self,
+        v: Value,
+        out: &mut String,
+        repr: bool,
+        user: &mut UserText,
+    ) -> RtResult<()> {
+        self.write_top(v, out, repr, false, Some(user))
     }
 
     /// `repr(v)` for error messages and diagnostics: never fails, charges
     /// nothing, and is bounded (see `Writer::lossy`).
     pub fn repr_lossy(&self, v: Value) -> String {
         let mut out = String::new();
-        let _ = self.write_top(v, &mut out, true, true);
+        let _ = self.write_top(v, &mut out, true, true, None);
         out
     }
 
     /// `str(v)` for error messages and diagnostics (see `repr_lossy`).
     pub fn str_lossy(&self, v: Value) -> String {
         let mut out = String::new();
-        let _ = self.write_top(v, &mut out, false, true);
+        let _ = self.write_top(v, &mut out, false, true, None);
         out
     }
 
     #[inline(never)]
-    fn write_top(&self, v: Value, out: &mut String, repr: bool, lossy: bool) -> RtResult<()> {
+    fn write_top(
+        &self,
+        v: Value,
+        out: &mut String,
+        repr: bool,
+        lossy: bool,
+        user: Option<&mut UserText>,
+    ) -> RtResult<()> {
         let mut w = Writer {
             out,
             stack: Vec::new(),
             lossy,
+            user,
         };
         self.write_value(v, &mut w, repr)?;
         if lossy && w.out.len() > LOSSY_CAP {
@@ -291,9 +337,15 @@ impl Vm {
             Object::Class(c) => {
                 let _ = write!(w.out, "<Kelas {}>", c.name);
             }
-            Object::Instance(i) => {
-                let _ = write!(w.out, "<Instance {}>", self.class_name(i.class));
-            }
+            Object::Instance(i) => match self.user_text(g, i.class, repr, w) {
+                Some(text) => {
+                    self.charge_bytes(text.len())?;
+                    w.out.push_str(&text);
+                }
+                None => {
+                    let _ = write!(w.out, "<Instance {}>", self.class_name(i.class));
+                }
+            },
             Object::Closure(c) => {
                 let _ = write!(w.out, "<Fungsi {}>", c.func.get().proto.name);
             }
@@ -354,6 +406,32 @@ impl Vm {
             w.stack.pop();
         }
         Ok(())
+    }
+
+    /// The class's own conversion of instance `g` in this conversion, or
+    /// `None` (the default text) — then noting it as needed, when the
+    /// class has one. `str()` uses `teks`, else `repr`; `repr()` only
+    /// `repr` (as Python's `__str__`/`__repr__`).
+    fn user_text(&self, g: Gc, class: Gc, repr: bool, w: &mut Writer) -> Option<Rc<str>> {
+        let user = w.user.as_deref_mut()?;
+        let Object::Class(c) = self.heap.get(class) else {
+            return None;
+        };
+        let (method, as_repr) = match c.methods.get(&self.syms.teks) {
+            Some(m) if !repr => (*m, false),
+            _ => (*c.methods.get(&self.syms.repr)?, true),
+        };
+        if let Some(t) = user.done.get(&(g.0, as_repr)) {
+            return Some(t.clone());
+        }
+        if !user.needs.iter().any(|n| n.obj == g && n.repr == as_repr) {
+            user.needs.push(Need {
+                obj: g,
+                method,
+                repr: as_repr,
+            });
+        }
+        None
     }
 
     pub fn class_name(&self, class: Gc) -> String {

@@ -9,7 +9,9 @@
 mod attr;
 pub mod builtins;
 mod call;
+pub mod codes;
 pub mod config;
+mod describe;
 pub mod dict;
 pub mod error;
 pub mod format;
@@ -25,6 +27,7 @@ pub mod object;
 pub mod ops;
 pub mod permissions;
 mod pipeline;
+mod prelude;
 mod raise;
 pub mod resource;
 pub mod snapshot;
