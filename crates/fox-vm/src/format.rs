@@ -452,33 +452,6 @@ impl Vm {
         }
     }
 
-    /// Python's type name of a value, for error messages.
-    pub fn type_name(&self, v: Value) -> &'static str {
-        match v.unpack() {
-            V::Nil | V::Undef => "NoneType",
-            V::Bool(_) => "bool",
-            V::Int(_) => "int",
-            V::Float(_) => "float",
-            V::Native(_) => "builtin_function_or_method",
-            V::Obj(g) => match self.heap.get(g) {
-                Object::Str(_) => "str",
-                Object::BigInt(_) => "int",
-                Object::List(_) => "list",
-                Object::Dict(_) => "dict",
-                Object::Class(_) => "MorphClass",
-                Object::Instance(_) => "MorphInstance",
-                Object::Closure(_) => "function",
-                Object::BoundMethod(_) => "method",
-                Object::VariantCtor { .. } => "CodeObject",
-                Object::Variant(_) => "MorphVariant",
-                Object::Generator(_) => "generator",
-                Object::Module(_) => "dict",
-                Object::Resource(_) => "koneksi",
-                Object::Cell(_) | Object::Free(_) | Object::Pipeline(_) => "object",
-            },
-        }
-    }
-
     /// Morph's `tipe(x)`.
     pub fn morph_type(&self, v: Value) -> &'static str {
         match v.unpack() {

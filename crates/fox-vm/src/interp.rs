@@ -794,7 +794,7 @@ impl Vm {
                             .copied()
                             .unwrap_or(Value::Undef);
                         if f.same(self.panjang_value) {
-                            let n = crate::builtins::core::length_of(self, reg!(arg));
+                            let n = tr!(crate::builtins::core::checked_length(self, reg!(arg)));
                             reg!(dst) = self.int(n as i64);
                         } else {
                             // Shadowed: an ordinary call `f(arg)` through a
