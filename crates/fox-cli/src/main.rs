@@ -6,6 +6,7 @@
 mod alloc;
 mod client;
 mod durable;
+mod explain;
 mod grants;
 mod heapsize;
 mod host;
@@ -122,6 +123,12 @@ enum Command {
         /// The ticket (.z).
         ticket: String,
     },
+    /// Explain an error code (R0301, E0201), as `rustc --explain`; without
+    /// a code, list them all.
+    Explain {
+        /// The code, e.g. R0301 (a runtime error) or E0201 (a diagnostic).
+        code: Option<String>,
+    },
     /// Inspect `.z` tickets.
     Tiket {
         #[command(subcommand)]
@@ -146,7 +153,7 @@ enum TiketCommand {
 }
 
 const SUBCOMMANDS: &[&str] = &[
-    "run", "check", "disasm", "repl", "resume", "tiket", "ipc", "help",
+    "run", "check", "disasm", "repl", "resume", "tiket", "ipc", "explain", "help",
 ];
 
 /// `fox FILE [ARGS…]` means `fox run FILE [ARGS…]`.
@@ -377,6 +384,7 @@ fn main() -> ExitCode {
         } => durable::show(ticket, *json),
         Command::Ipc { command } => ipc::run(command),
         Command::Check { files } => check(files),
+        Command::Explain { code } => explain::run(code.as_deref()),
         Command::Disasm { file } => disasm(file),
         Command::Repl {
             limits,
