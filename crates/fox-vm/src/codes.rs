@@ -101,12 +101,17 @@ pub fn lookup(code: &str) -> Option<&'static ErrorCode> {
         .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
 }
 
-/// The catalogue as a markdown table (code, jenis, title): the generated
+/// Every code as markdown: the runtime catalogue (code, jenis, title),
+/// then the diagnostic codes `fox explain` also explains — the generated
 /// list in `docs/errors.md`, which a test keeps equal to this.
 pub fn catalogue_markdown() -> String {
-    let mut out = String::from("| kode | jenis | arti |\n| --- | --- | --- |\n");
+    let mut out = String::from("Runtime errors:\n\n| kode | jenis | arti |\n| --- | --- | --- |\n");
     for c in CATALOGUE {
         out.push_str(&format!("| `{}` | `{}` | {} |\n", c.code, c.jenis, c.title));
+    }
+    out.push_str("\nDiagnostics (`fox check`):\n\n| kode | arti |\n| --- | --- |\n");
+    for e in morph_syntax::explain::EXPLANATIONS {
+        out.push_str(&format!("| `{}` | {} |\n", e.code, e.title));
     }
     out
 }
