@@ -27,9 +27,15 @@ impl Vm {
             return codes::ATTR_MISSING.err(format!("{label} tidak punya atribut '{name}'"));
         };
         match self.heap.get(g) {
-            Object::Dict(_) => codes::KEY_MISSING.err(format!(
-                "Kunci '{name}' tidak ada di kamus (kamus juga tidak punya metode '{name}')"
-            )),
+            Object::Dict(_) => {
+                let hint =
+                    crate::describe::closest(name, methods::DICT_METHODS.iter().map(|m| m.name))
+                        .map(|n| format!("; maksudnya metode '{n}'?"))
+                        .unwrap_or_default();
+                codes::KEY_MISSING.err(format!(
+                    "Kunci '{name}' tidak ada di kamus (kamus juga tidak punya metode '{name}'){hint}"
+                ))
+            }
             Object::Module(m) => {
                 let file = self.modules.get(*m as usize).map_or("?", |m| &m.file);
                 codes::ATTR_MISSING.err(format!("Modul '{file}' tidak punya nama '{name}'"))

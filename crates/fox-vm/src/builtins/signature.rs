@@ -190,7 +190,6 @@ pub fn render(name: &str, params: &[Param]) -> String {
 /// What a call with the wrong count should have had.
 fn expected_count(min: usize, max: Option<usize>) -> String {
     match max {
-        Some(0) => "tanpa argumen".into(),
         Some(m) if m == min => format!("tepat {min} argumen"),
         Some(m) => format!("{min} sampai {m} argumen"),
         None => format!("paling sedikit {min} argumen"),
@@ -203,11 +202,17 @@ impl Vm {
     pub fn check_args(&self, who: &str, params: &[Param], args: &[Value]) -> RtResult<()> {
         let (min, max) = arity(params);
         if args.len() < min || max.is_some_and(|m| args.len() > m) {
-            return Err(codes::ARG_COUNT.err(format!(
-                "{who}() membutuhkan {}, tetapi mendapat {}",
-                expected_count(min, max),
-                args.len()
-            )));
+            return Err(codes::ARG_COUNT.err(match max {
+                Some(0) => format!(
+                    "{who}() tidak menerima argumen, tetapi mendapat {}",
+                    args.len()
+                ),
+                _ => format!(
+                    "{who}() membutuhkan {}, tetapi mendapat {}",
+                    expected_count(min, max),
+                    args.len()
+                ),
+            }));
         }
         for (i, a) in args.iter().enumerate() {
             let Some(param) = params.get(i).or(params.last()) else {
