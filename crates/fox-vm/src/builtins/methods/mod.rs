@@ -8,6 +8,7 @@
 mod dict;
 mod list;
 mod text;
+mod textutil;
 
 use super::arg;
 use super::signature::{opt, p, Param, Types};
@@ -143,7 +144,7 @@ pub fn is_dict_method(n: &str) -> bool {
     find(DICT_METHODS, n).is_some()
 }
 
-pub use text::{find_chars, replace_text};
+pub use textutil::{find_chars, replace_text};
 
 impl Vm {
     /// Call builtin method `sym` of `recv` with `argc` arguments at `start`.
