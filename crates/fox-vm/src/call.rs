@@ -218,7 +218,7 @@ impl Vm {
             heap_args = self.stack[start..start + argc].to_vec();
             &heap_args
         };
-        self.check_args(def.name, def.params, args)?;
+        self.check_args(None, def.name, def.params, args)?;
         (def.func)(self, args)
     }
 

@@ -47,7 +47,12 @@ impl Vm {
     /// `stack[fbase]`; the result goes to `stack[fbase]`.
     pub(crate) fn start_pipeline(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
         if let Some(def) = crate::builtins::NATIVES.iter().find(|n| n.name == "alur") {
-            self.check_args("alur", def.params, &self.stack[fbase + 1..fbase + 1 + argc])?;
+            self.check_args(
+                None,
+                "alur",
+                def.params,
+                &self.stack[fbase + 1..fbase + 1 + argc],
+            )?;
         }
         let name_v = self.stack[fbase + 1];
         let steps_v = self.stack[fbase + 2];

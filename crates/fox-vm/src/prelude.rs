@@ -90,6 +90,7 @@ impl Vm {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use crate::{BufferHost, Config, Vm};
 

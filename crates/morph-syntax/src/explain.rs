@@ -58,6 +58,7 @@ pub fn explain(code: &str) -> Option<&'static Explanation> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
     use crate::diagnostic::codes;

@@ -197,11 +197,23 @@ fn expected_count(min: usize, max: Option<usize>) -> String {
 }
 
 impl Vm {
-    /// Check a call of builtin `who` (`tulis`, `daftar.sort`) with `args`
-    /// against its parameters.
-    pub fn check_args(&self, who: &str, params: &[Param], args: &[Value]) -> RtResult<()> {
+    /// Check a call of builtin `name` (a method of `receiver`, e.g.
+    /// `daftar`, when given) with `args` against its parameters. Nothing is
+    /// allocated unless the call is wrong.
+    pub fn check_args(
+        &self,
+        receiver: Option<&str>,
+        name: &str,
+        params: &[Param],
+        args: &[Value],
+    ) -> RtResult<()> {
+        let who = || match receiver {
+            Some(r) => format!("{r}.{name}"),
+            None => name.to_string(),
+        };
         let (min, max) = arity(params);
         if args.len() < min || max.is_some_and(|m| args.len() > m) {
+            let who = who();
             return Err(codes::ARG_COUNT.err(match max {
                 Some(0) => format!(
                     "{who}() tidak menerima argumen, tetapi mendapat {}",
@@ -221,7 +233,7 @@ impl Vm {
             let t = Types::of(self, *a);
             let optional_nil = param.kind == Kind::Optional && t == Types::NIL;
             if !param.types.contains(t) && !optional_nil {
-                return Err(self.arg_type_error(who, i, param, *a));
+                return Err(self.arg_type_error(&who(), i, param, *a));
             }
         }
         Ok(())

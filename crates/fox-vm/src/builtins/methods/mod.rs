@@ -178,7 +178,7 @@ impl Vm {
         let Some(def) = find(table, &name) else {
             return Err(self.no_attr(recv, sym));
         };
-        self.check_args(&format!("{receiver}.{name}"), def.params, args)?;
+        self.check_args(Some(receiver), &name, def.params, args)?;
         match self.heap.get(g) {
             Object::Str(s) => {
                 let s = s.text.clone();
