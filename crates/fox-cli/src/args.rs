@@ -16,7 +16,7 @@ use crate::color::ColorWhen;
 
 /// The commands (the first word after `fox`).
 pub const SUBCOMMANDS: &[&str] = &[
-    "run", "check", "disasm", "repl", "resume", "tiket", "ipc", "help",
+    "run", "check", "disasm", "repl", "resume", "tiket", "ipc", "explain", "help",
 ];
 
 /// Turn the raw arguments into what clap parses; `Err` is the message for a

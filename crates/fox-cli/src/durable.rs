@@ -112,6 +112,7 @@ pub fn budget_ticket(vm: &mut Vm, err: &mut Option<VmError>) -> Option<Result<St
     }
     let report = Uncaught {
         jenis: "BatasInstruksi".into(),
+        kode: Some(fox_vm::codes::INSTRUCTION_BUDGET.code.into()),
         pesan: format!("batas instruksi ({n}) terlampaui"),
         traceback: vm.traceback(),
         ticket: None,

@@ -9,6 +9,7 @@ mod check;
 mod client;
 mod color;
 mod durable;
+mod explain;
 mod grants;
 mod heapsize;
 mod host;
@@ -142,6 +143,12 @@ enum Command {
         /// The ticket (.z).
         ticket: String,
     },
+    /// Explain an error code (R0301, E0201), as `rustc --explain`; without
+    /// a code, list them all.
+    Explain {
+        /// The code, e.g. R0301 (a runtime error) or E0201 (a diagnostic).
+        code: Option<String>,
+    },
     /// Inspect `.z` tickets.
     Tiket {
         #[command(subcommand)]
@@ -245,7 +252,10 @@ pub(crate) fn finish(err: Option<VmError>) -> u8 {
             2
         }
         Some(VmError::Budget(n)) => {
-            eprintln!("fox: batas instruksi ({n}) terlampaui; program dihentikan");
+            eprintln!(
+                "BatasInstruksi[{}]: batas instruksi ({n}) terlampaui; program dihentikan",
+                fox_vm::codes::INSTRUCTION_BUDGET.code
+            );
             1
         }
         // Only a VM given an interrupt flag (the REPL) stops this way; the
@@ -392,6 +402,7 @@ fn main() -> ExitCode {
             deny_warnings,
             files,
         } => check::run(files, *deny_warnings),
+        Command::Explain { code } => explain::run(code.as_deref()),
         Command::Disasm { file } => disasm(file),
         Command::Repl {
             limits,

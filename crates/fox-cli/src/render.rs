@@ -93,12 +93,17 @@ fn source_line(file: &str, line: u32) -> Option<String> {
     text.get(s..e).map(|l| l.to_string())
 }
 
-/// Render an uncaught Morph error.
+/// Render an uncaught Morph error: `jenis[kode]: pesan`, where it
+/// happened, and the traceback with repeated frames collapsed.
 pub fn uncaught(u: &Uncaught) -> String {
     let mut out = String::new();
+    let head = match &u.kode {
+        Some(k) => format!("{}[{k}]", u.jenis),
+        None => u.jenis.clone(),
+    };
     out.push_str(&format!(
         "{}: {}\n",
-        paint(color::ERROR, &u.jenis),
+        paint(color::ERROR, &head),
         paint(color::MESSAGE, &u.pesan)
     ));
     if let Some(TraceEntry {
@@ -120,13 +125,20 @@ pub fn uncaught(u: &Uncaught) -> String {
     }
     if !u.traceback.is_empty() {
         out.push_str("Jejak (panggilan terdalam terakhir):\n");
-        for t in &u.traceback {
-            let at = format!("{}:{}:{}", t.file, t.line, t.col);
-            out.push_str(&format!(
-                "  {} di {}\n",
-                paint(color::LOCATION, &at),
-                t.function
-            ));
+        for entry in collapse_repeats(u.traceback.iter()) {
+            match entry {
+                Collapsed::Frame(t) => {
+                    let at = format!("{}:{}:{}", t.file, t.line, t.col);
+                    out.push_str(&format!(
+                        "  {} di {}\n",
+                        paint(color::LOCATION, &at),
+                        t.function
+                    ));
+                }
+                Collapsed::Repeated(n) => {
+                    out.push_str(&format!("  [Sebelumnya terulang {n} kali lagi]\n"));
+                }
+            }
         }
     }
     match &u.ticket {
@@ -144,8 +156,69 @@ pub fn uncaught(u: &Uncaught) -> String {
 pub fn interrupted(trace: &[TraceEntry]) -> String {
     uncaught(&Uncaught {
         jenis: "Interupsi".into(),
+        kode: None,
         pesan: "dihentikan dengan Ctrl-C".into(),
         traceback: trace.to_vec(),
         ticket: None,
     })
+}
+
+/// One line of a collapsed traceback.
+#[derive(Debug, PartialEq)]
+enum Collapsed<T> {
+    Frame(T),
+    /// The frame before this line repeats this many more times.
+    Repeated(usize),
+}
+
+/// Python's traceback rule: after three identical frames in a row, the
+/// rest of the run is one line saying how many more there were.
+fn collapse_repeats<T: PartialEq + Copy>(frames: impl Iterator<Item = T>) -> Vec<Collapsed<T>> {
+    const SHOWN: usize = 3;
+    let mut out = Vec::new();
+    let mut last: Option<T> = None;
+    let mut run = 0usize;
+    for frame in frames {
+        if last == Some(frame) {
+            run += 1;
+        } else {
+            if run > SHOWN {
+                out.push(Collapsed::Repeated(run - SHOWN));
+            }
+            run = 1;
+            last = Some(frame);
+        }
+        if run <= SHOWN {
+            out.push(Collapsed::Frame(frame));
+        }
+    }
+    if run > SHOWN {
+        out.push(Collapsed::Repeated(run - SHOWN));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{collapse_repeats, Collapsed};
+
+    #[test]
+    fn repeated_frames_collapse_after_three() {
+        let frames = ["a", "b", "b", "b", "b", "b", "c", "c", "c"];
+        let got = collapse_repeats(frames.into_iter());
+        use Collapsed::{Frame, Repeated};
+        assert_eq!(
+            got,
+            vec![
+                Frame("a"),
+                Frame("b"),
+                Frame("b"),
+                Frame("b"),
+                Repeated(2),
+                Frame("c"),
+                Frame("c"),
+                Frame("c")
+            ]
+        );
+    }
 }

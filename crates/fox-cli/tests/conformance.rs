@@ -4,6 +4,9 @@
 //! (0 when absent), and write every line of `NAME.stderr` (if present)
 //! somewhere in its stderr. Files and folders starting with `_` or ending
 //! in `_lib` are helpers, not tests. `FOX_FILTER=substring` runs a subset.
+//! `FOX_BLESS=1` rewrites the `.out` (and `.exit`) files of failing tests
+//! with what the binary did — review the diff before committing it;
+//! `.stderr` files are never rewritten.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -67,6 +70,16 @@ fn run_one(fox: &Path, test: &Path) -> Result<(), String> {
     let code = output.status.code().unwrap_or(-1);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let mut problems = Vec::new();
+    if std::env::var_os("FOX_BLESS").is_some()
+        && (output.stdout != expected_out || code != expected_exit)
+    {
+        std::fs::write(test.with_extension("out"), &output.stdout).map_err(|e| e.to_string())?;
+        if code != 0 || test.with_extension("exit").exists() {
+            std::fs::write(test.with_extension("exit"), format!("{code}\n"))
+                .map_err(|e| e.to_string())?;
+        }
+        return Ok(());
+    }
     if output.stdout != expected_out {
         problems.push(format!(
             "stdout differs\n--- expected\n{}\n--- actual\n{}",

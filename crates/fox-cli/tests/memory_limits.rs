@@ -73,7 +73,7 @@ fn bomb(name: &str, limit_mib: u64, src: &str, what: &str) -> Run {
     let r = run(name, &["--max-heap-bytes", &limit], src);
     assert_eq!(r.code, 1, "{name}: stderr:\n{}", r.stderr);
     assert!(
-        r.stderr.contains("ErrorMemori: memori habis") && r.stderr.contains(what),
+        r.stderr.contains("ErrorMemori[R1101]: Memori habis") && r.stderr.contains(what),
         "{name}: stderr lacks ErrorMemori / {what:?}:\n{}",
         r.stderr
     );
@@ -308,7 +308,7 @@ fn a_ticket_too_big_for_the_heap_limit_is_refused_and_kept() {
     let stderr = String::from_utf8_lossy(&small.stderr);
     assert_eq!(small.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("memori habis: batas heap 16 MiB (--max-heap-bytes)"),
+        stderr.contains("Memori habis: batas heap 16 MiB (--max-heap-bytes)"),
         "{stderr}"
     );
     assert!(std::path::Path::new(ticket).exists());
@@ -319,6 +319,6 @@ fn a_ticket_too_big_for_the_heap_limit_is_refused_and_kept() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&big.stderr);
-    assert!(stderr.contains("division by zero"), "{stderr}");
+    assert!(stderr.contains("Pembagian dengan nol"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }

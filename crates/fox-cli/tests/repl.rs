@@ -42,7 +42,10 @@ fn blocks_echo_errors_and_state() {
     assert_eq!(code, 0, "stderr: {err}");
     let lines: Vec<&str> = out.lines().skip(1).collect();
     assert_eq!(lines, ["42", "80", "masih 40", "[1, 'a', None]"]);
-    assert!(err.contains("Global 'y' not found."), "{err}");
+    assert!(
+        err.contains("ErrorNama[R0101]: Nama 'y' belum didefinisikan"),
+        "{err}"
+    );
     assert!(err.contains("<repl>:1:6"), "{err}");
 }
 

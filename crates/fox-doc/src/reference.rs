@@ -8,7 +8,7 @@
 //! "`` `xs.m( ``" for lists, "`` `d.m( ``" for dicts).
 
 use crate::doccomment::{self, Item, ModuleDoc};
-use fox_vm::builtins::methods::method_names;
+use fox_vm::builtins::methods::{DICT_METHODS, LIST_METHODS, STR_METHODS};
 use fox_vm::builtins::NATIVES;
 
 const HEADER: &str = "\
@@ -134,13 +134,13 @@ pub fn requirements() -> Vec<(String, String)> {
     for f in ["bekukan", "lanjut", "Momen"] {
         out.push((format!("intrinsic {f}"), format!("`{f}(")));
     }
-    let [text, list, dict] = method_names();
-    for (kind, recv, names) in [
-        ("text", "s", text),
-        ("list", "xs", list),
-        ("dict", "d", dict),
+    for (kind, recv, table) in [
+        ("text", "s", STR_METHODS),
+        ("list", "xs", LIST_METHODS),
+        ("dict", "d", DICT_METHODS),
     ] {
-        for m in names {
+        for m in table {
+            let m = m.name;
             out.push((format!("{kind} method {m}"), format!("`{recv}.{m}(")));
         }
     }

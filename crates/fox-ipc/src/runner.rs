@@ -472,6 +472,8 @@ fn stopped(
     };
     let report = Uncaught {
         jenis: jenis.into(),
+        kode: (matches!(stop, Stop::Instructions))
+            .then(|| fox_vm::codes::INSTRUCTION_BUDGET.code.to_string()),
         pesan: pesan.clone(),
         traceback: vm.traceback(),
         ticket: None,

@@ -28,7 +28,7 @@ pub enum StoreErrorKind {
 }
 
 /// A failed store operation. `Display` reads like
-/// `store sqlite:/p/.fox/store.db: cannot open: file is not a SQLite database (…)`.
+/// `penyimpanan sqlite:/p/.fox/store.db: tidak bisa dibuka: berkas bukan basis data SQLite (…)`.
 #[derive(Debug)]
 pub struct StoreError {
     kind: StoreErrorKind,
@@ -40,7 +40,7 @@ pub struct StoreError {
 
 impl StoreError {
     /// A new error about `store` (its `describe()` text or the spec string),
-    /// raised while doing `action` (e.g. `"cannot open"`, `"cannot read key \"x\""`).
+    /// raised while doing `action` (e.g. `"tidak bisa dibuka"`, `"tidak bisa membaca kunci \"x\""`).
     pub fn new(
         kind: StoreErrorKind,
         store: impl Into<String>,
@@ -75,7 +75,7 @@ impl StoreError {
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "store {}: {}", self.store, self.action)?;
+        write!(f, "penyimpanan {}: {}", self.store, self.action)?;
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
         }

@@ -48,13 +48,13 @@ const PUT: &str = "INSERT INTO fox_kv(key, value, updated_at) VALUES ($1, $2, $3
 /// is not usable (never quoting its password).
 pub fn pg_config(url: &str) -> Result<(Config, String), String> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-        return Err("expected a postgres://USER@HOST:PORT/DB URL".to_owned());
+        return Err("diharapkan URL postgres://USER@HOST:PORT/DB".to_owned());
     }
     let mut config: Config = url
         .parse()
-        .map_err(|e: postgres::Error| format!("invalid PostgreSQL URL: {}", pg_error_text(&e)))?;
+        .map_err(|e: postgres::Error| format!("URL PostgreSQL tidak sah: {}", pg_error_text(&e)))?;
     if config.get_hosts().is_empty() {
-        return Err("invalid PostgreSQL URL: it names no host".to_owned());
+        return Err("URL PostgreSQL tidak sah: tidak menyebut host".to_owned());
     }
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
@@ -148,7 +148,7 @@ impl PgStore {
             StoreError::new(
                 StoreErrorKind::BadSpec,
                 pg_describe(url),
-                "cannot open",
+                "tidak bisa dibuka",
                 detail,
             )
         })?;
@@ -166,7 +166,12 @@ impl PgStore {
     fn client(&mut self, action: &str) -> Result<&mut Client, StoreError> {
         if self.client.is_closed() {
             self.client = connect(&self.config, &self.name).map_err(|e| {
-                StoreError::new(e.kind(), &self.name, action, format!("reconnecting: {e}"))
+                StoreError::new(
+                    e.kind(),
+                    &self.name,
+                    action,
+                    format!("menyambung ulang: {e}"),
+                )
             })?;
         }
         Ok(&mut self.client)
@@ -174,7 +179,7 @@ impl PgStore {
 
     fn init_schema(&mut self) -> Result<(), StoreError> {
         let name = self.name.clone();
-        let fail = |e| pg_error(&name, "cannot open", e);
+        let fail = |e| pg_error(&name, "tidak bisa dibuka", e);
         let mut tx = self.client.transaction().map_err(fail)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
             .map_err(fail)?;
@@ -196,10 +201,10 @@ impl PgStore {
             return Err(StoreError::new(
                 StoreErrorKind::NewerSchema,
                 &name,
-                "cannot open",
+                "tidak bisa dibuka",
                 format!(
-                    "schema version {version} is newer than this Fox supports \
-                     ({SCHEMA_VERSION}); upgrade Fox to use this store"
+                    "versi skema {version} lebih baru daripada yang didukung Fox ini \
+                     ({SCHEMA_VERSION}); perbarui Fox untuk memakai penyimpanan ini"
                 ),
             ));
         }
@@ -207,8 +212,8 @@ impl PgStore {
             return Err(StoreError::new(
                 StoreErrorKind::Corrupt,
                 &name,
-                "cannot open",
-                format!("invalid schema version {version}"),
+                "tidak bisa dibuka",
+                format!("versi skema tidak sah: {version}"),
             ));
         }
         tx.commit().map_err(fail)
@@ -222,12 +227,12 @@ fn connect(config: &Config, name: &str) -> Result<Client, StoreError> {
     }
     config
         .connect(NoTls)
-        .map_err(|e| pg_error(name, "cannot open", e))
+        .map_err(|e| pg_error(name, "tidak bisa dibuka", e))
 }
 
 impl Store for PgStore {
     fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let action = format!("cannot read key {}", show(key));
+        let action = format!("tidak bisa membaca kunci {}", show(key));
         let name = self.name.clone();
         let row = self
             .client(&action)?
@@ -246,7 +251,7 @@ impl Store for PgStore {
     }
 
     fn put(&mut self, key: &str, value: &[u8]) -> Result<(), StoreError> {
-        let action = format!("cannot write key {}", show(key));
+        let action = format!("tidak bisa menulis kunci {}", show(key));
         let name = self.name.clone();
         self.client(&action)?
             .execute(PUT, &[&key.as_bytes(), &value, &now_ms()])
@@ -255,7 +260,7 @@ impl Store for PgStore {
     }
 
     fn delete(&mut self, key: &str) -> Result<bool, StoreError> {
-        let action = format!("cannot delete key {}", show(key));
+        let action = format!("tidak bisa menghapus kunci {}", show(key));
         let name = self.name.clone();
         let n = self
             .client(&action)?
@@ -265,7 +270,7 @@ impl Store for PgStore {
     }
 
     fn keys(&mut self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        let action = format!("cannot list keys {}*", show(prefix));
+        let action = format!("tidak bisa mendaftar kunci {}*", show(prefix));
         let name = self.name.clone();
         let fail = |e| pg_error(&name, &action, e);
         let low = prefix.as_bytes();
@@ -289,7 +294,7 @@ impl Store for PgStore {
                     StoreErrorKind::Corrupt,
                     &name,
                     &action,
-                    "a key in fox_kv is not valid UTF-8",
+                    "sebuah kunci di fox_kv bukan UTF-8 yang sah",
                 )
             })?;
             if key.starts_with(prefix) {

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use crate::{StoreError, StoreErrorKind};
 
 /// The accepted spec forms, quoted in every parse error.
-pub const ACCEPTED_FORMS: &str = "`sqlite:PATH`, `memory:` or `postgres://USER@HOST:PORT/DB`";
+pub const ACCEPTED_FORMS: &str = "`sqlite:PATH`, `memory:` atau `postgres://USER@HOST:PORT/DB`";
 
 /// Where a store lives. New backends (e.g. PostgreSQL) become new variants.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,30 +33,30 @@ impl StoreSpec {
         let bad = |why: &str| {
             StoreError::new(
                 StoreErrorKind::BadSpec,
-                format!("spec {spec:?}"),
-                "invalid store spec",
-                format!("{why}; expected {ACCEPTED_FORMS}"),
+                format!("{spec:?}"),
+                "spesifikasi penyimpanan tidak sah",
+                format!("{why}; yang diterima: {ACCEPTED_FORMS}"),
             )
         };
         let Some((scheme, rest)) = spec.split_once(':') else {
-            return Err(bad("missing `scheme:`"));
+            return Err(bad("tidak ada `jenis:` di depan"));
         };
         match scheme {
-            "sqlite" if rest.is_empty() => Err(bad("`sqlite:` needs a file path")),
+            "sqlite" if rest.is_empty() => Err(bad("`sqlite:` butuh jalur berkas")),
             "sqlite" => Ok(StoreSpec::Sqlite(PathBuf::from(rest))),
             "memory" if rest.is_empty() => Ok(StoreSpec::Memory),
-            "memory" => Err(bad("`memory:` takes nothing after the colon")),
+            "memory" => Err(bad("`memory:` tidak menerima apa pun setelah titik dua")),
             "postgres" | "postgresql" => match crate::pg_config(spec) {
                 Ok(_) => Ok(StoreSpec::Postgres(spec.to_owned())),
                 // Named without its password.
                 Err(why) => Err(StoreError::new(
                     StoreErrorKind::BadSpec,
-                    format!("spec {:?}", crate::pg_describe(spec)),
-                    "invalid store spec",
-                    format!("{why}; expected {ACCEPTED_FORMS}"),
+                    format!("{:?}", crate::pg_describe(spec)),
+                    "spesifikasi penyimpanan tidak sah",
+                    format!("{why}; yang diterima: {ACCEPTED_FORMS}"),
                 )),
             },
-            _ => Err(bad(&format!("unknown store kind {scheme:?}"))),
+            _ => Err(bad(&format!("jenis penyimpanan tidak dikenal {scheme:?}"))),
         }
     }
 }

@@ -52,7 +52,7 @@ impl SqliteStore {
                 StoreError::new(
                     StoreErrorKind::Io,
                     &name,
-                    format!("cannot create directory {}", parent.display()),
+                    format!("tidak bisa membuat direktori {}", parent.display()),
                     e.to_string(),
                 )
                 .with_source(e)
@@ -63,7 +63,7 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let opening = |e| sql_error(&name, "cannot open", e);
+        let opening = |e| sql_error(&name, "tidak bisa dibuka", e);
         let conn = Connection::open_with_flags(path, flags).map_err(opening)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(opening)?;
         // The first statement reads the file header: a non-database fails here.
@@ -74,8 +74,8 @@ impl SqliteStore {
             return Err(StoreError::new(
                 StoreErrorKind::Backend,
                 &name,
-                "cannot open",
-                format!("cannot enable WAL journal mode (the file system gave {mode:?})"),
+                "tidak bisa dibuka",
+                format!("mode jurnal WAL tidak bisa diaktifkan (sistem berkas memberi {mode:?})"),
             ));
         }
         conn.pragma_update(None, "synchronous", "FULL")
@@ -97,7 +97,7 @@ impl SqliteStore {
     /// Run `PRAGMA integrity_check`; [`StoreErrorKind::Corrupt`] with
     /// SQLite's report unless the database is intact.
     pub fn check_integrity(&mut self) -> Result<(), StoreError> {
-        let action = "integrity check failed";
+        let action = "pemeriksaan integritas gagal";
         let mut stmt = self
             .conn
             .prepare("PRAGMA integrity_check")
@@ -122,8 +122,9 @@ impl SqliteStore {
     /// of an existing store.
     fn init_schema(&mut self) -> Result<(), StoreError> {
         let name = &self.name;
-        let fail = |e| sql_error(name, "cannot open", e);
-        let refuse = |kind, detail: String| StoreError::new(kind, name, "cannot open", detail);
+        let fail = |e| sql_error(name, "tidak bisa dibuka", e);
+        let refuse =
+            |kind, detail: String| StoreError::new(kind, name, "tidak bisa dibuka", detail);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -142,7 +143,7 @@ impl SqliteStore {
             if objects > 0 {
                 return Err(refuse(
                     StoreErrorKind::NotAStore,
-                    "the file is a SQLite database but not a Fox store (it has no fox_meta table)"
+                    "berkas itu basis data SQLite tetapi bukan penyimpanan Fox (tidak ada tabel fox_meta)"
                         .to_owned(),
                 ));
             }
@@ -166,18 +167,18 @@ impl SqliteStore {
             Some(v) if v > SCHEMA_VERSION => Err(refuse(
                 StoreErrorKind::NewerSchema,
                 format!(
-                    "schema version {v} is newer than this Fox supports \
-                     ({SCHEMA_VERSION}); upgrade Fox to use this store"
+                    "versi skema {v} lebih baru daripada yang didukung Fox ini \
+                     ({SCHEMA_VERSION}); perbarui Fox untuk memakai penyimpanan ini"
                 ),
             )),
             Some(v) if v == SCHEMA_VERSION => tx.commit().map_err(fail),
             Some(v) => Err(refuse(
                 StoreErrorKind::Corrupt,
-                format!("invalid schema version {v}"),
+                format!("versi skema tidak sah: {v}"),
             )),
             None => Err(refuse(
                 StoreErrorKind::Corrupt,
-                "fox_meta has no schema_version".to_owned(),
+                "fox_meta tidak punya schema_version".to_owned(),
             )),
         }
     }
@@ -185,7 +186,13 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let fail = |e| sql_error(&self.name, format!("cannot read key {}", show(key)), e);
+        let fail = |e| {
+            sql_error(
+                &self.name,
+                format!("tidak bisa membaca kunci {}", show(key)),
+                e,
+            )
+        };
         self.conn
             .prepare_cached("SELECT value FROM fox_kv WHERE key = ?1")
             .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)).optional())
@@ -193,7 +200,13 @@ impl Store for SqliteStore {
     }
 
     fn put(&mut self, key: &str, value: &[u8]) -> Result<(), StoreError> {
-        let fail = |e| sql_error(&self.name, format!("cannot write key {}", show(key)), e);
+        let fail = |e| {
+            sql_error(
+                &self.name,
+                format!("tidak bisa menulis kunci {}", show(key)),
+                e,
+            )
+        };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -205,7 +218,13 @@ impl Store for SqliteStore {
     }
 
     fn delete(&mut self, key: &str) -> Result<bool, StoreError> {
-        let fail = |e| sql_error(&self.name, format!("cannot delete key {}", show(key)), e);
+        let fail = |e| {
+            sql_error(
+                &self.name,
+                format!("tidak bisa menghapus kunci {}", show(key)),
+                e,
+            )
+        };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -219,7 +238,13 @@ impl Store for SqliteStore {
     }
 
     fn keys(&mut self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        let fail = |e| sql_error(&self.name, format!("cannot list keys {}*", show(prefix)), e);
+        let fail = |e| {
+            sql_error(
+                &self.name,
+                format!("tidak bisa mendaftar kunci {}*", show(prefix)),
+                e,
+            )
+        };
         // TEXT compares by its UTF-8 bytes (BINARY collation), as `str` does:
         // the keys with `prefix` are a contiguous run starting at `prefix`.
         let mut stmt = self
@@ -256,7 +281,8 @@ fn check_header(path: &Path, name: &str) -> Result<(), StoreError> {
     let mut head = Vec::with_capacity(MAGIC.len());
     if let Err(e) = file.by_ref().take(16).read_to_end(&mut head) {
         return Err(
-            StoreError::new(StoreErrorKind::Io, name, "cannot open", e.to_string()).with_source(e),
+            StoreError::new(StoreErrorKind::Io, name, "tidak bisa dibuka", e.to_string())
+                .with_source(e),
         );
     }
     if head.is_empty() || head == MAGIC {
@@ -265,8 +291,8 @@ fn check_header(path: &Path, name: &str) -> Result<(), StoreError> {
     Err(StoreError::new(
         StoreErrorKind::NotADatabase,
         name,
-        "cannot open",
-        "the file is not a SQLite database (it does not start with the SQLite header)",
+        "tidak bisa dibuka",
+        "berkas itu bukan basis data SQLite (tidak diawali header SQLite)",
     ))
 }
 
@@ -286,10 +312,10 @@ fn sql_error(store: &str, action: impl Into<String>, e: rusqlite::Error) -> Stor
         _ => StoreErrorKind::Backend,
     };
     let detail = match kind {
-        StoreErrorKind::NotADatabase => format!("the file is not a SQLite database ({e})"),
-        StoreErrorKind::Corrupt => format!("the database is corrupt ({e})"),
+        StoreErrorKind::NotADatabase => format!("berkas itu bukan basis data SQLite ({e})"),
+        StoreErrorKind::Corrupt => format!("basis datanya rusak ({e})"),
         StoreErrorKind::Busy => {
-            format!("still locked by another process after {BUSY_TIMEOUT:?} ({e})")
+            format!("masih dikunci proses lain setelah {BUSY_TIMEOUT:?} ({e})")
         }
         _ => e.to_string(),
     };

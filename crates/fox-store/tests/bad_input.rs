@@ -88,7 +88,7 @@ fn random_bytes_are_not_a_database() {
         let msg = err.to_string();
         assert_eq!(err.kind(), StoreErrorKind::NotADatabase, "{size}: {msg}");
         assert!(msg.contains(&path.display().to_string()), "{msg}");
-        assert!(msg.contains("not a SQLite database"), "{msg}");
+        assert!(msg.contains("bukan basis data SQLite"), "{msg}");
         // The file is left as it was.
         assert_eq!(std::fs::read(&path).unwrap(), bytes);
         // Through a spec too.
@@ -147,7 +147,7 @@ fn newer_schema_version_is_refused() {
     let err = SqliteStore::open(&path).unwrap_err();
     assert_eq!(err.kind(), StoreErrorKind::NewerSchema);
     let msg = err.to_string();
-    assert!(msg.contains("newer"), "{msg}");
+    assert!(msg.contains("lebih baru"), "{msg}");
     assert!(msg.contains(&path.display().to_string()), "{msg}");
     // Refusing leaves the data alone.
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -168,7 +168,7 @@ fn foreign_sqlite_database_is_refused() {
     }
     let err = SqliteStore::open(&path).unwrap_err();
     assert_eq!(err.kind(), StoreErrorKind::NotAStore);
-    assert!(err.to_string().contains("not a Fox store"), "{err}");
+    assert!(err.to_string().contains("bukan penyimpanan Fox"), "{err}");
     // Untouched: no fox tables were added.
     let conn = rusqlite::Connection::open(&path).unwrap();
     let n: i64 = conn
@@ -191,7 +191,10 @@ fn unopenable_paths_are_errors() {
     std::fs::write(&file, b"x").unwrap();
     let err = SqliteStore::open(&file.join("store.db")).unwrap_err();
     assert_eq!(err.kind(), StoreErrorKind::Io, "{err}");
-    assert!(err.to_string().contains("cannot create directory"), "{err}");
+    assert!(
+        err.to_string().contains("tidak bisa membuat direktori"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -202,7 +205,10 @@ fn errors_say_which_store_and_what_failed() {
     let err = SqliteStore::open(&path).unwrap_err();
     let msg = err.to_string();
     assert!(
-        msg.starts_with(&format!("store sqlite:{}: cannot open:", path.display())),
+        msg.starts_with(&format!(
+            "penyimpanan sqlite:{}: tidak bisa dibuka:",
+            path.display()
+        )),
         "{msg}"
     );
     assert_eq!(err.store(), format!("sqlite:{}", path.display()));

@@ -3,6 +3,7 @@
 //! module globals, and bound builtin methods of texts, lists and dicts.
 
 use crate::builtins::methods;
+use crate::codes;
 use crate::dict::HashKey;
 use crate::error::{RtError, RtResult};
 use crate::object::{BoundMethod, BoundTarget, Object};
@@ -21,32 +22,61 @@ impl Vm {
 
     pub fn no_attr(&self, v: Value, sym: Sym) -> RtError {
         let name = self.interner.name(sym);
-        match v.unpack() {
-            V::Obj(g) => match self.heap.get(g) {
-                Object::Instance(_) => RtError::Msg(format!(
-                    "Instance '{}' has no attribute '{name}'",
-                    self.repr_lossy(v)
-                )),
-                Object::Class(c) => {
-                    RtError::Msg(format!("Kelas '{}' has no attribute '{name}'", c.name))
-                }
-                Object::Dict(_) | Object::Module(_) => {
-                    RtError::Msg(format!("Dictionary has no key '{name}'"))
-                }
-                Object::Variant(var) => RtError::Msg(format!(
-                    "Varian '{}' tidak mendukung akses atribut langsung. Gunakan jodohkan.",
-                    self.interner.name(var.name)
-                )),
-                _ => RtError::Msg(format!(
-                    "'{}' object has no attribute '{name}'",
-                    self.type_name(v)
-                )),
-            },
-            _ => RtError::Msg(format!(
-                "'{}' object has no attribute '{name}'",
-                self.type_name(v)
+        let label = crate::describe::capitalized(&self.type_label(v));
+        let V::Obj(g) = v.unpack() else {
+            return codes::ATTR_MISSING.err(format!("{label} tidak punya atribut '{name}'"));
+        };
+        match self.heap.get(g) {
+            Object::Dict(_) => {
+                let hint =
+                    crate::describe::closest(name, methods::DICT_METHODS.iter().map(|m| m.name))
+                        .map(|n| format!("; maksudnya metode '{n}'?"))
+                        .unwrap_or_default();
+                codes::KEY_MISSING.err(format!(
+                    "Kunci '{name}' tidak ada di kamus (kamus juga tidak punya metode '{name}'){hint}"
+                ))
+            }
+            Object::Module(m) => {
+                let file = self.modules.get(*m as usize).map_or("?", |m| &m.file);
+                codes::ATTR_MISSING.err(format!("Modul '{file}' tidak punya nama '{name}'"))
+            }
+            Object::Variant(var) => codes::VARIANT_ATTR.err(format!(
+                "Varian '{}' tidak mendukung akses atribut langsung. Gunakan jodohkan.",
+                self.interner.name(var.name)
             )),
+            _ => {
+                let hint = self
+                    .similar_attr(v, name)
+                    .map(|n| format!("; maksudnya '{n}'?"))
+                    .unwrap_or_default();
+                codes::ATTR_MISSING.err(format!("{label} tidak punya atribut '{name}'{hint}"))
+            }
         }
+    }
+
+    /// A method or property of `v` spelled like `name` (at most two edits
+    /// away), for "maksudnya …?" hints.
+    fn similar_attr(&self, v: Value, name: &str) -> Option<String> {
+        let mut names: Vec<String> = Vec::new();
+        if let V::Obj(g) = v.unpack() {
+            match self.heap.get(g) {
+                Object::Instance(i) => {
+                    names.extend(i.fields.iter().map(|(s, _)| self.interner.name(*s).into()));
+                    if let Object::Class(c) = self.heap.get(i.class) {
+                        names.extend(c.methods.keys().map(|s| self.interner.name(*s).into()));
+                    }
+                }
+                Object::Class(c) => {
+                    names.extend(c.methods.keys().map(|s| self.interner.name(*s).into()));
+                }
+                Object::Str(_) => names.extend(methods::STR_METHODS.iter().map(|m| m.name.into())),
+                Object::List(_) => {
+                    names.extend(methods::LIST_METHODS.iter().map(|m| m.name.into()))
+                }
+                _ => {}
+            }
+        }
+        crate::describe::closest(name, names.iter().map(String::as_str)).map(str::to_string)
     }
 
     #[inline(never)]
@@ -129,7 +159,7 @@ impl Vm {
     #[inline(never)]
     pub fn set_attr(&mut self, obj: Value, sym: Sym, v: Value) -> RtResult<()> {
         let V::Obj(g) = obj.unpack() else {
-            return Err(self.no_attr(obj, sym));
+            return Err(self.no_attr_store(obj, sym));
         };
         match self.heap.get_mut(g) {
             Object::Instance(inst) => {
@@ -150,30 +180,38 @@ impl Vm {
                 self.module_set(id, &name, v);
                 Ok(())
             }
-            Object::Dict(_) => Err(RtError::Msg(format!(
+            Object::Dict(_) => Err(codes::ATTR_STORE.err(format!(
                 "Kamus tidak mendukung penyimpanan atribut '{}'; gunakan ubah d[\"{}\"] = nilai.",
                 self.interner.name(sym),
                 self.interner.name(sym)
             ))),
-            _ => Err(self.no_attr(obj, sym)),
+            _ => Err(self.no_attr_store(obj, sym)),
         }
+    }
+
+    fn no_attr_store(&self, obj: Value, sym: Sym) -> RtError {
+        codes::ATTR_STORE.err(format!(
+            "Atribut '{}' tidak bisa disimpan pada {}; hanya objek dari sebuah kelas yang punya atribut",
+            self.interner.name(sym),
+            self.type_label(obj)
+        ))
     }
 
     /// `induk.nama` in a method whose class is `home`.
     #[inline(never)]
     pub fn get_super(&mut self, home: Option<Gc>, this: Value, sym: Sym) -> RtResult<Value> {
         let Some(home) = home else {
-            return Err(RtError::msg(
-                "'induk' hanya bisa dipakai di dalam metode kelas.",
-            ));
+            return Err(
+                codes::SUPER_MISUSE.err("'induk' hanya bisa dipakai di dalam metode kelas.")
+            );
         };
         let (parent, name) = match self.heap.get(home) {
             Object::Class(c) => (c.parent, c.name.clone()),
             _ => (None, "?".into()),
         };
         let Some(parent) = parent else {
-            return Err(RtError::Msg(format!(
-                "Cannot call 'induk': class '{name}' has no superclass."
+            return Err(codes::SUPER_MISUSE.err(format!(
+                "'induk' tidak bisa dipakai: kelas '{name}' tidak mewarisi kelas lain"
             )));
         };
         let method = match self.heap.get(parent) {
@@ -185,8 +223,8 @@ impl Vm {
                 recv: this,
                 target: BoundTarget::Func(m),
             })))),
-            None => Err(RtError::Msg(format!(
-                "Kelas induk '{}' has no attribute '{}'",
+            None => Err(codes::ATTR_MISSING.err(format!(
+                "Kelas induk '{}' tidak punya metode '{}'",
                 self.class_name(parent),
                 self.interner.name(sym)
             ))),

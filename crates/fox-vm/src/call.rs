@@ -4,6 +4,7 @@
 //! `ini`. Builtins run to completion immediately.
 
 use crate::builtins::NATIVES;
+use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::funcref::FuncRef;
 use crate::object::{BoundTarget, GenState, Generator, Instance, Object, Variant};
@@ -14,7 +15,7 @@ use fox_bytecode::Sym;
 
 impl Vm {
     fn arity_error(&self, name: &str, params: usize, argc: usize) -> RtError {
-        RtError::Msg(format!(
+        codes::TOO_MANY_ARGS.err(format!(
             "Panggilan fungsi '{name}' salah: mengharapkan paling banyak {params} argumen, tetapi mendapat {argc}."
         ))
     }
@@ -38,10 +39,7 @@ impl Vm {
             return Err(self.arity_error(&p.name, shown_params, shown_argc));
         }
         if self.frames.len() >= self.config.max_depth {
-            return Err(RtError::Msg(format!(
-                "Kedalaman panggilan melebihi batas ({} bingkai)",
-                self.config.max_depth
-            )));
+            return Err(self.call_depth_error());
         }
         let regs = p.regs as usize;
         self.ensure_stack(base + regs + 2);
@@ -77,7 +75,10 @@ impl Vm {
         let callee = self.stack[fbase];
         match callee.unpack() {
             V::Native(_) if callee.same(self.alur_value) => self.start_pipeline(fbase, argc),
-            V::Native(id) => self.call_native(id, fbase + 1, argc).map(Some),
+            V::Native(id) => {
+                let r = self.call_native(id, fbase + 1, argc);
+                self.native_done(r, fbase)
+            }
             V::Obj(g) => match self.heap.get(g) {
                 Object::Closure(c) => {
                     let func = c.func;
@@ -93,9 +94,10 @@ impl Vm {
                             self.stack[fbase] = f;
                             self.call_with_self(fbase, argc + 1)
                         }
-                        BoundTarget::Builtin(sym) => self
-                            .call_builtin_method(recv, sym, fbase + 1, argc)
-                            .map(Some),
+                        BoundTarget::Builtin(sym) => {
+                            let r = self.call_builtin_method(recv, sym, fbase + 1, argc);
+                            self.native_done(r, fbase)
+                        }
                     }
                 }
                 Object::VariantCtor { name, arity } => {
@@ -151,9 +153,9 @@ impl Vm {
     }
 
     pub fn not_callable(&self, v: Value) -> RtError {
-        RtError::Msg(format!(
-            "Cannot call object of type <class '{}'>",
-            self.type_name(v)
+        codes::NOT_CALLABLE.err(format!(
+            "{} tidak bisa dipanggil seperti fungsi",
+            crate::describe::capitalized(&self.type_label(v))
         ))
     }
 
@@ -200,18 +202,34 @@ impl Vm {
         Err(self.not_callable(init))
     }
 
+    /// Run builtin `id` on the `argc` arguments at `start`, after checking
+    /// them against its parameters.
     #[inline(never)]
     pub fn call_native(&mut self, id: u32, start: usize, argc: usize) -> RtResult<Value> {
         let Some(def) = NATIVES.get(id as usize) else {
             return Err(RtError::Internal(format!("unknown builtin {id}")));
         };
         let mut buf = [Value::Nil; 8];
-        if argc <= buf.len() {
+        let heap_args;
+        let args: &[Value] = if argc <= buf.len() {
             buf[..argc].copy_from_slice(&self.stack[start..start + argc]);
-            (def.func)(self, &buf[..argc])
+            &buf[..argc]
         } else {
-            let args = self.stack[start..start + argc].to_vec();
-            (def.func)(self, &args)
+            heap_args = self.stack[start..start + argc].to_vec();
+            &heap_args
+        };
+        self.check_args(None, def.name, def.params, args)?;
+        (def.func)(self, args)
+    }
+
+    /// A builtin's result: its value, or — when it asked for Morph code to
+    /// run in its place (`RtError::Redirect`) — the prelude frame pushed to
+    /// deliver the result to `ret` (`None`).
+    fn native_done(&mut self, r: RtResult<Value>, ret: usize) -> RtResult<Option<Value>> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(RtError::Redirect(call)) => self.start_redirect(*call, ret),
+            Err(e) => Err(e),
         }
     }
 
@@ -221,9 +239,10 @@ impl Vm {
     pub fn call_method(&mut self, fbase: usize, argc: usize, sym: Sym) -> RtResult<Option<Value>> {
         let recv = self.stack[fbase + 1];
         let V::Obj(g) = recv.unpack() else {
-            return self
-                .call_builtin_method(recv, sym, fbase + 2, argc)
-                .map(Some);
+            return {
+                let r = self.call_builtin_method(recv, sym, fbase + 2, argc);
+                self.native_done(r, fbase)
+            };
         };
         match self.heap.get(g) {
             Object::Instance(inst) => {
@@ -250,9 +269,10 @@ impl Vm {
                         self.stack[fbase] = m;
                         self.call_with_self(fbase, argc + 1)
                     }
-                    None => self
-                        .call_builtin_method(recv, sym, fbase + 2, argc)
-                        .map(Some),
+                    None => {
+                        let r = self.call_builtin_method(recv, sym, fbase + 2, argc);
+                        self.native_done(r, fbase)
+                    }
                 }
             }
             Object::Class(c) => match c.methods.get(&sym).copied() {
@@ -261,9 +281,10 @@ impl Vm {
                     self.shift_args_left(fbase, argc);
                     self.call_plain(fbase, argc)
                 }
-                None => self
-                    .call_builtin_method(recv, sym, fbase + 2, argc)
-                    .map(Some),
+                None => {
+                    let r = self.call_builtin_method(recv, sym, fbase + 2, argc);
+                    self.native_done(r, fbase)
+                }
             },
             Object::Module(id) => {
                 let id = *id;
@@ -277,9 +298,10 @@ impl Vm {
                         self.shift_args_left(fbase, argc);
                         self.call_value(fbase, argc)
                     }
-                    None => self
-                        .call_builtin_method(recv, sym, fbase + 2, argc)
-                        .map(Some),
+                    None => {
+                        let r = self.call_builtin_method(recv, sym, fbase + 2, argc);
+                        self.native_done(r, fbase)
+                    }
                 }
             }
             Object::Dict(d) => {
@@ -304,12 +326,15 @@ impl Vm {
                         return self.call_value(fbase, argc);
                     }
                 }
-                self.call_builtin_method(recv, sym, fbase + 2, argc)
-                    .map(Some)
+                {
+                    let r = self.call_builtin_method(recv, sym, fbase + 2, argc);
+                    self.native_done(r, fbase)
+                }
             }
-            _ => self
-                .call_builtin_method(recv, sym, fbase + 2, argc)
-                .map(Some),
+            _ => {
+                let r = self.call_builtin_method(recv, sym, fbase + 2, argc);
+                self.native_done(r, fbase)
+            }
         }
     }
 
@@ -324,17 +349,18 @@ impl Vm {
         argc: usize,
     ) -> Option<RtResult<Option<Value>>> {
         match callee.unpack() {
-            V::Native(id) if !callee.same(self.alur_value) => {
-                Some(self.call_native(id, fbase + 2, argc).map(Some))
-            }
+            V::Native(id) if !callee.same(self.alur_value) => Some({
+                let r = self.call_native(id, fbase + 2, argc);
+                self.native_done(r, fbase)
+            }),
             V::Obj(g) => match self.heap.get(g) {
                 Object::BoundMethod(b) => match b.target {
                     BoundTarget::Builtin(sym) => {
                         let recv = b.recv;
-                        Some(
-                            self.call_builtin_method(recv, sym, fbase + 2, argc)
-                                .map(Some),
-                        )
+                        Some({
+                            let r = self.call_builtin_method(recv, sym, fbase + 2, argc);
+                            self.native_done(r, fbase)
+                        })
                     }
                     BoundTarget::Func(_) => None,
                 },

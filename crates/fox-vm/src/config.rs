@@ -12,7 +12,7 @@ pub const DEFAULT_MAX_HEAP_BYTES: usize = 4 << 30;
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Maximum number of Morph call frames; deeper calls raise a catchable
-    /// `ErrorSistem`.
+    /// `ErrorBatas` (`R1001`).
     pub max_depth: usize,
     /// Instruction budget counted at loop back-edges and calls (None =
     /// unlimited); running out stops the run with an uncatchable error.
@@ -20,14 +20,14 @@ pub struct Config {
     /// Maximum number of live heap objects (0 = unlimited).
     pub max_heap_objects: usize,
     /// Maximum nesting of lists, dicts and variants that repr/str, `==` and
-    /// ordering walk; deeper data raises a catchable `ErrorSistem` (like
+    /// ordering walk; deeper data raises a catchable `ErrorBatas` (like
     /// Python's `RecursionError`). Clamped to
     /// [`crate::limits::HARD_MAX_DATA_DEPTH`] (native stack).
     pub max_data_depth: usize,
     /// Maximum number of decimal digits of an integer converted to or from
     /// text (Python's `sys.set_int_max_str_digits`, default 4300; 0 = no
     /// limit; other values below 640 count as 640, as in Python). Beyond it
-    /// the conversion raises Python's `ValueError` text as `ErrorSistem`.
+    /// the conversion raises `ErrorBatas` (`R1003`).
     pub max_int_digits: usize,
     /// Maximum heap size in bytes (0 = unlimited, only when a user asks
     /// for it). An allocation or growth that would pass it raises a

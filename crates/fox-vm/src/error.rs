@@ -1,22 +1,30 @@
 //! Errors. `RtError` is what VM operations and builtins raise internally (a
 //! Morph error still to be turned into an error value, an already-thrown
 //! value, or `keluar`). `VmError` is what the embedding API returns: the VM
-//! never prints or exits, the CLI renders these.
+//! never prints or exits, the CLI renders these. Every error the VM
+//! raises carries a code of the catalogue (`codes`), which gives its
+//! `jenis`.
 
+use crate::codes::ErrorCode;
 use crate::value::Value;
 use std::fmt;
 
-/// Error kinds (`jenis`) the VM raises itself.
-pub const ERROR_SISTEM: &str = "ErrorSistem";
-pub const ERROR_MANUAL: &str = "ErrorManual";
+pub use crate::codes::ERROR_MANUAL;
 
 /// An error raised while executing an instruction or a builtin.
 #[derive(Debug, Clone)]
 pub enum RtError {
-    /// A VM/builtin error: becomes `{pesan, jenis: "ErrorSistem", …}`.
-    Msg(String),
-    /// An error with an explicit `jenis`.
-    Typed { jenis: String, pesan: String },
+    /// A VM/builtin error: becomes `{pesan, jenis, kode, …}` with the
+    /// code's `jenis`. Made with [`ErrorCode::err`].
+    Coded {
+        code: &'static ErrorCode,
+        pesan: String,
+    },
+    /// Not a failure: the builtin that returns this asks to be replaced by
+    /// a call of a Morph prelude function (see `prelude`), whose result
+    /// becomes the builtin's result. How builtins call Morph code (a key
+    /// function, a class's `teks()`) without recursing on the Rust stack.
+    Redirect(Box<Redirect>),
     /// A Morph value being thrown (already an error dict).
     Thrown(Value),
     /// `keluar(n)`: not catchable.
@@ -31,13 +39,14 @@ pub enum RtError {
     Internal(String),
 }
 
-impl RtError {
-    pub fn msg(s: impl Into<String>) -> RtError {
-        RtError::Msg(s.into())
-    }
-}
-
 pub type RtResult<T> = Result<T, RtError>;
+
+/// A call of prelude function `helper` with `args`, in place of a builtin.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    pub helper: &'static str,
+    pub args: Vec<Value>,
+}
 
 /// One frame of a Morph traceback.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -52,6 +61,8 @@ pub struct TraceEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uncaught {
     pub jenis: String,
+    /// The catalogue code (`R0301`), when the error value has one.
+    pub kode: Option<String>,
     pub pesan: String,
     /// Innermost frame last.
     pub traceback: Vec<TraceEntry>,
@@ -87,7 +98,10 @@ pub enum VmError {
 impl fmt::Display for VmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            VmError::Uncaught(u) => write!(f, "{}: {}", u.jenis, u.pesan),
+            VmError::Uncaught(u) => match &u.kode {
+                Some(k) => write!(f, "{}[{k}]: {}", u.jenis, u.pesan),
+                None => write!(f, "{}: {}", u.jenis, u.pesan),
+            },
             VmError::Exit(n) => write!(f, "exit {n}"),
             VmError::Compile {
                 file, diagnostics, ..

@@ -3,96 +3,39 @@
 //! round-trip floats with Python's exponent thresholds, `True`/`False`/`None`.
 //! Conversions are charged to the budget and bounded in depth and integer
 //! digits (see `limits`); `repr_lossy`/`str_lossy` serve error messages.
+//! An instance whose class defines `teks()` (Python's `__str__`) or
+//! `repr()` (`__repr__`) is written with the text that method returned,
+//! when the conversion was given those texts ([`UserText`]; see
+//! `builtins/text.rs`, which runs the methods through the prelude).
 
 use crate::error::RtResult;
 use crate::object::{BoundTarget, Object};
 use crate::value::V;
 use crate::value::{Gc, Value};
 use crate::vm::Vm;
+use rustc_hash::FxHashMap;
 use std::fmt::Write;
+use std::rc::Rc;
 
-/// Python's `repr(float)`.
-pub fn fmt_float(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf" } else { "-inf" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
-    }
-    // Shortest round-trip digits in scientific form, e.g. "1.2345e-5".
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = match sci.split_once('e') {
-        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
-        None => (sci.as_str(), 0),
-    };
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    if !(-4..16).contains(&exp) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    } else if exp < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let point = exp as usize + 1;
-        if digits.len() <= point {
-            out.push_str(&digits);
-            for _ in digits.len()..point {
-                out.push('0');
-            }
-            out.push_str(".0");
-        } else {
-            out.push_str(&digits[..point]);
-            out.push('.');
-            out.push_str(&digits[point..]);
-        }
-    }
-    out
+/// A class's text conversion a conversion needs: `method(obj)` (the
+/// class's `teks` or, with `repr`, its `repr`).
+#[derive(Clone, Copy, Debug)]
+pub struct Need {
+    pub obj: Gc,
+    pub method: Value,
+    pub repr: bool,
 }
 
-/// Python's `repr(str)`.
-pub fn repr_str(s: &str, out: &mut String) {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if (0x80..0xa0).contains(&(c as u32)) => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
+/// The classes' own text conversions in one conversion to text: the
+/// texts already computed (by instance and `repr`-ness) and those found
+/// missing while writing (written meanwhile as `<Instance K>`).
+#[derive(Default, Debug)]
+pub struct UserText {
+    pub done: FxHashMap<(u32, bool), Rc<str>>,
+    pub needs: Vec<Need>,
 }
+
+pub use crate::scalar::{fmt_float, repr_str};
 
 /// Longest text the lossy writer (error messages) produces.
 const LOSSY_CAP: usize = 1 << 16;
@@ -106,6 +49,8 @@ struct Writer<'a> {
     /// shows as `[...]`, over-long integers by their size, and the text
     /// stops at `LOSSY_CAP` bytes.
     lossy: bool,
+    /// The classes' own conversions, when this conversion honours them.
+    user: Option<&'a mut UserText>,
 }
 
 impl Writer<'_> {
@@ -135,36 +80,56 @@ impl Vm {
     /// `repr(v)` (see `str_of`).
     pub fn repr_of(&self, v: Value) -> RtResult<String> {
         let mut out = String::new();
-        self.write_top(v, &mut out, true, false)?;
+        self.write_top(v, &mut out, true, false, None)?;
         Ok(out)
     }
 
     /// Append `str(v)` to `out` (see `str_of`).
     pub fn write_str(&self, v: Value, out: &mut String) -> RtResult<()> {
-        self.write_top(v, out, false, false)
+        self.write_top(v, out, false, false, None)
+    }
+
+    /// Append `str(v)` (or `repr(v)`) to `out`, with the classes' own
+    /// conversions from `user` (and noting there the ones missing).
+    pub fn write_user(
+        &self,
+        v: Value,
+        out: &mut String,
+        repr: bool,
+        user: &mut UserText,
+    ) -> RtResult<()> {
+        self.write_top(v, out, repr, false, Some(user))
     }
 
     /// `repr(v)` for error messages and diagnostics: never fails, charges
     /// nothing, and is bounded (see `Writer::lossy`).
     pub fn repr_lossy(&self, v: Value) -> String {
         let mut out = String::new();
-        let _ = self.write_top(v, &mut out, true, true);
+        let _ = self.write_top(v, &mut out, true, true, None);
         out
     }
 
     /// `str(v)` for error messages and diagnostics (see `repr_lossy`).
     pub fn str_lossy(&self, v: Value) -> String {
         let mut out = String::new();
-        let _ = self.write_top(v, &mut out, false, true);
+        let _ = self.write_top(v, &mut out, false, true, None);
         out
     }
 
     #[inline(never)]
-    fn write_top(&self, v: Value, out: &mut String, repr: bool, lossy: bool) -> RtResult<()> {
+    fn write_top(
+        &self,
+        v: Value,
+        out: &mut String,
+        repr: bool,
+        lossy: bool,
+        user: Option<&mut UserText>,
+    ) -> RtResult<()> {
         let mut w = Writer {
             out,
             stack: Vec::new(),
             lossy,
+            user,
         };
         self.write_value(v, &mut w, repr)?;
         if lossy && w.out.len() > LOSSY_CAP {
@@ -291,9 +256,15 @@ impl Vm {
             Object::Class(c) => {
                 let _ = write!(w.out, "<Kelas {}>", c.name);
             }
-            Object::Instance(i) => {
-                let _ = write!(w.out, "<Instance {}>", self.class_name(i.class));
-            }
+            Object::Instance(i) => match self.user_text(g, i.class, repr, w) {
+                Some(text) => {
+                    self.charge_bytes(text.len())?;
+                    w.out.push_str(&text);
+                }
+                None => {
+                    let _ = write!(w.out, "<Instance {}>", self.class_name(i.class));
+                }
+            },
             Object::Closure(c) => {
                 let _ = write!(w.out, "<Fungsi {}>", c.func.get().proto.name);
             }
@@ -356,6 +327,32 @@ impl Vm {
         Ok(())
     }
 
+    /// The class's own conversion of instance `g` in this conversion, or
+    /// `None` (the default text) — then noting it as needed, when the
+    /// class has one. `str()` uses `teks`, else `repr`; `repr()` only
+    /// `repr` (as Python's `__str__`/`__repr__`).
+    fn user_text(&self, g: Gc, class: Gc, repr: bool, w: &mut Writer) -> Option<Rc<str>> {
+        let user = w.user.as_deref_mut()?;
+        let Object::Class(c) = self.heap.get(class) else {
+            return None;
+        };
+        let (method, as_repr) = match c.methods.get(&self.syms.teks) {
+            Some(m) if !repr => (*m, false),
+            _ => (*c.methods.get(&self.syms.repr)?, true),
+        };
+        if let Some(t) = user.done.get(&(g.0, as_repr)) {
+            return Some(t.clone());
+        }
+        if !user.needs.iter().any(|n| n.obj == g && n.repr == as_repr) {
+            user.needs.push(Need {
+                obj: g,
+                method,
+                repr: as_repr,
+            });
+        }
+        None
+    }
+
     pub fn class_name(&self, class: Gc) -> String {
         match self.heap.get(class) {
             Object::Class(c) => c.name.to_string(),
@@ -374,33 +371,6 @@ impl Vm {
         }
     }
 
-    /// Python's type name of a value, for error messages.
-    pub fn type_name(&self, v: Value) -> &'static str {
-        match v.unpack() {
-            V::Nil | V::Undef => "NoneType",
-            V::Bool(_) => "bool",
-            V::Int(_) => "int",
-            V::Float(_) => "float",
-            V::Native(_) => "builtin_function_or_method",
-            V::Obj(g) => match self.heap.get(g) {
-                Object::Str(_) => "str",
-                Object::BigInt(_) => "int",
-                Object::List(_) => "list",
-                Object::Dict(_) => "dict",
-                Object::Class(_) => "MorphClass",
-                Object::Instance(_) => "MorphInstance",
-                Object::Closure(_) => "function",
-                Object::BoundMethod(_) => "method",
-                Object::VariantCtor { .. } => "CodeObject",
-                Object::Variant(_) => "MorphVariant",
-                Object::Generator(_) => "generator",
-                Object::Module(_) => "dict",
-                Object::Resource(_) => "koneksi",
-                Object::Cell(_) | Object::Free(_) | Object::Pipeline(_) => "object",
-            },
-        }
-    }
-
     /// Morph's `tipe(x)`.
     pub fn morph_type(&self, v: Value) -> &'static str {
         match v.unpack() {
@@ -415,34 +385,6 @@ impl Vm {
                 Object::Dict(_) | Object::Module(_) => "kamus",
                 _ => "objek",
             },
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fmt_float;
-
-    #[test]
-    fn floats_like_python() {
-        let cases = [
-            (2.5, "2.5"),
-            (3.0, "3.0"),
-            (0.1 + 0.2, "0.30000000000000004"),
-            (1.0 / 3.0, "0.3333333333333333"),
-            (1e16, "1e+16"),
-            (1.2e-5, "1.2e-05"),
-            (1.234567895e17, "1.234567895e+17"),
-            (-0.0, "-0.0"),
-            (0.0001, "0.0001"),
-            (123456789012345.6, "123456789012345.6"),
-            (1e15, "1000000000000000.0"),
-            (f64::INFINITY, "inf"),
-            (-2.5e-10, "-2.5e-10"),
-            (100.0, "100.0"),
-        ];
-        for (f, want) in cases {
-            assert_eq!(fmt_float(f), want, "{f:?}");
         }
     }
 }

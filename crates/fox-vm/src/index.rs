@@ -1,6 +1,7 @@
 //! Indexing and slicing of texts, lists, dicts and modules, with Python's
 //! negative indices, clamped slices and error messages.
 
+use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::object::Object;
 use crate::value::Value;
@@ -44,11 +45,54 @@ impl Vm {
             V::Int(i) => Ok(i),
             V::Bool(b) => Ok(b as i64),
             V::Obj(g) if matches!(self.heap.get(g), Object::BigInt(_)) => Ok(i64::MAX),
-            _ => Err(RtError::Msg(format!(
-                "{what} indices must be integers or slices, not {}",
-                self.type_name(k)
+            _ => Err(codes::NOT_INDEXABLE.err(format!(
+                "Indeks {what} harus angka bulat, bukan {}",
+                self.type_label(k)
             ))),
         }
+    }
+
+    /// Index `i` is outside a `what` (`daftar`, `teks`) of `len` items.
+    fn out_of_range(what: &str, i: i64, len: usize) -> RtError {
+        let shown = if i == i64::MAX {
+            "sebesar itu".to_string()
+        } else {
+            i.to_string()
+        };
+        let hint = if len == 0 {
+            format!("{what} kosong")
+        } else {
+            format!(
+                "panjang {len}, indeks yang sah 0..{} atau -{len}..-1",
+                len - 1
+            )
+        };
+        codes::INDEX_RANGE.err(format!("Indeks {shown} di luar jangkauan {what} ({hint})"))
+    }
+
+    /// `key` is not in a dict (`ErrorKunci`).
+    pub fn key_missing(&self, key: Value) -> RtError {
+        codes::KEY_MISSING.err(format!("Kunci {} tidak ada di kamus", self.shown(key, 80)))
+    }
+
+    fn not_subscriptable(&self, obj: Value) -> RtError {
+        codes::NOT_INDEXABLE.err(format!(
+            "{} tidak bisa diindeks dengan [ ]; hanya teks, daftar, kamus dan modul yang bisa",
+            crate::describe::capitalized(&self.type_label(obj))
+        ))
+    }
+
+    fn no_item_assignment(&self, obj: Value) -> RtError {
+        let label = self.type_label(obj);
+        let hint = if label == "teks" {
+            "; teks tidak bisa diubah, buat teks baru (misalnya dengan iris dan +)"
+        } else {
+            ""
+        };
+        codes::NOT_INDEXABLE.err(format!(
+            "{} tidak mendukung pengubahan elemen dengan ubah x[i] = …{hint}",
+            crate::describe::capitalized(&label)
+        ))
     }
 
     /// Character `i` of a text, as a new one-character text.
@@ -56,7 +100,7 @@ impl Vm {
         if ascii {
             return match norm_index(i, s.len()) {
                 Some(j) => Ok(self.new_str(&s[j..j + 1])),
-                None => Err(RtError::msg("string index out of range")),
+                None => Err(Self::out_of_range("teks", i, s.len())),
             };
         }
         // Non-ASCII texts are walked to find the character.
@@ -67,24 +111,21 @@ impl Vm {
                 let mut b = [0u8; 4];
                 Ok(self.new_str(c.encode_utf8(&mut b)))
             }
-            None => Err(RtError::msg("string index out of range")),
+            None => Err(Self::out_of_range("teks", i, n)),
         }
     }
 
     #[inline(never)]
     pub fn get_index(&mut self, obj: Value, key: Value) -> RtResult<Value> {
         let V::Obj(g) = obj.unpack() else {
-            return Err(RtError::Msg(format!(
-                "'{}' object is not subscriptable",
-                self.type_name(obj)
-            )));
+            return Err(self.not_subscriptable(obj));
         };
         match self.heap.get(g) {
             Object::List(l) => {
-                let i = self.index_int(key, "list")?;
+                let i = self.index_int(key, "daftar")?;
                 match norm_index(i, l.len()) {
                     Some(j) => Ok(l[j]),
-                    None => Err(RtError::msg("list index out of range")),
+                    None => Err(Self::out_of_range("daftar", i, l.len())),
                 }
             }
             Object::Str(s) => {
@@ -94,10 +135,9 @@ impl Vm {
                     V::Int(i) => i,
                     V::Bool(b) => b as i64,
                     _ => {
-                        return Err(RtError::Msg(format!(
-                            "string indices must be integers, not '{}'",
-                            self.type_name(key)
-                        )))
+                        return Err(self.index_int(key, "teks").err().unwrap_or_else(|| {
+                            Self::out_of_range("teks", i64::MAX, s.chars().count())
+                        }))
                     }
                 };
                 self.str_char_at(&s, ascii, i)
@@ -106,40 +146,36 @@ impl Vm {
                 let hk = self.hash_key(key)?;
                 match d.get(&hk) {
                     Some(v) => Ok(v),
-                    None => Err(RtError::Msg(self.repr_lossy(key))),
+                    None => Err(self.key_missing(key)),
                 }
             }
             Object::Module(id) => {
                 let id = *id;
                 let name = self.str_checked(key)?;
-                self.module_get(id, &name)
-                    .ok_or_else(|| RtError::Msg(self.repr_lossy(key)))
+                self.module_get(id, &name).ok_or_else(|| {
+                    let file = self.modules.get(id as usize).map_or("?", |m| &m.file);
+                    codes::ATTR_MISSING.err(format!("Modul '{file}' tidak punya nama '{name}'"))
+                })
             }
-            _ => Err(RtError::Msg(format!(
-                "'{}' object is not subscriptable",
-                self.type_name(obj)
-            ))),
+            _ => Err(self.not_subscriptable(obj)),
         }
     }
 
     #[inline(never)]
     pub fn set_index(&mut self, obj: Value, key: Value, v: Value) -> RtResult<()> {
         let V::Obj(g) = obj.unpack() else {
-            return Err(RtError::Msg(format!(
-                "'{}' object does not support item assignment",
-                self.type_name(obj)
-            )));
+            return Err(self.no_item_assignment(obj));
         };
         match self.heap.get(g) {
             Object::List(_) => {
-                let i = self.index_int(key, "list")?;
+                let i = self.index_int(key, "daftar")?;
                 if let Object::List(l) = self.heap.get_mut(g) {
                     match norm_index(i, l.len()) {
                         Some(j) => {
                             l[j] = v;
                             return Ok(());
                         }
-                        None => return Err(RtError::msg("list assignment index out of range")),
+                        None => return Err(Self::out_of_range("daftar", i, l.len())),
                     }
                 }
                 Ok(())
@@ -155,10 +191,7 @@ impl Vm {
                 self.module_set(id, &name, v);
                 Ok(())
             }
-            _ => Err(RtError::Msg(format!(
-                "'{}' object does not support item assignment",
-                self.type_name(obj)
-            ))),
+            _ => Err(self.no_item_assignment(obj)),
         }
     }
 
@@ -171,13 +204,9 @@ impl Vm {
             V::Obj(g) => match self.heap.get(g) {
                 Object::BigInt(b) if b.sign() == num_bigint::Sign::Minus => Ok(Some(i64::MIN / 2)),
                 Object::BigInt(_) => Ok(Some(i64::MAX / 2)),
-                _ => Err(RtError::msg(
-                    "slice indices must be integers or None or have an __index__ method",
-                )),
+                _ => Err(self.bad_slice_bound(v)),
             },
-            _ => Err(RtError::msg(
-                "slice indices must be integers or None or have an __index__ method",
-            )),
+            _ => Err(self.bad_slice_bound(v)),
         }
     }
 
@@ -213,9 +242,16 @@ impl Vm {
                 _ => {}
             }
         }
-        Err(RtError::Msg(format!(
-            "Objek tipe '{}' tidak mendukung slicing/iris.",
-            self.type_name(obj)
+        Err(codes::NOT_INDEXABLE.err(format!(
+            "{} tidak bisa diiris [a:b]; hanya teks dan daftar yang bisa",
+            crate::describe::capitalized(&self.type_label(obj))
         )))
+    }
+
+    fn bad_slice_bound(&self, v: Value) -> RtError {
+        codes::NOT_INDEXABLE.err(format!(
+            "Batas irisan [a:b] harus angka bulat atau nil, bukan {}",
+            self.type_label(v)
+        ))
     }
 }

@@ -6,6 +6,8 @@
 //! instruction budget are checked only at safe points (loop back-edges and
 //! calls), where every live value is rooted in a register.
 
+use crate::builtins::text::Sink;
+use crate::codes;
 use crate::error::{RtError, RtResult, VmError};
 use crate::object::{Closure, Object, SavedHandler, Variant};
 use crate::ops::{int_mod, Arith, Cmp};
@@ -339,7 +341,7 @@ impl Vm {
                                 .get(slot as usize)
                                 .map(|n| n.to_string())
                                 .unwrap_or_default();
-                            bail!(RtError::Msg(format!("Global '{name}' not found.")));
+                            bail!(self.undefined_name(&name));
                         }
                         reg!(dst) = v;
                     }
@@ -795,14 +797,14 @@ impl Vm {
                             .copied()
                             .unwrap_or(Value::Undef);
                         if f.same(self.panjang_value) {
-                            let n = crate::builtins::core::length_of(self, reg!(arg));
+                            let n = tr!(crate::builtins::core::checked_length(self, reg!(arg)));
                             reg!(dst) = self.int(n as i64);
                         } else {
                             // Shadowed: an ordinary call `f(arg)` through a
                             // scratch window above this frame.
                             save_pc!();
                             if f.is_undef() {
-                                bail!(RtError::msg("Global 'panjang' not found."));
+                                bail!(self.undefined_name("panjang"));
                             }
                             let fbase = base + frame_regs;
                             self.ensure_stack(fbase + 2);
@@ -957,29 +959,43 @@ impl Vm {
                         }
                         reg!(dst) = self.alloc(Object::Dict(Box::new(d)));
                     }
+                    // Conversions to text may hand over to the prelude (a
+                    // class's own `teks()`), whose frame then delivers the
+                    // result: into `dst`, or into the scratch slot above
+                    // this frame for the ones that only write.
                     Op::Interp { dst, start, count } => {
-                        let from = base + start as usize;
-                        let s = tr_cold!(self.text_of_regs(from, count as usize, ""));
-                        reg!(dst) = self.new_string(s);
+                        save_pc!();
+                        let (from, to) = (base + start as usize, base + dst as usize);
+                        match tr_cold!(self.text_op(from, count as usize, "", Sink::Value, to)) {
+                            Some(v) => {
+                                refresh!();
+                                reg!(dst) = v;
+                            }
+                            None => continue 'frame,
+                        }
                     }
                     Op::Print { start, count } => {
-                        let from = base + start as usize;
-                        let mut s = tr_cold!(self.text_of_regs(from, count as usize, " "));
-                        s.push('\n');
-                        self.host.write_out(s.as_bytes());
+                        save_pc!();
+                        let (from, to) = (base + start as usize, base + frame_regs);
+                        if tr_cold!(self.text_op(from, count as usize, " ", Sink::Line, to))
+                            .is_none()
+                        {
+                            continue 'frame;
+                        }
                     }
                     Op::WriteStr { src } => {
-                        let from = base + src as usize;
-                        let s = tr_cold!(self.text_of_regs(from, 1, ""));
-                        self.host.write_out(s.as_bytes());
+                        save_pc!();
+                        let (from, to) = (base + src as usize, base + frame_regs);
+                        if tr_cold!(self.text_op(from, 1, "", Sink::Write, to)).is_none() {
+                            continue 'frame;
+                        }
                     }
                     Op::Unpack { dst, src, count } => {
                         let v = reg!(src);
                         let (items, len) = tr!(self.unpack_items(v, count as usize));
                         if len < count as usize {
-                            bail!(RtError::Msg(format!(
-                                "Tidak cukup nilai untuk unpack (diharapkan {}, dapat {})",
-                                count, len
+                            bail!(codes::UNPACK_COUNT.err(format!(
+                                "Tidak cukup nilai untuk unpack (diharapkan {count}, dapat {len})"
                             )));
                         }
                         for (i, x) in items.into_iter().enumerate() {
@@ -1001,10 +1017,11 @@ impl Vm {
                                 V::Obj(g) if matches!(self.heap.get(g), Object::Class(_)) => {
                                     Some(g)
                                 }
-                                _ => bail!(RtError::Msg(format!(
-                                    "Kelas '{}' hanya bisa mewarisi kelas, bukan {}",
+                                _ => bail!(codes::INHERIT_NON_CLASS.err(format!(
+                                    "Kelas '{}' hanya bisa mewarisi kelas, bukan {} ({})",
                                     cname,
-                                    self.repr_lossy(p)
+                                    self.type_label(p),
+                                    self.shown(p, 60)
                                 ))),
                             }
                         };
@@ -1204,21 +1221,6 @@ impl Vm {
         Some(m)
     }
 
-    /// `str()` of the `count` registers at `from` (absolute), joined by
-    /// `sep`: what `Print`, `Interp` and `WriteStr` output. Out of line,
-    /// like every slow path, to keep the loop's registers for the hot ones.
-    #[inline(never)]
-    fn text_of_regs(&self, from: usize, count: usize, sep: &str) -> RtResult<String> {
-        let mut s = String::new();
-        for (i, v) in self.stack[from..from + count].iter().enumerate() {
-            if i > 0 {
-                s.push_str(sep);
-            }
-            self.write_str_checked(*v, &mut s)?;
-        }
-        Ok(s)
-    }
-
     /// `[..., ...rest]` patterns: a new list of `v`'s items from `from` on.
     #[inline(never)]
     fn list_tail(&mut self, v: Value, from: usize) -> RtResult<Value> {
@@ -1267,9 +1269,9 @@ impl Vm {
                 .collect();
             return Ok((items, len));
         }
-        Err(RtError::Msg(format!(
-            "Objek tipe '{}' tidak bisa di-unpack",
-            self.type_name(v)
+        Err(codes::NOT_UNPACKABLE.err(format!(
+            "{} tidak bisa diurai menjadi beberapa nama; hanya daftar dan teks yang bisa",
+            crate::describe::capitalized(&self.type_label(v))
         )))
     }
 
@@ -1280,9 +1282,8 @@ impl Vm {
             return Err(RtError::Internal("yield without a frame".into()));
         };
         let FrameKind::Generator(g) = f.kind else {
-            return Err(RtError::msg(
-                "'bekukan' dipanggil di luar generator yang dilanjutkan",
-            ));
+            return Err(codes::GENERATOR_STATE
+                .err("'bekukan' dipanggil di luar generator yang dilanjutkan"));
         };
         let regs = f.func.get().proto.regs as usize;
         let base = f.base as usize;
@@ -1327,37 +1328,37 @@ impl Vm {
         let gg = match g.unpack() {
             V::Obj(gg) if matches!(self.heap.get(gg), Object::Generator(_)) => gg,
             _ => {
-                return Err(RtError::Msg(format!(
-                    "lanjut() membutuhkan generator, bukan {}",
-                    self.type_name(g)
+                return Err(codes::ARG_TYPE.err(format!(
+                    "lanjut(): argumen 'generator' harus generator, bukan {}",
+                    self.type_label(g)
                 )))
             }
         };
-        let (closure, regs, pc, handlers) = match self.heap.get_mut(gg) {
-            Object::Generator(gen) => match gen.state {
-                GenState::Done => return Ok(Some(Value::Nil)),
-                GenState::Running => return Err(RtError::msg("Generator sedang berjalan")),
-                GenState::Fresh | GenState::Suspended => {
-                    gen.state = GenState::Running;
-                    (
-                        gen.closure,
-                        std::mem::take(&mut gen.regs),
-                        gen.pc,
-                        std::mem::take(&mut gen.handlers),
-                    )
-                }
-            },
-            _ => return Err(RtError::Internal("not a generator".into())),
-        };
+        let (closure, regs, pc, handlers) =
+            match self.heap.get_mut(gg) {
+                Object::Generator(gen) => match gen.state {
+                    GenState::Done => return Ok(Some(Value::Nil)),
+                    GenState::Running => return Err(codes::GENERATOR_STATE.err(
+                        "Generator sedang berjalan; ia tidak bisa dilanjutkan dari dalam dirinya",
+                    )),
+                    GenState::Fresh | GenState::Suspended => {
+                        gen.state = GenState::Running;
+                        (
+                            gen.closure,
+                            std::mem::take(&mut gen.regs),
+                            gen.pc,
+                            std::mem::take(&mut gen.handlers),
+                        )
+                    }
+                },
+                _ => return Err(RtError::Internal("not a generator".into())),
+            };
         let func = match self.heap.get(closure) {
             Object::Closure(c) => c.func,
             _ => return Err(RtError::Internal("generator without closure".into())),
         };
         if self.frames.len() >= self.config.max_depth {
-            return Err(RtError::Msg(format!(
-                "Kedalaman panggilan melebihi batas ({} bingkai)",
-                self.config.max_depth
-            )));
+            return Err(self.call_depth_error());
         }
         let base = self.entry_base();
         self.ensure_stack(base + regs.len().max(func.get().proto.regs as usize) + 2);

@@ -32,16 +32,17 @@
 //!
 //! **Depth.** repr/str, `==` and ordering recurse on the Rust stack over
 //! nested lists, dicts and variants; deeper than `Config::max_data_depth`
-//! they raise a catchable `ErrorSistem`, like Python's `RecursionError`.
+//! they raise a catchable `ErrorBatas` (`R1002`), like Python's `RecursionError`.
 //! The limit is clamped to [`HARD_MAX_DATA_DEPTH`] so that no configuration
 //! can overflow the native stack. Everything else that walks data (the
 //! collector, snapshots and deep copies) is iterative.
 //!
 //! **Digits.** Decimal conversions of integers with more than
 //! `Config::max_int_digits` digits (default 4300, as CPython ≥ 3.11) raise
-//! Python's `ValueError` texts as `ErrorSistem`. Powers of two bases are not
-//! limited (their conversion is linear), as in Python.
+//! `ErrorBatas` (`R1003`). Powers of two bases are not limited (their
+//! conversion is linear), as in Python.
 
+use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::vm::Vm;
 use num_bigint::BigInt;
@@ -208,7 +209,7 @@ impl Vm {
 
     /// The error for data nested deeper than the limit, `doing` what.
     pub fn depth_error(&self, doing: &str) -> RtError {
-        RtError::Msg(format!(
+        codes::DATA_DEPTH.err(format!(
             "Kedalaman data melebihi batas ({} tingkat) saat {doing}",
             self.data_depth_limit()
         ))
@@ -257,9 +258,9 @@ impl Vm {
     pub fn check_int_parse_digits(&self, digits: usize, base: u32) -> RtResult<()> {
         let limit = self.int_digit_limit();
         if limit > 0 && !base.is_power_of_two() && digits > limit {
-            return Err(RtError::Msg(format!(
-                "Exceeds the limit ({limit} digits) for integer string conversion: value has \
-                 {digits} digits; use sys.set_int_max_str_digits() to increase the limit"
+            return Err(codes::INT_DIGITS.err(format!(
+                "Teks angka itu punya {digits} digit, melebihi batas konversi ({limit} digit; \
+                 ubah dengan --max-int-digits)"
             )));
         }
         // Unlimited: the conversion is quadratic in the number of digits.
@@ -269,8 +270,8 @@ impl Vm {
 }
 
 fn to_text_error(limit: usize) -> RtError {
-    RtError::Msg(format!(
-        "Exceeds the limit ({limit} digits) for integer string conversion; use \
-         sys.set_int_max_str_digits() to increase the limit"
+    codes::INT_DIGITS.err(format!(
+        "Angka bulat itu melebihi batas konversi ke teks ({limit} digit; ubah dengan \
+         --max-int-digits)"
     ))
 }

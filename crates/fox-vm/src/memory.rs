@@ -13,7 +13,7 @@ use crate::value::Value;
 use crate::vm::Vm;
 use std::mem::size_of;
 
-/// `jenis` of every memory error.
+/// `jenis` of every memory error (`codes::MEMORY`).
 pub const ERROR_MEMORI: &str = "ErrorMemori";
 /// The largest single text, in bytes (UTF-8).
 pub const MAX_TEXT_BYTES: usize = 1 << 30;
@@ -48,37 +48,37 @@ impl MemError {
     pub fn message(self) -> String {
         match self {
             MemError::Heap { limit } => format!(
-                "memori habis: batas heap {} (--max-heap-bytes) terlampaui",
+                "Memori habis: batas heap {} (--max-heap-bytes) terlampaui",
                 fmt_bytes(limit)
             ),
             MemError::Text(usize::MAX) => format!(
-                "memori habis: teks hasilnya melebihi batas satu teks ({})",
+                "Memori habis: teks hasilnya melebihi batas satu teks ({})",
                 fmt_bytes(MAX_TEXT_BYTES)
             ),
             MemError::Text(n) => format!(
-                "memori habis: teks sepanjang {n} byte melebihi batas satu teks ({})",
+                "Memori habis: teks sepanjang {n} byte melebihi batas satu teks ({})",
                 fmt_bytes(MAX_TEXT_BYTES)
             ),
             MemError::List(usize::MAX) => format!(
-                "memori habis: daftar hasilnya melebihi batas satu daftar ({MAX_LIST_LEN} elemen)"
+                "Memori habis: daftar hasilnya melebihi batas satu daftar ({MAX_LIST_LEN} elemen)"
             ),
             MemError::List(n) => format!(
-                "memori habis: daftar dengan {n} elemen melebihi batas satu daftar ({MAX_LIST_LEN} elemen)"
+                "Memori habis: daftar dengan {n} elemen melebihi batas satu daftar ({MAX_LIST_LEN} elemen)"
             ),
             MemError::Int(u64::MAX) => format!(
-                "memori habis: bilangan bulat hasilnya melebihi batas ({MAX_INT_BITS} bit)"
+                "Memori habis: bilangan bulat hasilnya melebihi batas ({MAX_INT_BITS} bit)"
             ),
             MemError::Int(bits) => format!(
-                "memori habis: bilangan bulat sebesar {bits} bit melebihi batas ({MAX_INT_BITS} bit)"
+                "Memori habis: bilangan bulat sebesar {bits} bit melebihi batas ({MAX_INT_BITS} bit)"
             ),
             MemError::Alloc(n) => {
                 format!(
-                    "memori habis: sistem menolak alokasi {}",
+                    "Memori habis: sistem menolak alokasi {}",
                     fmt_bytes(n)
                 )
             }
             MemError::Objects(n) => format!(
-                "memori habis: batas {n} objek heap (--max-heap-objects) terlampaui"
+                "Memori habis: batas {n} objek heap (--max-heap-objects) terlampaui"
             ),
         }
     }
@@ -86,10 +86,7 @@ impl MemError {
 
 impl From<MemError> for RtError {
     fn from(e: MemError) -> RtError {
-        RtError::Typed {
-            jenis: ERROR_MEMORI.to_string(),
-            pesan: e.message(),
-        }
+        crate::codes::MEMORY.err(e.message())
     }
 }
 

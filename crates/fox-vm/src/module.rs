@@ -3,7 +3,8 @@
 //! to the importing file), compiles the module and pushes its body as a
 //! frame (no Rust recursion), caching modules so each runs once.
 
-use crate::error::{RtError, RtResult};
+use crate::codes;
+use crate::error::RtResult;
 use crate::stdlib;
 use crate::value::Value;
 use crate::vm::{Frame, FrameKind, ModuleState, Vm};
@@ -71,12 +72,12 @@ impl Vm {
     #[inline(never)]
     pub fn import(&mut self, path: &str, ret: usize) -> RtResult<Option<Value>> {
         if let Some(name) = path.strip_prefix("pinjam:") {
-            return Err(RtError::Msg(format!(
+            return Err(codes::MODULE_NOT_FOUND.err(format!(
                 "Gagal memuat modul '{name}': pinjam (modul Python) tidak didukung oleh Fox VM"
             )));
         }
         let not_found = || {
-            RtError::Msg(format!(
+            codes::MODULE_NOT_FOUND.err(format!(
                 "Gagal memuat modul '{path}': File modul tidak ditemukan: {path}"
             ))
         };
@@ -91,10 +92,14 @@ impl Vm {
                 if let Some(id) = self.module_cache.get(&key) {
                     return self.cached_module(*id, path);
                 }
-                let bytes = std::fs::read(&p)
-                    .map_err(|e| RtError::Msg(format!("Gagal memuat modul '{path}': {e}")))?;
+                let bytes = std::fs::read(&p).map_err(|e| {
+                    codes::MODULE_LOAD.err(format!(
+                        "Gagal memuat modul '{path}': {}",
+                        crate::builtins::io::os_error_text(&e)
+                    ))
+                })?;
                 let text = String::from_utf8(bytes).map_err(|_| {
-                    RtError::Msg(format!(
+                    codes::MODULE_LOAD.err(format!(
                         "Gagal memuat modul '{path}': berkas bukan UTF-8 yang sah"
                     ))
                 })?;
@@ -115,17 +120,16 @@ impl Vm {
                     let (line, col) = LineIndex::new(&source).line_col(&source, d.span.start);
                     format!("{} ({}:{}:{})", d.message, display, line, col)
                 });
-                return Err(RtError::Msg(format!(
-                    "Gagal memuat modul '{path}': SyntaxError: {}",
+                let code = diags.first().map_or("", |d| d.code);
+                return Err(codes::MODULE_LOAD.err(format!(
+                    "Gagal memuat modul '{path}': kesalahan sintaks [{code}]: {}",
                     first.unwrap_or_default()
                 )));
             }
         };
         self.module_cache.insert(key, id);
         if self.frames.len() >= self.config.max_depth {
-            return Err(RtError::msg(
-                "Kedalaman panggilan melebihi batas saat memuat modul",
-            ));
+            return Err(self.call_depth_error());
         }
         let base = self.entry_base();
         let regs = func.get().proto.regs as usize;
@@ -149,7 +153,7 @@ impl Vm {
         let m = &self.modules[id as usize];
         match m.state {
             ModuleState::Loaded => Ok(Some(m.obj)),
-            ModuleState::Loading => Err(RtError::Msg(format!(
+            ModuleState::Loading => Err(codes::MODULE_LOAD.err(format!(
                 "Gagal memuat modul '{path}': impor melingkar (modul sedang dimuat)"
             ))),
         }

@@ -3,6 +3,7 @@
 //! text/list concatenation and repetition, comparisons, equality,
 //! truthiness, hashing of dictionary keys.
 
+use crate::codes;
 use crate::dict::HashKey;
 use crate::error::{RtError, RtResult};
 use crate::memory::{list_buffer, repeat_text, text_buffer, MemError};
@@ -141,12 +142,35 @@ impl Vm {
     }
 
     fn unsupported(&self, op: Arith, a: Value, b: Value) -> RtError {
-        RtError::Msg(format!(
-            "unsupported operand type(s) for {}: '{}' and '{}'",
-            op.symbol(),
-            self.type_name(a),
-            self.type_name(b)
+        let (ta, tb) = (self.type_label(a), self.type_label(b));
+        let hint = if ta == "nil" || tb == "nil" {
+            "; salah satu nilainya nil (variabel yang belum diberi nilai?)"
+        } else if op == Arith::Add && (ta == "teks" || tb == "teks") {
+            "; ubah dulu: teks(x) atau \"{x}\" menjadi teks, int(x)/float(x) menjadi angka"
+        } else if matches!(
+            op,
+            Arith::And | Arith::Or | Arith::Xor | Arith::Shl | Arith::Shr
+        ) && (ta == "angka desimal" || tb == "angka desimal")
+        {
+            "; operator bit hanya untuk angka bulat"
+        } else {
+            ""
+        };
+        codes::OPERAND_TYPE.err(format!(
+            "Operator '{}' tidak bisa dipakai pada {ta} dan {tb}{hint}",
+            op.symbol()
         ))
+    }
+
+    fn zero_division(op: Arith) -> RtError {
+        codes::ZERO_DIVISION.err(match op {
+            Arith::Mod => "Modulo dengan nol (x % 0)",
+            _ => "Pembagian dengan nol (x / 0)",
+        })
+    }
+
+    fn negative_shift() -> RtError {
+        codes::ARG_VALUE.err("Jumlah geseran bit tidak boleh negatif")
     }
 
     /// The general (slow) path of a binary arithmetic operator.
@@ -180,9 +204,9 @@ impl Vm {
                             s.push_str(y);
                             Ok(self.new_string(s))
                         }
-                        None => Err(RtError::Msg(format!(
-                            "can only concatenate str (not \"{}\") to str",
-                            self.type_name(b)
+                        None => Err(codes::OPERAND_TYPE.err(format!(
+                            "Teks hanya bisa digabung dengan teks, bukan {}; ubah dulu dengan teks(x) atau \"{{x}}\"",
+                            self.type_label(b)
                         ))),
                     };
                 }
@@ -196,9 +220,9 @@ impl Vm {
                             items.extend_from_slice(y);
                             Ok(self.new_list(items))
                         }
-                        None => Err(RtError::Msg(format!(
-                            "can only concatenate list (not \"{}\") to list",
-                            self.type_name(b)
+                        None => Err(codes::OPERAND_TYPE.err(format!(
+                            "Daftar hanya bisa digabung dengan daftar, bukan {}",
+                            self.type_label(b)
                         ))),
                     };
                 }
@@ -281,13 +305,13 @@ impl Vm {
             Arith::Mul => x * y,
             Arith::Div => {
                 if y == 0.0 {
-                    return Err(RtError::msg("float division by zero"));
+                    return Err(Self::zero_division(op));
                 }
                 x / y
             }
             Arith::Mod => {
                 if y == 0.0 {
-                    return Err(RtError::msg("float modulo"));
+                    return Err(Self::zero_division(op));
                 }
                 float_mod(x, y)
             }
@@ -303,7 +327,7 @@ impl Vm {
             Arith::Mul => i.checked_mul(j),
             Arith::Div => {
                 if j == 0 {
-                    return Err(RtError::msg("division by zero"));
+                    return Err(Self::zero_division(op));
                 }
                 if i.unsigned_abs() < (1 << 53) && j.unsigned_abs() < (1 << 53) {
                     return Ok(Value::Float(i as f64 / j as f64));
@@ -312,7 +336,7 @@ impl Vm {
             }
             Arith::Mod => {
                 if j == 0 {
-                    return Err(RtError::msg("integer modulo by zero"));
+                    return Err(Self::zero_division(op));
                 }
                 int_mod(i, j)
             }
@@ -321,7 +345,7 @@ impl Vm {
             Arith::Xor => Some(i ^ j),
             Arith::Shl => {
                 if j < 0 {
-                    return Err(RtError::msg("negative shift count"));
+                    return Err(Self::negative_shift());
                 }
                 if j < 63 && (i.abs() >> (62 - j)) == 0 {
                     Some(i << j)
@@ -331,7 +355,7 @@ impl Vm {
             }
             Arith::Shr => {
                 if j < 0 {
-                    return Err(RtError::msg("negative shift count"));
+                    return Err(Self::negative_shift());
                 }
                 Some(if j >= 64 {
                     if i < 0 {
@@ -361,13 +385,13 @@ impl Vm {
             }
             Arith::Div => {
                 if y.is_zero() {
-                    return Err(RtError::msg("division by zero"));
+                    return Err(Self::zero_division(op));
                 }
                 return Ok(Value::Float(big_true_div(&x, &y)));
             }
             Arith::Mod => {
                 if y.is_zero() {
-                    return Err(RtError::msg("integer modulo by zero"));
+                    return Err(Self::zero_division(op));
                 }
                 self.charge_big_product(x.bits(), y.bits())?;
                 x.mod_floor(&y)
@@ -378,7 +402,7 @@ impl Vm {
             Arith::Shl => {
                 let n = y.to_u64().ok_or_else(|| -> RtError {
                     if y.is_negative() {
-                        RtError::msg("negative shift count")
+                        Self::negative_shift()
                     } else {
                         MemError::Int(u64::MAX).into()
                     }
@@ -391,7 +415,7 @@ impl Vm {
             }
             Arith::Shr => {
                 if y.is_negative() {
-                    return Err(RtError::msg("negative shift count"));
+                    return Err(Self::negative_shift());
                 }
                 let n = y.to_u64().unwrap_or(u64::MAX).min(1 << 40);
                 x >> n
@@ -436,9 +460,9 @@ impl Vm {
             _ => match self.num(v) {
                 Some(Num::Big(b)) => Ok(self.int_from_big(-b)),
                 _ => self.arith(Arith::Mul, v, Value::Int(-1)).map_err(|_| {
-                    RtError::Msg(format!(
-                        "bad operand type for unary -: '{}'",
-                        self.type_name(v)
+                    codes::OPERAND_TYPE.err(format!(
+                        "Operator '-' (negatif) tidak bisa dipakai pada {}",
+                        self.type_label(v)
                     ))
                 }),
             },
@@ -450,9 +474,9 @@ impl Vm {
         match self.num(v) {
             Some(Num::Int(i)) => Ok(self.int(!i)),
             Some(Num::Big(b)) => Ok(self.int_from_big(-b - 1)),
-            _ => Err(RtError::Msg(format!(
-                "bad operand type for unary ~: '{}'",
-                self.type_name(v)
+            _ => Err(codes::OPERAND_TYPE.err(format!(
+                "Operator '~' hanya untuk angka bulat, bukan {}",
+                self.type_label(v)
             ))),
         }
     }
@@ -606,11 +630,15 @@ impl Vm {
             }
             return Ok(op.holds(x.len().cmp(&y.len())));
         }
-        Err(RtError::Msg(format!(
-            "'{}' not supported between instances of '{}' and '{}'",
-            op.symbol(),
-            self.type_name(a),
-            self.type_name(b)
+        let (ta, tb) = (self.type_label(a), self.type_label(b));
+        let hint = if ta == "nil" || tb == "nil" {
+            "; nil tidak punya urutan"
+        } else {
+            "; hanya angka dengan angka, teks dengan teks dan daftar dengan daftar"
+        };
+        Err(codes::COMPARE_TYPE.err(format!(
+            "Operator '{}' tidak bisa membandingkan {ta} dengan {tb}{hint}",
+            op.symbol()
         )))
     }
 
@@ -667,9 +695,12 @@ impl Vm {
                     Ok(i) => HashKey::Int(i),
                     Err(_) => HashKey::Big(b.clone()),
                 }),
-                Object::List(_) => Err(RtError::msg("unhashable type: 'list'")),
-                Object::Dict(_) => Err(RtError::msg("unhashable type: 'dict'")),
-                Object::Variant(_) => Err(RtError::msg("unhashable type: 'MorphVariant'")),
+                Object::List(_) | Object::Dict(_) | Object::Variant(_) => {
+                    Err(codes::UNHASHABLE.err(format!(
+                        "{} tidak bisa menjadi kunci kamus; kunci harus teks, angka, boolean, nil atau objek",
+                        crate::describe::capitalized(&self.type_label(v))
+                    )))
+                }
                 _ => Ok(HashKey::Obj(g.0)),
             },
         }

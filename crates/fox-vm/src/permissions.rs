@@ -1,7 +1,7 @@
 //! Host access permissions, Deno-style: what a run may read, write, connect
 //! to and see of the environment. Every host operation of the VM asks
 //! [`Permissions::check`] first; a refusal is a catchable Morph error of jenis
-//! [`ERROR_IZIN`] naming the operation and the flag that would allow it.
+//! `ErrorIzin` (`codes::PERMISSION`) naming the operation and the flag that would allow it.
 //!
 //! A grant is written as the command-line flags that give it
 //! (`--allow-read=/data`, `--deny-net`, …), which is also how tasks carry
@@ -13,9 +13,6 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-
-/// The `jenis` of a refused host operation.
-pub const ERROR_IZIN: &str = "ErrorIzin";
 
 /// A kind of host access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -12,6 +12,7 @@
 //! error escaping it writes a ticket (see `raise`), all without recursion
 //! on the Rust stack.
 
+use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::object::{Object, Pipeline};
 use crate::value::{Gc, Value, V};
@@ -24,7 +25,7 @@ pub fn step_key(name: &str, step: u32) -> String {
 }
 
 fn store_err(name: &str, e: String) -> RtError {
-    RtError::Msg(format!("alur '{name}': penyimpanan gagal: {e}"))
+    codes::STORE_IO.err(format!("alur '{name}': penyimpanan gagal: {e}"))
 }
 
 impl Vm {
@@ -45,10 +46,13 @@ impl Vm {
     /// `alur(nama, langkah, masukan)` called with the callee in
     /// `stack[fbase]`; the result goes to `stack[fbase]`.
     pub(crate) fn start_pipeline(&mut self, fbase: usize, argc: usize) -> RtResult<Option<Value>> {
-        if !(2..=3).contains(&argc) {
-            return Err(RtError::Msg(format!(
-                "alur() takes from 2 to 3 positional arguments but {argc} were given"
-            )));
+        if let Some(def) = crate::builtins::NATIVES.iter().find(|n| n.name == "alur") {
+            self.check_args(
+                None,
+                "alur",
+                def.params,
+                &self.stack[fbase + 1..fbase + 1 + argc],
+            )?;
         }
         let name_v = self.stack[fbase + 1];
         let steps_v = self.stack[fbase + 2];
@@ -60,16 +64,16 @@ impl Vm {
         let name: Rc<str> = match name_v.unpack() {
             V::Obj(g) => match self.heap.get(g) {
                 Object::Str(t) if !t.is_empty() => t.text.clone(),
-                _ => return Err(RtError::msg("alur(): nama harus teks yang tidak kosong")),
+                _ => return Err(codes::ARG_VALUE.err("alur(): nama harus teks yang tidak kosong")),
             },
-            _ => return Err(RtError::msg("alur(): nama harus teks yang tidak kosong")),
+            _ => return Err(codes::ARG_VALUE.err("alur(): nama harus teks yang tidak kosong")),
         };
         let steps: Vec<Value> = match steps_v.unpack() {
             V::Obj(g) => match self.heap.get(g) {
                 Object::List(items) => items.clone(),
-                _ => return Err(RtError::msg("alur(): langkah harus list fungsi")),
+                _ => return Err(codes::ARG_TYPE.err("alur(): langkah harus daftar fungsi")),
             },
-            _ => return Err(RtError::msg("alur(): langkah harus list fungsi")),
+            _ => return Err(codes::ARG_TYPE.err("alur(): langkah harus daftar fungsi")),
         };
         for (i, s) in steps.iter().enumerate() {
             let ok = match s.unpack() {
@@ -81,10 +85,10 @@ impl Vm {
                 _ => false,
             };
             if !ok {
-                return Err(RtError::Msg(format!(
+                return Err(codes::ARG_TYPE.err(format!(
                     "alur '{name}': langkah {} bukan fungsi ({})",
                     i + 1,
-                    self.type_name(*s)
+                    self.type_label(*s)
                 )));
             }
         }
@@ -158,7 +162,7 @@ impl Vm {
                             f.ret = ret as u32;
                         }
                         _ => {
-                            return Err(RtError::Msg(format!(
+                            return Err(codes::ARG_TYPE.err(format!(
                                 "alur '{name}': langkah {} harus fungsi biasa",
                                 next + 1
                             )))
@@ -180,14 +184,14 @@ impl Vm {
             .store_get(&step_key(&name, step))
             .map_err(|e| store_err(&name, e))?
             .ok_or_else(|| {
-                RtError::Msg(format!(
+                codes::STORE_IO.err(format!(
                     "alur '{name}': hasil langkah {} hilang dari penyimpanan",
                     step + 1
                 ))
             })?;
         self.decode_value(&bytes).map_err(|e| match e {
             crate::snapshot::SnapshotError::Memory(m) => m.into(),
-            e => RtError::Msg(format!(
+            e => codes::STORE_IO.err(format!(
                 "alur '{name}': hasil langkah {} yang tersimpan tidak bisa dibaca: {e}",
                 step + 1
             )),

@@ -1,11 +1,12 @@
 //! Raising and unwinding: turning internal errors into Morph error values
-//! (`{pesan, baris, kolom, jenis, jejak}`), finding the innermost handler,
+//! (`{pesan, baris, kolom, jenis, kode, jejak}`), finding the innermost handler,
 //! popping frames (closing generators, un-caching modules that failed to
 //! load, whose errors become `Gagal memuat modul …`), and building the
 //! report of an uncaught error.
 
+use crate::codes::{self, ErrorCode};
 use crate::dict::{Dict, HashKey};
-use crate::error::{RtError, TraceEntry, Uncaught, VmError, ERROR_MANUAL, ERROR_SISTEM};
+use crate::error::{RtError, TraceEntry, Uncaught, VmError, ERROR_MANUAL};
 use crate::object::{GenState, Object};
 use crate::snapshot::{TicketInfo, TicketReason};
 use crate::value::Value;
@@ -29,21 +30,24 @@ impl Vm {
         HashKey::text(Rc::from(s))
     }
 
-    /// Build a fresh error dict.
-    pub fn make_error_dict(&mut self, pesan: Value, jenis: Value) -> Value {
+    /// Build a fresh error dict; `kode` is its catalogue code.
+    pub fn make_error_dict(&mut self, pesan: Value, jenis: Value, kode: &ErrorCode) -> Value {
         let trace = self.traceback();
         let (line, col) = trace.last().map(|t| (t.line, t.col)).unwrap_or((0, 0));
         let jejak = self.trace_list(&trace);
-        let mut d = Dict::with_capacity(5);
+        let mut d = Dict::with_capacity(6);
         let k_pesan = self.new_str("pesan");
         let k_baris = self.new_str("baris");
         let k_kolom = self.new_str("kolom");
         let k_jenis = self.new_str("jenis");
+        let k_kode = self.new_str("kode");
+        let v_kode = self.new_str(kode.code);
         let k_jejak = self.new_str("jejak");
         d.insert(self.key("pesan"), k_pesan, pesan);
         d.insert(self.key("baris"), k_baris, Value::Int(line as i64));
         d.insert(self.key("kolom"), k_kolom, Value::Int(col as i64));
         d.insert(self.key("jenis"), k_jenis, jenis);
+        d.insert(self.key("kode"), k_kode, v_kode);
         d.insert(self.key("jejak"), k_jejak, jejak);
         let v = self.alloc(Object::Dict(Box::new(d)));
         self.last_trace = Some((v, trace));
@@ -53,20 +57,17 @@ impl Vm {
     /// The Morph value of an internal error.
     pub fn error_value(&mut self, e: RtError) -> Value {
         match e {
-            RtError::Msg(m) => {
-                let p = self.new_string(m);
-                let j = self.new_str(ERROR_SISTEM);
-                self.make_error_dict(p, j)
-            }
-            RtError::Typed { jenis, pesan } => {
+            RtError::Coded { code, pesan } => {
                 let p = self.new_string(pesan);
-                let j = self.new_string(jenis);
-                self.make_error_dict(p, j)
+                let j = self.new_str(code.jenis);
+                self.make_error_dict(p, j, code)
             }
             RtError::Thrown(v) => v,
-            RtError::Exit(_) | RtError::Budget | RtError::Interrupted | RtError::Internal(_) => {
-                Value::Nil
-            }
+            RtError::Exit(_)
+            | RtError::Budget
+            | RtError::Interrupted
+            | RtError::Internal(_)
+            | RtError::Redirect(_) => Value::Nil,
         }
     }
 
@@ -74,7 +75,7 @@ impl Vm {
     #[inline(never)]
     pub fn throw_value(&mut self, value: Value, kind: Option<Value>) -> Value {
         if let Some(k) = kind {
-            return self.make_error_dict(value, k);
+            return self.make_error_dict(value, k, codes::THROWN);
         }
         if let V::Obj(g) = value.unpack() {
             if matches!(self.heap.get(g), Object::Dict(_)) {
@@ -98,7 +99,7 @@ impl Vm {
         let text = self.str_lossy(value);
         let p = self.new_string(text);
         let j = self.new_str(ERROR_MANUAL);
-        self.make_error_dict(p, j)
+        self.make_error_dict(p, j, codes::THROWN)
     }
 
     /// Read a field of an error dict as text.
@@ -128,6 +129,7 @@ impl Vm {
         };
         Uncaught {
             jenis,
+            kode: self.error_field(v, "kode"),
             pesan,
             traceback,
             ticket: None,
@@ -156,15 +158,19 @@ impl Vm {
                     let pesan = self
                         .error_field(*err, "pesan")
                         .unwrap_or_else(|| self.str_lossy(*err));
-                    let msg = format!("Gagal memuat modul '{path}': {pesan}");
+                    let inner = self
+                        .error_field(*err, "jenis")
+                        .map(|j| format!("{j}: "))
+                        .unwrap_or_default();
+                    let msg = format!("Gagal memuat modul '{path}': {inner}{pesan}");
                     let p = self.new_string(msg);
-                    let j = self.new_str(ERROR_SISTEM);
+                    let j = self.new_str(codes::MODULE_LOAD.jenis);
                     let trace = self
                         .last_trace
                         .as_ref()
                         .filter(|(tv, _)| tv.same(*err))
                         .map(|(_, t)| t.clone());
-                    *err = self.make_error_dict(p, j);
+                    *err = self.make_error_dict(p, j, codes::MODULE_LOAD);
                     if let (Some(t), Some(lt)) = (trace, self.last_trace.as_mut()) {
                         lt.1 = t;
                     }
@@ -206,6 +212,14 @@ impl Vm {
             RtError::Internal(m) => {
                 self.abandon(stop);
                 return Err(VmError::Internal(m));
+            }
+            // Handled where builtins are called; reaching here is a bug.
+            RtError::Redirect(r) => {
+                self.abandon(stop);
+                return Err(VmError::Internal(format!(
+                    "prelude call {} outside a builtin call",
+                    r.helper
+                )));
             }
             other => self.error_value(other),
         };
@@ -270,6 +284,7 @@ impl Vm {
                     self.pop_frames_to(stop + 1, &mut v2);
                     let wrapped = self.uncaught_from(v2);
                     report.jenis = wrapped.jenis;
+                    report.kode = wrapped.kode;
                     report.pesan = wrapped.pesan;
                 }
                 self.abandon(stop);

@@ -12,6 +12,9 @@ use crate::object::{BoundTarget, Object};
 use crate::value::{Gc, Value, V};
 use crate::vm::Vm;
 
+/// Texts of instances converted by their classes' methods (see `format`).
+type UserTexts = rustc_hash::FxHashMap<(u32, bool), std::rc::Rc<str>>;
+
 /// Containers nested deeper than this print as `[...]` (as in `format.rs`).
 const MAX_DEPTH: usize = 1000;
 
@@ -38,6 +41,8 @@ fn repr_str_bound(s: &str, room: usize) -> usize {
 
 struct Bound<'a> {
     vm: &'a Vm,
+    /// Texts of instances converted by their class's own method.
+    done: Option<&'a UserTexts>,
     /// Bytes counted so far.
     n: usize,
     /// Stop once `n` passes this.
@@ -114,7 +119,16 @@ impl Bound<'_> {
                 }
             }
             Object::Class(c) => self.add(10 + c.name.len()),
-            Object::Instance(i) => self.add(14 + vm.class_name(i.class).len()),
+            Object::Instance(i) => {
+                let own = self.done.and_then(|d| {
+                    d.get(&(g.0, repr))
+                        .or_else(|| if repr { None } else { d.get(&(g.0, true)) })
+                });
+                match own {
+                    Some(t) => self.add(t.len()),
+                    None => self.add(14 + vm.class_name(i.class).len()),
+                }
+            }
             Object::Closure(c) => self.add(10 + c.func.get().proto.name.len()),
             Object::Cell(v) => self.value(*v, repr),
             Object::Resource(r) => self.add(r.describe().len()),
@@ -154,8 +168,13 @@ impl Vm {
     /// An upper bound of the length of `str(v)` (or `repr(v)`), exact
     /// enough to decide, or any number above `cap` once it passes `cap`.
     pub fn text_size_bound(&self, v: Value, repr: bool, cap: usize) -> usize {
+        self.size_bound(v, repr, cap, None)
+    }
+
+    fn size_bound(&self, v: Value, repr: bool, cap: usize, done: Option<&UserTexts>) -> usize {
         let mut b = Bound {
             vm: self,
+            done,
             n: 0,
             cap,
             stack: Vec::new(),
@@ -168,6 +187,18 @@ impl Vm {
     /// bytes long? Texts, numbers and other small values are answered
     /// without walking anything.
     pub fn check_text_of(&self, v: Value, repr: bool, have: usize) -> Result<(), MemError> {
+        self.check_text_with(v, repr, have, None)
+    }
+
+    /// [`Vm::check_text_of`] where instances may print as the texts their
+    /// classes' methods returned (`done`).
+    pub fn check_text_with(
+        &self,
+        v: Value,
+        repr: bool,
+        have: usize,
+        done: Option<&UserTexts>,
+    ) -> Result<(), MemError> {
         let small = match v.unpack() {
             V::Obj(g) => match self.heap.get(g) {
                 Object::Str(s) if !repr => Some(s.len()),
@@ -178,6 +209,7 @@ impl Vm {
                 | Object::Cell(_)
                 | Object::Str(_)
                 | Object::BigInt(_) => None,
+                Object::Instance(_) if done.is_some() => None,
                 _ => Some(256),
             },
             _ => Some(32),
@@ -185,7 +217,7 @@ impl Vm {
         let cap = MAX_TEXT_BYTES.saturating_sub(have);
         let n = match small {
             Some(n) => n,
-            None => self.text_size_bound(v, repr, cap),
+            None => self.size_bound(v, repr, cap, done),
         };
         if n > cap {
             // `n` is an estimate: say only that it does not fit.

@@ -93,6 +93,9 @@ pub struct WellKnown {
     pub momen: Sym,
     pub pesan: Sym,
     pub jenis: Sym,
+    /// A class's own text conversion (`str()`), and its `repr()`.
+    pub teks: Sym,
+    pub repr: Sym,
 }
 
 pub struct Vm {
@@ -179,6 +182,8 @@ impl Vm {
             momen: interner.intern("Momen"),
             pesan: interner.intern("pesan"),
             jenis: interner.intern("jenis"),
+            teks: interner.intern("teks"),
+            repr: interner.intern("repr"),
         };
         let mut native_by_name = FxHashMap::default();
         for (i, n) in NATIVES.iter().enumerate() {
@@ -472,10 +477,12 @@ impl Vm {
         self.epoch = self.epoch.wrapping_add(1).max(1);
     }
 
-    /// Build the traceback of the current frames (innermost last).
+    /// Build the traceback of the current frames (innermost last). The
+    /// prelude's frames (see `prelude`) are not the program's: left out.
     pub fn traceback(&self) -> Vec<TraceEntry> {
         self.frames
             .iter()
+            .filter(|f| !self.is_prelude(f.func.get().module))
             .map(|f| {
                 let pc = f.pc.saturating_sub(1) as usize;
                 let pos = f.func.get().proto.pos_at(pc);
@@ -692,6 +699,9 @@ impl Vm {
             RtError::Budget => VmError::Budget(self.config.max_instructions.unwrap_or(0)),
             RtError::Interrupted => VmError::Interrupted(self.traceback()),
             RtError::Internal(m) => VmError::Internal(m),
+            RtError::Redirect(r) => {
+                VmError::Internal(format!("prelude call {} outside a builtin call", r.helper))
+            }
             other => {
                 let v = self.error_value(other);
                 VmError::Uncaught(self.uncaught_from(v))

@@ -123,7 +123,7 @@ tulis(\"lanjut\", panjang(lagi))
     r.unwrap();
     assert_eq!(
         host.output(),
-        "ErrorMemori\nmemori habis: batas heap 64 MiB (--max-heap-bytes) terlampaui\nlanjut 1000000\n"
+        "ErrorMemori\nMemori habis: batas heap 64 MiB (--max-heap-bytes) terlampaui\nlanjut 1000000\n"
     );
 }
 

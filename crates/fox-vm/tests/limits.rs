@@ -340,10 +340,10 @@ akhir
     assert_eq!(limit(6000), "5001\n5000\n");
     let at = |n: usize| {
         format!(
-            "Exceeds the limit ({n} digits) for integer string conversion; use \
-             sys.set_int_max_str_digits() to increase the limit\n\
-             Exceeds the limit ({n} digits) for integer string conversion: value has 5000 \
-             digits; use sys.set_int_max_str_digits() to increase the limit\n"
+            "Angka bulat itu melebihi batas konversi ke teks ({n} digit; ubah dengan \
+             --max-int-digits)\n\
+             Teks angka itu punya 5000 digit, melebihi batas konversi ({n} digit; ubah dengan \
+             --max-int-digits)\n"
         )
     };
     assert_eq!(limit(4300), at(4300));

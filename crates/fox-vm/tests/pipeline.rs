@@ -75,7 +75,7 @@ fn a_failing_builtin_step_gets_a_ticket_and_restores_globals() {
     assert!(r.is_ok(), "{r:?}");
     assert_eq!(
         out,
-        "galat: invalid literal for int() with base 10: 'abc'\ntiket: True\ndaftar: [1]\n"
+        "galat: int(): teks 'abc' bukan angka bulat (basis 10)\ntiket: True\ndaftar: [1]\n"
     );
     let tickets = host.tickets.borrow();
     assert_eq!(tickets.len(), 1);

@@ -71,7 +71,7 @@ fn division_by_zero_is_a_catchable_error() {
     );
     assert_eq!(
         out,
-        "tangkap ErrorSistem division by zero\ntangkap integer modulo by zero\n"
+        "tangkap ErrorPembagianNol Pembagian dengan nol (x / 0)\ntangkap Modulo dengan nol (x % 0)\n"
     );
 }
 
@@ -161,7 +161,7 @@ tulis(hitung(900))
     assert!(result.is_ok(), "{result:?}");
     // After the overflow is caught, the VM is usable again for calls
     // just under the limit.
-    assert_eq!(out, "caught ErrorSistem\n900\n");
+    assert_eq!(out, "caught ErrorBatas\n900\n");
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn call_depth_limit_uncaught_has_a_traceback() {
     );
     match result {
         Err(VmError::Uncaught(u)) => {
-            assert_eq!(u.jenis, "ErrorSistem");
+            assert_eq!(u.jenis, "ErrorBatas");
             let last = u.traceback.last().expect("traceback");
             assert_eq!(last.line, 2);
             assert_eq!(last.function, "f");
@@ -356,11 +356,12 @@ masukan(\"lagi? \")
     let out = host.output();
     assert_eq!(
         out,
-        "Nama? halo Sari 42\neof: ErrorSistem EOF when reading a line\nlagi? "
+        "Nama? halo Sari 42\neof: ErrorIO masukan(): masukan sudah habis (EOF), tidak ada baris lagi untuk dibaca\nlagi? "
     );
     match result {
         Err(VmError::Uncaught(u)) => {
-            assert_eq!(u.jenis, "ErrorSistem");
+            assert_eq!(u.jenis, "ErrorIO");
+            assert_eq!(u.kode.as_deref(), Some("R1204"));
             assert!(u.pesan.contains("EOF"), "{}", u.pesan);
             assert_eq!(u.traceback.last().map(|t| t.line), Some(10));
         }
@@ -387,8 +388,12 @@ fn uncaught_runtime_error_has_kind_message_and_traceback() {
     let (u, out) =
         run_uncaught("tulis(\"baris 1\")\nbiar l = [1]\ntulis(l[5])\ntulis(\"tidak tercetak\")\n");
     assert_eq!(out, "baris 1\n");
-    assert_eq!(u.jenis, "ErrorSistem");
-    assert_eq!(u.pesan, "list index out of range");
+    assert_eq!(u.jenis, "ErrorIndeks");
+    assert_eq!(u.kode.as_deref(), Some("R0401"));
+    assert_eq!(
+        u.pesan,
+        "Indeks 5 di luar jangkauan daftar (panjang 1, indeks yang sah 0..0 atau -1..-1)"
+    );
     let last = u.traceback.last().expect("traceback");
     assert_eq!(last.line, 3);
     assert_eq!(last.file, FILE);
@@ -462,7 +467,7 @@ akhir
 ";
     let (u, out) = run_uncaught(src);
     assert_eq!(out, "akhirnya\n");
-    assert_eq!(u.pesan, "division by zero");
+    assert_eq!(u.pesan, "Pembagian dengan nol (x / 0)");
     let last = u.traceback.last().expect("traceback");
     assert_eq!((last.function.as_str(), last.line), ("gagal", 2));
 }

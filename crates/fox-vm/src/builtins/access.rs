@@ -1,20 +1,18 @@
 //! The VM side of host permissions: every native that touches the host
 //! (files, directories, the environment, the network, module files, task
 //! submission) calls one of these first. A refusal raises a catchable
-//! [`ERROR_IZIN`] error naming the operation and the flag that would allow
+//! `ErrorIzin` (`codes::PERMISSION`) naming the operation and the flag that would allow
 //! it; nothing reaches the host.
 
+use crate::codes;
 use crate::error::{RtError, RtResult};
-use crate::permissions::{net_target, resolve_entry, resolve_path, Access, Denied, ERROR_IZIN};
+use crate::permissions::{net_target, resolve_entry, resolve_path, Access, Denied};
 use crate::vm::Vm;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 fn refused(d: Denied, what: String) -> RtError {
-    RtError::Typed {
-        jenis: ERROR_IZIN.to_string(),
-        pesan: d.message(&what),
-    }
+    codes::PERMISSION.err(d.message(&what))
 }
 
 /// The working directory relative paths are resolved against.

@@ -3,6 +3,8 @@
 //! exit.
 
 use super::arg;
+use super::text::Sink;
+use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::index::norm_index;
 use crate::object::Object;
@@ -12,29 +14,12 @@ use crate::vm::Vm;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
-fn join_str(vm: &Vm, args: &[Value]) -> RtResult<String> {
-    let mut s = String::new();
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        vm.write_str_checked(*a, &mut s)?;
-    }
-    Ok(s)
-}
-
 pub fn tulis(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let mut s = join_str(vm, args)?;
-    s.push('\n');
-    vm.host.write_out(s.as_bytes());
-    Ok(Value::Nil)
+    vm.convert_texts(args, " ", false, Sink::Line)
 }
 
 pub fn cetak(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let s = join_str(vm, args)?;
-    vm.host.write_out(s.as_bytes());
-    vm.host.flush_out();
-    Ok(Value::Nil)
+    vm.convert_texts(args, " ", false, Sink::WriteFlush)
 }
 
 pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
@@ -52,7 +37,8 @@ pub fn masukan(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         }
         // A host holding the interrupt flag gives up waiting when it is set.
         None if vm.take_interrupt() => Err(RtError::Interrupted),
-        None => Err(RtError::msg("EOF when reading a line")),
+        None => Err(codes::INPUT_EOF
+            .err("masukan(): masukan sudah habis (EOF), tidak ada baris lagi untuk dibaca")),
     }
 }
 
@@ -79,11 +65,29 @@ pub fn length_of(vm: &Vm, v: Value) -> usize {
     }
 }
 
-pub fn panjang(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    if args.is_empty() {
-        return Err(RtError::msg("panjang() membutuhkan 1 argumen"));
+/// `panjang(v)`: the length of a text, list, dict or module; `nil` has
+/// length 0 (the standard library relies on it); other values have no
+/// length.
+pub fn checked_length(vm: &Vm, v: Value) -> RtResult<usize> {
+    let sized = match v.unpack() {
+        V::Nil => true,
+        V::Obj(g) => matches!(
+            vm.heap.get(g),
+            Object::Str(_) | Object::List(_) | Object::Dict(_) | Object::Module(_)
+        ),
+        _ => false,
+    };
+    if !sized {
+        return Err(codes::ARG_TYPE.err(format!(
+            "panjang(): argumen 1 ('nilai') harus teks, daftar, kamus, modul atau nil, bukan {}",
+            vm.type_label(v)
+        )));
     }
-    Ok(Value::Int(length_of(vm, args[0]) as i64))
+    Ok(length_of(vm, v))
+}
+
+pub fn panjang(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    Ok(Value::Int(checked_length(vm, arg(args, 0))? as i64))
 }
 
 pub fn tipe(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
@@ -95,38 +99,42 @@ pub fn chr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let n = match (arg(args, 0)).unpack() {
         V::Int(i) => i,
         V::Bool(b) => b as i64,
-        v if vm.type_name(v.pack()) == "int" => i64::MAX,
+        v if vm.type_label(v.pack()) == "angka" => i64::MAX,
         v => {
-            return Err(RtError::Msg(format!(
-                "an integer is required (got type {})",
-                vm.type_name(v.pack())
+            return Err(codes::ARG_TYPE.err(format!(
+                "chr(): argumen 1 ('kode') harus angka bulat, bukan {}",
+                vm.type_label(v.pack())
             )))
         }
     };
     if (0xD800..=0xDFFF).contains(&n) {
-        return Err(RtError::Msg(format!(
-            "chr() arg {n} is a surrogate code point, which Morph texts cannot hold"
+        return Err(codes::ARG_VALUE.err(format!(
+            "chr(): kode {n} adalah surrogate, yang tidak bisa ada di dalam teks Morph"
         )));
     }
     match u32::try_from(n).ok().and_then(char::from_u32) {
         Some(c) => Ok(vm.new_string(c.to_string())),
-        None => Err(RtError::msg("chr() arg not in range(0x110000)")),
+        None => Err(codes::ARG_VALUE.err(if n == i64::MAX {
+            "chr(): kode harus di antara 0 dan 1114111 (0x10FFFF)".to_string()
+        } else {
+            format!("chr(): kode {n} tidak di antara 0 dan 1114111 (0x10FFFF)")
+        })),
     }
 }
 
 pub fn ord(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
     let Some(s) = vm.str_ref(v) else {
-        return Err(RtError::Msg(format!(
-            "ord() expected string of length 1, but {} found",
-            vm.type_name(v)
+        return Err(codes::ARG_TYPE.err(format!(
+            "ord(): argumen 1 ('karakter') harus teks, bukan {}",
+            vm.type_label(v)
         )));
     };
     let mut it = s.chars();
     match (it.next(), it.next()) {
         (Some(c), None) => Ok(Value::Int(c as i64)),
-        _ => Err(RtError::Msg(format!(
-            "ord() expected a character, but string of length {} found",
+        _ => Err(codes::ARG_VALUE.err(format!(
+            "ord(): argumen harus tepat satu karakter, bukan teks sepanjang {}",
             s.chars().count()
         ))),
     }
@@ -173,13 +181,11 @@ pub fn teks(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     if vm.str_ref(v).is_some() {
         return Ok(v);
     }
-    let s = vm.str_checked(v)?;
-    Ok(vm.new_string(s))
+    vm.convert_texts(&[v], "", false, Sink::Value)
 }
 
 pub fn repr(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let s = vm.repr_checked(arg(args, 0))?;
-    Ok(vm.new_string(s))
+    vm.convert_texts(&[arg(args, 0)], "", true, Sink::Value)
 }
 
 fn list_of(vm: &Vm, v: Value, who: &str) -> RtResult<crate::value::Gc> {
@@ -188,21 +194,21 @@ fn list_of(vm: &Vm, v: Value, who: &str) -> RtResult<crate::value::Gc> {
             return Ok(g);
         }
     }
-    Err(RtError::Msg(format!(
-        "{who}() membutuhkan daftar, bukan {}",
-        vm.type_name(v)
+    Err(codes::ARG_TYPE.err(format!(
+        "{who}(): argumen 1 ('daftar') harus daftar, bukan {}",
+        vm.type_label(v)
     )))
 }
 
 fn list_mut<'a>(vm: &'a mut Vm, v: Value, who: &str) -> RtResult<&'a mut Vec<Value>> {
-    let tn = vm.type_name(v);
+    let tn = vm.type_label(v);
     if let V::Obj(g) = v.unpack() {
         if let Object::List(l) = vm.heap.get_mut(g) {
             return Ok(l);
         }
     }
-    Err(RtError::Msg(format!(
-        "{who}() membutuhkan daftar, bukan {tn}"
+    Err(codes::ARG_TYPE.err(format!(
+        "{who}(): argumen 1 ('daftar') harus daftar, bukan {tn}"
     )))
 }
 
@@ -237,22 +243,15 @@ pub fn gabung(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         v => vm.str_checked(v.pack())?,
     };
     let Some(items) = vm.list_ref(arg(args, 0)) else {
-        return Err(RtError::Msg(format!(
-            "gabung() membutuhkan daftar, bukan {}",
-            vm.type_name(arg(args, 0))
+        return Err(codes::ARG_TYPE.err(format!(
+            "gabung(): argumen 1 ('daftar') harus daftar, bukan {}",
+            vm.type_label(arg(args, 0))
         )));
     };
-    let mut out = String::new();
-    for (i, x) in items.iter().enumerate() {
-        if i > 0 {
-            vm.charge_bytes(sep.len())?;
-            vm.check_text(out.len().saturating_add(sep.len()))?;
-            out.push_str(&sep);
-        }
-        vm.charge(1)?;
-        vm.write_str_checked(*x, &mut out)?;
-    }
-    Ok(vm.new_string(out))
+    let items = items.clone();
+    vm.charge_items(items.len())?;
+    vm.charge_bytes(sep.len().saturating_mul(items.len()))?;
+    vm.convert_texts(&items, &sep, false, Sink::Value)
 }
 
 /// How many digits Python counts in the numeric part of `digits` (the
@@ -332,11 +331,8 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         V::Bool(b) => Ok(Value::Int(b as i64)),
         V::Nil if args.is_empty() => Ok(Value::Int(0)),
         V::Float(f) => {
-            if f.is_nan() {
-                return Err(RtError::msg("cannot convert float NaN to integer"));
-            }
-            if f.is_infinite() {
-                return Err(RtError::msg("cannot convert float infinity to integer"));
+            if !f.is_finite() {
+                return Err(non_finite_to_int("int", f));
             }
             let t = f.trunc();
             if t.abs() < 9.0e18 {
@@ -362,9 +358,9 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                 }
                 return match parse_int_text(&s, base) {
                     Some(b) => Ok(vm.int_from_big(b)),
-                    None => Err(RtError::Msg(format!(
-                        "invalid literal for int() with base {base}: {}",
-                        // Python's `%.200R`: the repr cut at 200 characters.
+                    None => Err(codes::BAD_CONVERSION.err(format!(
+                        "int(): teks {} bukan angka bulat (basis {base})",
+                        // The repr cut at 200 characters, as Python does.
                         vm.repr_lossy(v).chars().take(200).collect::<String>()
                     ))),
                 };
@@ -374,9 +370,9 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                     return Ok(v);
                 }
             }
-            Err(RtError::Msg(format!(
-                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
-                vm.type_name(v)
+            Err(codes::ARG_TYPE.err(format!(
+                "int(): argumen 1 ('nilai') harus angka atau teks, bukan {}",
+                vm.type_label(v)
             )))
         }
     }
@@ -433,23 +429,22 @@ pub fn float(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             if let Some(s) = vm.str_ref(v) {
                 return match parse_float_text(s) {
                     Some(f) => Ok(Value::Float(f)),
-                    None => Err(RtError::Msg(format!(
-                        "could not convert string to float: {}",
-                        vm.repr_lossy(v)
-                    ))),
+                    None => Err(codes::BAD_CONVERSION
+                        .err(format!("float(): teks {} bukan angka", vm.shown(v, 200)))),
                 };
             }
             if let Some(g) = v.as_obj() {
                 if let Object::BigInt(b) = vm.heap.get(g) {
                     return match b.to_f64() {
                         Some(f) if f.is_finite() => Ok(Value::Float(f)),
-                        _ => Err(RtError::msg("int too large to convert to float")),
+                        _ => Err(codes::BAD_CONVERSION
+                            .err("float(): angka bulat itu terlalu besar untuk angka desimal")),
                     };
                 }
             }
-            Err(RtError::Msg(format!(
-                "float() argument must be a string or a real number, not '{}'",
-                vm.type_name(v)
+            Err(codes::ARG_TYPE.err(format!(
+                "float(): argumen 1 ('nilai') harus angka atau teks, bukan {}",
+                vm.type_label(v)
             )))
         }
     }
@@ -461,9 +456,9 @@ fn dict_of(vm: &Vm, v: Value, who: &str) -> RtResult<crate::value::Gc> {
             return Ok(g);
         }
     }
-    Err(RtError::Msg(format!(
-        "{who}() membutuhkan kamus, bukan {}",
-        vm.type_name(v)
+    Err(codes::ARG_TYPE.err(format!(
+        "{who}(): argumen 1 ('kamus') harus kamus, bukan {}",
+        vm.type_label(v)
     )))
 }
 
@@ -511,9 +506,9 @@ fn text_arg(vm: &Vm, v: Value, who: &str) -> RtResult<std::rc::Rc<str>> {
         vm.charge_bytes(s.len())?;
     }
     vm.text_rc(v).ok_or_else(|| {
-        RtError::Msg(format!(
-            "{who}() membutuhkan teks, bukan {}",
-            vm.type_name(v)
+        codes::ARG_TYPE.err(format!(
+            "{who}(): argumen harus teks, bukan {}",
+            vm.type_label(v)
         ))
     })
 }
@@ -555,16 +550,32 @@ pub fn teks_ke_byte(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn byte_ke_teks(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let v = arg(args, 0);
     let Some(items) = vm.list_ref(v) else {
-        return Err(RtError::msg("_byte_ke_teks() membutuhkan daftar angka"));
+        return Err(codes::ARG_TYPE.err(format!(
+            "_byte_ke_teks(): argumen 1 ('byte') harus daftar, bukan {}",
+            vm.type_label(v)
+        )));
     };
     vm.charge_items(items.len())?;
     let mut bytes = Vec::with_capacity(items.len());
     for x in items {
         match x.unpack() {
             V::Int(b) if (0..=255).contains(&b) => bytes.push(b as u8),
-            _ => return Err(RtError::msg("byte harus berupa angka 0..255")),
+            _ => {
+                return Err(codes::ARG_VALUE.err(format!(
+                    "_byte_ke_teks(): setiap byte harus angka 0..255, bukan {}",
+                    vm.shown(*x, 40)
+                )))
+            }
         }
     }
     let s = String::from_utf8_lossy(&bytes).into_owned();
     Ok(vm.new_string(s))
+}
+
+/// `int()` (or `lantai()`, …) of NaN or an infinity.
+pub fn non_finite_to_int(who: &str, f: f64) -> RtError {
+    codes::BAD_CONVERSION.err(format!(
+        "{who}(): angka desimal {} tidak bisa dijadikan angka bulat",
+        crate::format::fmt_float(f)
+    ))
 }

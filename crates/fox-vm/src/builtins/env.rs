@@ -2,8 +2,9 @@
 //! `env` permission: a run sees only the variables it was granted.
 
 use super::arg;
+use crate::codes;
 use crate::dict::{Dict, HashKey};
-use crate::error::{RtError, RtResult};
+use crate::error::RtResult;
 use crate::object::Object;
 use crate::permissions::Access;
 use crate::value::Value;
@@ -15,9 +16,9 @@ pub fn env(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let name = match vm.str_ref(arg(args, 0)) {
         Some(s) if !s.is_empty() && !s.contains(['=', '\0']) => s.to_string(),
         _ => {
-            return Err(RtError::Msg(format!(
-                "_sys_env(): nama harus teks tanpa '=', bukan {}",
-                vm.type_name(arg(args, 0))
+            return Err(codes::ARG_VALUE.err(format!(
+                "_sys_env(): nama variabel harus teks tidak kosong tanpa '=', bukan {}",
+                vm.shown(arg(args, 0), 60)
             )))
         }
     };

@@ -4,6 +4,7 @@
 //! Morph module turns them into `Gagal(pesan)` values.
 
 use super::arg;
+use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::permissions::Access;
 use crate::value::Value;
@@ -12,20 +13,34 @@ use crate::vm::Vm;
 
 fn path_arg(vm: &Vm, v: Value, who: &str) -> RtResult<String> {
     vm.str_ref(v).map(|s| s.to_string()).ok_or_else(|| {
-        RtError::Msg(format!(
-            "{who}(): path harus berupa teks, bukan {}",
-            vm.type_name(v)
+        codes::ARG_TYPE.err(format!(
+            "{who}(): path harus teks, bukan {}",
+            vm.type_label(v)
         ))
     })
 }
 
+/// What the operating system said, in Indonesian where the kind is known.
+pub fn os_error_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "berkas atau direktori tidak ada".to_string(),
+        K::PermissionDenied => "sistem operasi menolak akses".to_string(),
+        K::AlreadyExists => "sudah ada".to_string(),
+        K::IsADirectory => "itu sebuah direktori".to_string(),
+        K::NotADirectory => "bagian path-nya bukan direktori".to_string(),
+        K::DirectoryNotEmpty => "direktori tidak kosong".to_string(),
+        K::ConnectionRefused => "sambungan ditolak".to_string(),
+        K::ConnectionReset => "sambungan diputus oleh pihak lain".to_string(),
+        K::TimedOut | K::WouldBlock => "waktu habis".to_string(),
+        K::BrokenPipe => "sambungan sudah tertutup".to_string(),
+        K::StorageFull => "ruang penyimpanan penuh".to_string(),
+        _ => format!("kesalahan sistem ({e})"),
+    }
+}
+
 fn io_err(what: &str, p: &str, e: std::io::Error) -> RtError {
-    let detail = match e.kind() {
-        std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
-        _ => e.to_string(),
-    };
-    RtError::Msg(format!("{what} '{p}': {detail}"))
+    codes::FILE_IO.err(format!("{what} '{p}': {}", os_error_text(&e)))
 }
 
 pub fn baca_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
@@ -36,7 +51,7 @@ pub fn baca_file(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     }
     let bytes = std::fs::read(&real).map_err(|e| io_err("Gagal membaca", &p, e))?;
     let text = String::from_utf8(bytes)
-        .map_err(|_| RtError::Msg(format!("Gagal membaca '{p}': bukan UTF-8 yang sah")))?;
+        .map_err(|_| codes::FILE_IO.err(format!("Gagal membaca '{p}': bukan UTF-8 yang sah")))?;
     Ok(vm.new_string(text))
 }
 

@@ -4,6 +4,7 @@
 
 use super::arg;
 use super::core::big_from_float;
+use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::memory::{MemError, MAX_INT_BITS};
 use crate::object::Object;
@@ -22,16 +23,31 @@ fn float_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
         V::Float(f) => Ok(f),
         V::Obj(g) => match vm.heap.get(g) {
             Object::BigInt(b) => Ok(b.to_f64().unwrap_or(f64::INFINITY)),
-            _ => Err(RtError::Msg(format!(
-                "{who}(): must be real number, not {}",
-                vm.type_name(v)
-            ))),
+            _ => Err(not_a_number(vm, who, v)),
         },
-        _ => Err(RtError::Msg(format!(
-            "{who}(): must be real number, not {}",
-            vm.type_name(v)
-        ))),
+        _ => Err(not_a_number(vm, who, v)),
     }
+}
+
+fn not_a_number(vm: &Vm, who: &str, v: Value) -> RtError {
+    codes::ARG_TYPE.err(format!(
+        "{who}(): argumen harus angka, bukan {}",
+        vm.type_label(v)
+    ))
+}
+
+/// `who(x)` is undefined for `x` (a square root of a negative number, …).
+fn domain_error(who: &str, x: Value) -> RtError {
+    let shown = match x.unpack() {
+        V::Float(f) => crate::format::fmt_float(f),
+        V::Int(i) => i.to_string(),
+        _ => "itu".to_string(),
+    };
+    codes::MATH_DOMAIN.err(format!("{who}(): tidak terdefinisi untuk {shown}"))
+}
+
+fn zero_negative_power() -> RtError {
+    codes::ZERO_DIVISION.err("pangkat(): 0 tidak bisa dipangkatkan dengan bilangan negatif")
 }
 
 fn big_of(vm: &Vm, v: Value) -> Option<BigInt> {
@@ -57,10 +73,7 @@ pub fn absolut(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         V::Float(f) => Ok(Value::Float(f.abs())),
         _ => match big_of(vm, v) {
             Some(b) => Ok(vm.int_from_big(b.abs())),
-            None => Err(RtError::Msg(format!(
-                "bad operand type for abs(): '{}'",
-                vm.type_name(v)
-            ))),
+            None => Err(not_a_number(vm, "absolut", v)),
         },
     }
 }
@@ -79,7 +92,9 @@ fn extreme(vm: &mut Vm, args: &[Value], want: Cmp, who: &str) -> RtResult<Value>
     };
     let mut it = items.into_iter();
     let Some(mut best) = it.next() else {
-        return Err(RtError::Msg(format!("{who}() arg is an empty sequence")));
+        return Err(codes::EMPTY_SEQUENCE.err(format!(
+            "{who}(): tidak ada nilai untuk dipilih (daftarnya kosong)"
+        )));
     };
     for x in it {
         if vm.compare(want, x, best)? {
@@ -97,12 +112,9 @@ pub fn max(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     extreme(vm, args, Cmp::Gt, "max")
 }
 
-fn float_to_int(vm: &mut Vm, f: f64) -> RtResult<Value> {
-    if f.is_nan() {
-        return Err(RtError::msg("cannot convert float NaN to integer"));
-    }
-    if f.is_infinite() {
-        return Err(RtError::msg("cannot convert float infinity to integer"));
+fn float_to_int(vm: &mut Vm, f: f64, who: &str) -> RtResult<Value> {
+    if !f.is_finite() {
+        return Err(super::core::non_finite_to_int(who, f));
     }
     if f.abs() < 9.0e18 {
         Ok(vm.int(f as i64))
@@ -116,12 +128,9 @@ pub fn lantai(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     match v.unpack() {
         V::Int(_) => Ok(v),
         V::Bool(b) => Ok(Value::Int(b as i64)),
-        V::Float(f) => float_to_int(vm, f.floor()),
+        V::Float(f) => float_to_int(vm, f.floor(), "lantai"),
         _ if big_of(vm, v).is_some() => Ok(v),
-        _ => Err(RtError::Msg(format!(
-            "must be real number, not {}",
-            vm.type_name(v)
-        ))),
+        _ => Err(not_a_number(vm, "lantai", v)),
     }
 }
 
@@ -130,12 +139,9 @@ pub fn atap(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     match v.unpack() {
         V::Int(_) => Ok(v),
         V::Bool(b) => Ok(Value::Int(b as i64)),
-        V::Float(f) => float_to_int(vm, f.ceil()),
+        V::Float(f) => float_to_int(vm, f.ceil(), "atap"),
         _ if big_of(vm, v).is_some() => Ok(v),
-        _ => Err(RtError::Msg(format!(
-            "must be real number, not {}",
-            vm.type_name(v)
-        ))),
+        _ => Err(not_a_number(vm, "atap", v)),
     }
 }
 
@@ -145,16 +151,17 @@ pub fn bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let digits = match (arg(args, 1)).unpack() {
         V::Nil => None,
         V::Int(n) => Some(n),
+        V::Bool(b) => Some(b as i64),
         o => {
-            return Err(RtError::Msg(format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(o.pack())
+            return Err(codes::ARG_TYPE.err(format!(
+                "bulat(): argumen 2 ('digit') harus angka bulat, bukan {}",
+                vm.type_label(o.pack())
             )))
         }
     };
     match (v.unpack(), digits) {
         (V::Int(_), _) | (V::Bool(_), None) => Ok(v),
-        (V::Float(f), None) => float_to_int(vm, round_half_even(f)),
+        (V::Float(f), None) => float_to_int(vm, round_half_even(f), "bulat"),
         (V::Float(f), Some(n)) => {
             if !f.is_finite() {
                 return Ok(v);
@@ -168,10 +175,8 @@ pub fn bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                 Ok(Value::Float(round_half_even(f / p) * p))
             }
         }
-        _ => Err(RtError::Msg(format!(
-            "type {} doesn't define __round__ method",
-            vm.type_name(v)
-        ))),
+        _ if big_of(vm, v).is_some() => Ok(v),
+        _ => Err(not_a_number(vm, "bulat", v)),
     }
 }
 
@@ -190,10 +195,17 @@ pub fn faktorial(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         V::Int(n) => n,
         V::Bool(b) => b as i64,
         V::Float(f) if f.fract() == 0.0 => f as i64,
-        _ => return Err(RtError::msg("factorial() only accepts integral values")),
+        _ => {
+            return Err(codes::MATH_DOMAIN.err(format!(
+                "faktorial(): hanya untuk angka bulat, bukan {}",
+                vm.shown(v, 40)
+            )))
+        }
     };
     if n < 0 {
-        return Err(RtError::msg("factorial() not defined for negative values"));
+        return Err(codes::MATH_DOMAIN.err(format!(
+            "faktorial(): tidak terdefinisi untuk angka negatif ({n})"
+        )));
     }
     if n > 100_000 {
         // log2(n!) ≈ n·(log2 n − log2 e).
@@ -241,20 +253,20 @@ pub fn pangkat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             return Ok(vm.int_from_big(num_traits::pow::Pow::pow(x, e)));
         }
         if x.is_zero() {
-            return Err(RtError::msg("0.0 cannot be raised to a negative power"));
+            return Err(zero_negative_power());
         }
     }
     let x = float_of(vm, a, "pangkat")?;
     let y = float_of(vm, b, "pangkat")?;
     if x == 0.0 && y < 0.0 {
-        return Err(RtError::msg("0.0 cannot be raised to a negative power"));
+        return Err(zero_negative_power());
     }
     let r = x.powf(y);
     if r.is_nan() && !x.is_nan() && !y.is_nan() {
-        return Err(RtError::msg("math domain error"));
+        return Err(domain_error("pangkat", a));
     }
     if r.is_infinite() && x.is_finite() && y.is_finite() {
-        return Err(RtError::msg("(34, 'Numerical result out of range')"));
+        return Err(codes::MATH_DOMAIN.err("pangkat(): hasilnya terlalu besar untuk angka desimal"));
     }
     Ok(Value::Float(r))
 }
@@ -262,7 +274,7 @@ pub fn pangkat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn akar(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let x = float_of(vm, arg(args, 0), "akar")?;
     if x < 0.0 {
-        return Err(RtError::msg("math domain error"));
+        return Err(domain_error("akar", arg(args, 0)));
     }
     Ok(Value::Float(x.sqrt()))
 }
@@ -273,7 +285,7 @@ macro_rules! unary_float {
             let x = float_of(vm, arg(args, 0), $who)?;
             let r: f64 = $f(x);
             if r.is_nan() && !x.is_nan() {
-                return Err(RtError::msg("math domain error"));
+                return Err(domain_error($who, arg(args, 0)));
             }
             Ok(Value::Float(r))
         }
@@ -291,7 +303,7 @@ unary_float!(exp, "exp", f64::exp);
 pub fn log(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let x = float_of(vm, arg(args, 0), "log")?;
     if x <= 0.0 {
-        return Err(RtError::msg("math domain error"));
+        return Err(domain_error("log", arg(args, 0)));
     }
     match (arg(args, 1)).unpack() {
         V::Nil => Ok(Value::Float(x.ln())),
@@ -322,13 +334,7 @@ fn next_random(vm: &mut Vm) -> u64 {
 }
 
 /// `acak()`: a float in [0, 1).
-pub fn acak(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    if !args.is_empty() {
-        return Err(RtError::Msg(format!(
-            "acak() takes 0 positional arguments but {} were given",
-            args.len()
-        )));
-    }
+pub fn acak(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
     Ok(Value::Float(
         (next_random(vm) >> 11) as f64 / (1u64 << 53) as f64,
     ))
@@ -336,12 +342,6 @@ pub fn acak(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 
 /// `acak_bulat(a, b)`: an integer in [a, b], both ends included.
 pub fn acak_bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    if args.len() != 2 {
-        return Err(RtError::Msg(format!(
-            "acak_bulat() takes 2 positional arguments but {} were given",
-            args.len()
-        )));
-    }
     let bound = |v: Value| -> RtResult<i64> {
         let big = match v.unpack() {
             V::Int(i) => return Ok(i),
@@ -353,18 +353,18 @@ pub fn acak_bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         };
         match big.map(|b| i64::try_from(&**b)) {
             Some(Ok(i)) => Ok(i),
-            Some(Err(_)) => Err(RtError::msg(
-                "acak_bulat(): batas harus di dalam jangkauan 64 bit",
-            )),
-            None => Err(RtError::Msg(format!(
-                "acak_bulat(): batas harus bilangan bulat, bukan {}",
-                vm.morph_type(v)
+            Some(Err(_)) => {
+                Err(codes::ARG_VALUE.err("acak_bulat(): batas harus di dalam jangkauan 64 bit"))
+            }
+            None => Err(codes::ARG_TYPE.err(format!(
+                "acak_bulat(): batas harus angka bulat, bukan {}",
+                vm.type_label(v)
             ))),
         }
     };
     let (a, b) = (bound(args[0])?, bound(args[1])?);
     if a > b {
-        return Err(RtError::Msg(format!(
+        return Err(codes::ARG_VALUE.err(format!(
             "acak_bulat({a}, {b}): batas bawah lebih besar dari batas atas"
         )));
     }

@@ -5,6 +5,7 @@
 //! the network.
 
 use super::arg;
+use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::object::Object;
 use crate::resource::{Resource, TcpConn, NET_MAX_READ, NET_TIMEOUT};
@@ -19,9 +20,9 @@ fn conn_arg(vm: &Vm, v: Value, who: &str) -> RtResult<Gc> {
             return Ok(g);
         }
     }
-    Err(RtError::Msg(format!(
-        "{who}(): argumen pertama harus koneksi, bukan {}",
-        vm.type_name(v)
+    Err(codes::ARG_TYPE.err(format!(
+        "{who}(): argumen 1 ('koneksi') harus koneksi, bukan {}",
+        vm.type_label(v)
     )))
 }
 
@@ -32,10 +33,9 @@ fn stream<'a>(vm: &'a mut Vm, g: Gc, who: &str) -> RtResult<&'a mut TcpStream> {
             Resource::Tcp(TcpConn {
                 stream: Some(s), ..
             }) => Ok(s),
-            Resource::Tcp(c) => Err(RtError::Msg(format!(
-                "{who}(): koneksi ke {} sudah tertutup",
-                c.peer
-            ))),
+            Resource::Tcp(c) => {
+                Err(codes::NET_IO.err(format!("{who}(): koneksi ke {} sudah tertutup", c.peer)))
+            }
         },
         _ => Err(RtError::Internal(format!("{who}: bukan koneksi"))),
     }
@@ -45,19 +45,20 @@ fn stream<'a>(vm: &'a mut Vm, g: Gc, who: &str) -> RtResult<&'a mut TcpStream> {
 pub fn konek(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let host = match vm.str_ref(arg(args, 0)) {
         Some(h) if !h.is_empty() => h.to_string(),
-        _ => {
-            return Err(RtError::msg(
-                "_net_konek(): host harus teks yang tidak kosong",
-            ))
-        }
+        _ => return Err(codes::ARG_VALUE.err("_net_konek(): host harus teks yang tidak kosong")),
     };
     let port = match arg(args, 1).unpack() {
         V::Int(p) if (1..=65535).contains(&p) => p as u16,
-        _ => return Err(RtError::msg("_net_konek(): port harus bilangan 1..65535")),
+        _ => return Err(codes::ARG_VALUE.err("_net_konek(): port harus angka 1..65535")),
     };
     vm.permit_net(&host, port)?;
     let peer = crate::permissions::net_target(&host, port);
-    let fail = |e: std::io::Error| RtError::Msg(format!("Gagal menyambung ke '{peer}': {e}"));
+    let fail = |e: std::io::Error| {
+        codes::NET_IO.err(format!(
+            "Gagal menyambung ke '{peer}': {}",
+            super::io::os_error_text(&e)
+        ))
+    };
     // `[::1]` is how an IPv6 address is written beside a port; the resolver
     // wants it bare.
     let bare = host
@@ -95,7 +96,9 @@ pub fn kirim(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let data = vm.str_of(arg(args, 1))?;
     stream(vm, g, "_net_kirim")?
         .write_all(data.as_bytes())
-        .map_err(|e| RtError::Msg(format!("_net_kirim(): {e}")))?;
+        .map_err(|e| {
+            codes::NET_IO.err(format!("_net_kirim(): {}", super::io::os_error_text(&e)))
+        })?;
     Ok(Value::Bool(true))
 }
 
@@ -106,12 +109,12 @@ pub fn terima(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let n = match arg(args, 1).unpack() {
         V::Nil => 4096,
         V::Int(n) if n > 0 => (n as usize).min(NET_MAX_READ),
-        _ => return Err(RtError::msg("_net_terima(): n harus bilangan positif")),
+        _ => return Err(codes::ARG_VALUE.err("_net_terima(): n harus angka positif")),
     };
     let mut buf = vec![0u8; n];
-    let got = stream(vm, g, "_net_terima")?
-        .read(&mut buf)
-        .map_err(|e| RtError::Msg(format!("_net_terima(): {e}")))?;
+    let got = stream(vm, g, "_net_terima")?.read(&mut buf).map_err(|e| {
+        codes::NET_IO.err(format!("_net_terima(): {}", super::io::os_error_text(&e)))
+    })?;
     buf.truncate(got);
     Ok(vm.new_string(String::from_utf8_lossy(&buf).into_owned()))
 }
