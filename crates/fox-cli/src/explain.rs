@@ -22,7 +22,7 @@ pub fn run(code: Option<&str>) -> u8 {
     }
     eprintln!(
         "fox: kode '{code}' tidak dikenal; `fox explain` tanpa argumen mendaftar semua kode \
-         (galat runtime R…, diagnostik E…)"
+         (galat runtime R…, diagnostik E…, peringatan W…)"
     );
     2
 }
@@ -33,7 +33,7 @@ fn listing() -> String {
     for c in CATALOGUE {
         out.push_str(&format!("  {}  {:<18} {}\n", c.code, c.jenis, c.title));
     }
-    out.push_str("\nDiagnostik (fox check, sebelum program berjalan):\n");
+    out.push_str("\nDiagnostik (fox check, sebelum program berjalan; W…: peringatan):\n");
     for e in EXPLANATIONS {
         out.push_str(&format!("  {}  {}\n", e.code, e.title.replace('`', "")));
     }

@@ -2,7 +2,7 @@
 //! diagnostic code (morph-syntax's explanations) is explained, the listing
 //! names them all, an unknown code is a usage error — and each diagnostic
 //! explanation's failing example really gets its code from `fox check`,
-//! while its fix checks clean. (The runtime examples are run by fox-vm's
+//! while its fix checks clean (warnings denied) and runs. (The runtime examples are run by fox-vm's
 //! `tests/explanations.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -55,7 +55,8 @@ fn diagnostic_examples_get_their_code_and_fixes_check_clean() {
         let blocks = morph_blocks(e.text);
         let Some(bad) = blocks.first() else { continue };
         std::fs::write(dir.join("contoh.fox"), bad).unwrap();
-        let out = fox(&["check", "contoh.fox"], &dir);
+        // A warning fails the check only when warnings are denied.
+        let out = fox(&["check", "--deny-warnings", "contoh.fox"], &dir);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{}: {stderr}", e.code);
         assert!(
@@ -65,6 +66,14 @@ fn diagnostic_examples_get_their_code_and_fixes_check_clean() {
         );
         if let Some(fix) = blocks.get(1) {
             std::fs::write(dir.join("perbaikan.fox"), fix).unwrap();
+            let check = fox(&["check", "--deny-warnings", "perbaikan.fox"], &dir);
+            assert_eq!(
+                check.status.code(),
+                Some(0),
+                "{}'s fix: {}",
+                e.code,
+                String::from_utf8_lossy(&check.stderr)
+            );
             let out = fox(&["run", "perbaikan.fox"], &dir);
             assert_eq!(
                 out.status.code(),
@@ -77,5 +86,5 @@ fn diagnostic_examples_get_their_code_and_fixes_check_clean() {
         checked += 1;
     }
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(checked >= 14, "only {checked} examples");
+    assert!(checked >= 23, "only {checked} examples");
 }
