@@ -12,31 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        let name = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string();
-        if name.starts_with('_') {
-            continue;
-        }
-        if p.is_dir() {
-            if !name.ends_with("_lib") {
-                collect(&p, out);
-            }
-        } else if name.ends_with(".fox") && p.with_extension("out").exists() {
-            out.push(p);
-        }
-    }
-}
-
 fn run_one(fox: &Path, test: &Path) -> Result<(), String> {
     let dir = test.parent().unwrap_or(Path::new("."));
     let file = test.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -111,8 +86,7 @@ fn run_one(fox: &Path, test: &Path) -> Result<(), String> {
 fn conformance_corpus() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance");
     let fox = PathBuf::from(env!("CARGO_BIN_EXE_fox"));
-    let mut tests = Vec::new();
-    collect(&root, &mut tests);
+    let mut tests = fox_qc::corpus::programs(&root);
     if let Ok(f) = std::env::var("FOX_FILTER") {
         tests.retain(|t| t.to_string_lossy().contains(&f));
     }

@@ -12,32 +12,7 @@ use fox_vm::config::Config;
 use fox_vm::error::VmError;
 use fox_vm::host::SharedBufferHost;
 use fox_vm::vm::Vm;
-use std::path::{Path, PathBuf};
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        let name = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string();
-        if name.starts_with('_') {
-            continue;
-        }
-        if p.is_dir() {
-            if !name.ends_with("_lib") {
-                collect(&p, out);
-            }
-        } else if name.ends_with(".fox") && p.with_extension("out").exists() {
-            out.push(p);
-        }
-    }
-}
+use std::path::Path;
 
 /// The outcome of a run, comparable across VMs.
 fn outcome(r: &Result<(), VmError>) -> String {
@@ -142,8 +117,7 @@ fn check_program(path: &Path, rng: &mut Rng) -> Result<usize, String> {
 fn snapshot_at_random_safe_points_resumes_identically() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance");
     let root = std::fs::canonicalize(&root).unwrap_or(root);
-    let mut tests = Vec::new();
-    collect(&root, &mut tests);
+    let tests = fox_qc::corpus::programs(&root);
     assert!(
         tests.len() > 100,
         "conformance corpus not found at {root:?}"
