@@ -22,6 +22,7 @@
 
 use crate::error::VmError;
 use crate::host::BufferHost;
+use crate::limits::BudgetStop;
 use crate::object::Object;
 use crate::snapshot::SnapshotError;
 use crate::vm::Vm;
@@ -74,9 +75,10 @@ impl Vm {
 /// counts. `every` of 0 is taken as 1.
 ///
 /// A budget of `b` lets a piece pass `b` safe points and pauses it at the
-/// next one; a VM resumed there passes that safe point without paying for
-/// it again. So every piece gets `every - 1`, and the pauses fall on safe
-/// points `every`, `2 × every`, …
+/// next one. A VM paused at a loop back-edge resumes past it, so the next
+/// piece gets `every - 1`; one paused before a call passes that safe point
+/// again, so it gets `every`. Either way the pauses fall on safe points
+/// `every`, `2 × every`, … of the plain run.
 pub fn run_with_round_trips(
     mut vm: Vm,
     every: u64,
@@ -87,9 +89,7 @@ pub fn run_with_round_trips(
     // Safe points the user's own budget still allows (u64::MAX: unlimited).
     let mut left = vm.config.max_instructions.unwrap_or(u64::MAX);
     let mut piece = every;
-    // The first piece pays for every safe point it passes.
-    let mut free = 0;
-    let mut give = (piece - 1).min(left);
+    let mut give = (every - 1).min(left);
     vm.set_budget(give);
     let mut result = start(&mut vm);
     loop {
@@ -97,26 +97,30 @@ pub fn run_with_round_trips(
             Err(VmError::Budget(_)) => {}
             other => return (vm, other, counts),
         }
-        let in_op = vm.take_budget_stop_in_op();
-        if left != u64::MAX {
-            left -= (give + free).min(left);
-        }
-        if left == 0 {
+        let stop = vm.take_budget_stop();
+        // A run paused at a loop back-edge resumes past that safe point
+        // (thawed or not), so the pause passed it; one paused before a
+        // call runs the call and its safe point again, and an operation
+        // runs again from its start.
+        let free = u64::from(stop == BudgetStop::LoopHead);
+        if left != u64::MAX && left == give {
             // The user's budget, not ours, ran out, at the very point where
             // a plain run stops: report it as that run does.
             let limit = vm.config.max_instructions.unwrap_or(0);
             return (vm, Err(VmError::Budget(limit)), counts);
         }
+        if left != u64::MAX {
+            left -= give + free;
+        }
         // A pause inside a native operation runs it again from its start:
         // give the next piece twice as much, so a costly operation finishes.
-        piece = if in_op {
+        piece = if stop == BudgetStop::InOperation {
             piece.saturating_mul(2)
         } else {
             every
         };
-        let thawed = if vm.holds_unfreezable() {
+        if vm.holds_unfreezable() {
             counts.skipped += 1;
-            false
         } else {
             vm = match vm.round_trip() {
                 Ok(v) => v,
@@ -126,13 +130,8 @@ pub fn run_with_round_trips(
                 }
             };
             counts.done += 1;
-            true
-        };
-        // A VM decoded at a safe point passes it without paying; the same
-        // VM continued (a skipped round trip) pays for it again, and so
-        // does an operation run again.
-        free = u64::from(thawed && !in_op);
-        give = (piece - free).min(left - free);
+        }
+        give = (piece - free).min(left);
         vm.set_budget(give);
         result = vm.drive();
     }
