@@ -24,6 +24,7 @@ mod ticket_key;
 mod worker_opts;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use fox_vm::roundtrip::{run_with_round_trips, RoundTrips};
 use fox_vm::{Config, Vm, VmError};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -97,6 +98,15 @@ enum Command {
         /// reproducible).
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
+        /// Testing mode: at every N-th safe point freeze the whole VM into
+        /// the image a ticket holds, drop it and continue in a fresh VM
+        /// decoded from it. The output must equal a plain run's.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        roundtrip_every: Option<u64>,
+        /// Report extra facts about the run on standard error (with
+        /// `--roundtrip-every`: how many round trips were made and skipped).
+        #[arg(long)]
+        verbose: bool,
         /// The program (.fox); `-` reads it from standard input.
         file: String,
         /// Arguments passed to the program (`argumen_sistem`).
@@ -271,14 +281,24 @@ pub(crate) fn finish(err: Option<VmError>) -> u8 {
     }
 }
 
+/// How `fox run` runs a program, beyond its limits and grants.
+#[derive(Clone, Copy)]
+struct RunMode {
+    seed: Option<u64>,
+    /// `--roundtrip-every N`.
+    roundtrip_every: Option<u64>,
+    verbose: bool,
+}
+
 fn run(
     file: &str,
     args: &[String],
     limits: &Limits,
     opts: &durable::DurableOpts,
     permissions: &grants::PermissionOpts,
-    seed: Option<u64>,
+    mode: RunMode,
 ) -> u8 {
+    let seed = mode.seed;
     let permissions = match grants::for_program(permissions, file) {
         Ok(p) => p,
         Err(m) => {
@@ -310,13 +330,30 @@ fn run(
     let mut vm = Vm::new(config(limits, argv, permissions), Box::new(host));
     vm.ticket_on_error = opts.tiket.is_some();
     vm.store_spec = store;
-    let mut err = vm.run_main(file, &source).err();
+    let mut round_trips: Option<RoundTrips> = None;
+    let mut err = match mode.roundtrip_every {
+        None => vm.run_main(file, &source).err(),
+        Some(every) => {
+            let (ended_in, result, counts) =
+                run_with_round_trips(vm, every, |vm| vm.run_main(file, &source));
+            vm = ended_in;
+            round_trips = Some(counts);
+            result.err()
+        }
+    };
     let budget = durable::budget_ticket(&mut vm, &mut err);
     vm.flush();
     if let Some(Ok(path)) = &budget {
         eprintln!("tiket: {path}\n  (lanjutkan dengan: fox resume {path})");
     }
-    finish(err)
+    let status = finish(err);
+    if let (Some(c), true) = (round_trips, mode.verbose) {
+        eprintln!(
+            "fox: {} round trip dilakukan, {} dilewati (keadaan yang tidak bisa dibekukan)",
+            c.done, c.skipped
+        );
+    }
+    status
 }
 
 fn disasm(file: &str) -> u8 {
@@ -378,9 +415,22 @@ fn main() -> ExitCode {
             durable,
             permissions,
             seed,
+            roundtrip_every,
+            verbose,
             file,
             args,
-        } => run(file, args, limits, durable, permissions, *seed),
+        } => run(
+            file,
+            args,
+            limits,
+            durable,
+            permissions,
+            RunMode {
+                seed: *seed,
+                roundtrip_every: *roundtrip_every,
+                verbose: *verbose,
+            },
+        ),
         Command::Resume {
             limits,
             durable,

@@ -1,89 +1,100 @@
-//! The conformance corpus: every `tests/conformance/**/NAME.fox` is run by
-//! the real `fox` binary (working directory = the test's folder, no stdin)
-//! and must print exactly `NAME.out`, exit with the status in `NAME.exit`
-//! (0 when absent), and write every line of `NAME.stderr` (if present)
-//! somewhere in its stderr. Files and folders starting with `_` or ending
-//! in `_lib` are helpers, not tests. `FOX_FILTER=substring` runs a subset.
-//! `FOX_BLESS=1` rewrites the `.out` (and `.exit`) files of failing tests
-//! with what the binary did — review the diff before committing it;
-//! `.stderr` files are never rewritten.
+//! The conformance corpus under every execution mode (the tier matrix).
+//! Every `tests/conformance/**/NAME.fox` is run by the real `fox` binary
+//! (working directory = the test's folder, no stdin) under each mode of
+//! `fox_qc::modes::MODES` — today the interpreter and round trips through
+//! the VM image every 1, 7 and 101 safe points — and each must print
+//! exactly `NAME.out` on stdout, exactly `NAME.stderr` on stderr (nothing
+//! when that file is absent), and exit with the status in `NAME.exit` (0
+//! when absent). A failure names the mode, the program and the first
+//! differing line. Files and folders starting with `_` or ending in `_lib`
+//! are helpers, not tests.
+//!
+//! `FOX_FILTER=substring` runs a subset of the programs, `FOX_MODES=name`
+//! a subset of the modes (the interpreter always runs). `FOX_BLESS=1`
+//! rewrites the expected files of failing tests with what the interpreter
+//! did — review the diff before committing it.
 
+use fox_qc::modes::{self, Mode, REFERENCE};
+use fox_qc::run::{differences, run, Outcome};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn run_one(fox: &Path, test: &Path) -> Result<(), String> {
-    let dir = test.parent().unwrap_or(Path::new("."));
-    let file = test.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let expected_out = std::fs::read(test.with_extension("out")).map_err(|e| e.to_string())?;
-    let expected_exit: i32 = std::fs::read_to_string(test.with_extension("exit"))
+/// Longest any one run may take.
+const LIMIT: Duration = Duration::from_secs(120);
+
+fn expected(test: &Path) -> Result<Outcome, String> {
+    let stdout = std::fs::read(test.with_extension("out")).map_err(|e| e.to_string())?;
+    let stderr = std::fs::read(test.with_extension("stderr")).unwrap_or_default();
+    let code = std::fs::read_to_string(test.with_extension("exit"))
         .ok()
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(0);
-    let mut child = Command::new(fox)
-        .arg("run")
-        .arg(file)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("spawn: {e}"))?;
-    let start = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if start.elapsed() > Duration::from_secs(60) => {
-                let _ = child.kill();
-                return Err("timed out after 60 s".into());
+    Ok(Outcome {
+        stdout,
+        stderr,
+        code,
+    })
+}
+
+/// Write what the interpreter did as the expected files.
+fn bless(test: &Path, got: &Outcome) -> Result<(), String> {
+    let io = |e: std::io::Error| e.to_string();
+    std::fs::write(test.with_extension("out"), &got.stdout).map_err(io)?;
+    if got.code != 0 || test.with_extension("exit").exists() {
+        std::fs::write(test.with_extension("exit"), format!("{}\n", got.code)).map_err(io)?;
+    }
+    let stderr_file = test.with_extension("stderr");
+    if !got.stderr.is_empty() {
+        std::fs::write(&stderr_file, &got.stderr).map_err(io)?;
+    } else if stderr_file.exists() {
+        std::fs::remove_file(&stderr_file).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Run one program under every selected mode; the failures, each naming
+/// its mode.
+fn check(fox: &Path, test: &Path, modes: &[Mode]) -> Vec<String> {
+    let dir = test.parent().unwrap_or(Path::new("."));
+    let file = test.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let want = match expected(test) {
+        Ok(w) => w,
+        Err(e) => return vec![format!("expected files: {e}")],
+    };
+    let mut failures = Vec::new();
+    for mode in modes {
+        let got = match run(mode, fox, dir, file, LIMIT) {
+            Ok(t) => t.outcome,
+            Err(e) => {
+                failures.push(e);
+                continue;
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(e.to_string()),
+        };
+        let mut problems = differences(&want, &got);
+        if got.code == 101 || String::from_utf8_lossy(&got.stderr).contains("panicked") {
+            problems.push("the VM panicked".to_string());
         }
-    }
-    let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    let code = output.status.code().unwrap_or(-1);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let mut problems = Vec::new();
-    if std::env::var_os("FOX_BLESS").is_some()
-        && (output.stdout != expected_out || code != expected_exit)
-    {
-        std::fs::write(test.with_extension("out"), &output.stdout).map_err(|e| e.to_string())?;
-        if code != 0 || test.with_extension("exit").exists() {
-            std::fs::write(test.with_extension("exit"), format!("{code}\n"))
-                .map_err(|e| e.to_string())?;
+        if problems.is_empty() {
+            continue;
         }
-        return Ok(());
-    }
-    if output.stdout != expected_out {
-        problems.push(format!(
-            "stdout differs\n--- expected\n{}\n--- actual\n{}",
-            String::from_utf8_lossy(&expected_out),
-            String::from_utf8_lossy(&output.stdout)
+        if mode.name == REFERENCE && std::env::var_os("FOX_BLESS").is_some() {
+            if let Err(e) = bless(test, &got) {
+                failures.push(format!("{}: bless: {e}", mode.name));
+            }
+            return failures;
+        }
+        failures.push(format!(
+            "{}: {}\n--- stderr\n{}",
+            mode.name,
+            problems.join("\n"),
+            String::from_utf8_lossy(&got.stderr)
         ));
     }
-    if code != expected_exit {
-        problems.push(format!("exit code {code}, expected {expected_exit}"));
-    }
-    if let Ok(want) = std::fs::read_to_string(test.with_extension("stderr")) {
-        for line in want.lines().filter(|l| !l.trim().is_empty()) {
-            if !stderr.contains(line) {
-                problems.push(format!("stderr lacks {line:?}"));
-            }
-        }
-    }
-    if code == 101 || stderr.contains("panicked") {
-        problems.push("the VM panicked".to_string());
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{}\n--- stderr\n{stderr}", problems.join("\n")))
-    }
+    failures
 }
 
 #[test]
-fn conformance_corpus() {
+fn conformance_corpus_under_every_mode() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance");
     let fox = PathBuf::from(env!("CARGO_BIN_EXE_fox"));
     let mut tests = fox_qc::corpus::programs(&root);
@@ -95,6 +106,7 @@ fn conformance_corpus() {
         "no conformance tests found under {}",
         root.display()
     );
+    let modes = modes::selected(&std::env::var("FOX_MODES").unwrap_or_default());
     let failures = std::sync::Mutex::new(Vec::new());
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
@@ -102,11 +114,10 @@ fn conformance_corpus() {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let Some(t) = tests.get(i) else { break };
-                if let Err(e) = run_one(&fox, t) {
-                    let rel = t.strip_prefix(&root).unwrap_or(t).display().to_string();
-                    if let Ok(mut f) = failures.lock() {
-                        f.push((rel, e));
-                    }
+                let found = check(&fox, t, &modes);
+                let rel = t.strip_prefix(&root).unwrap_or(t).display().to_string();
+                if let Ok(mut f) = failures.lock() {
+                    f.extend(found.into_iter().map(|why| (rel.clone(), why)));
                 }
             });
         }
@@ -114,16 +125,19 @@ fn conformance_corpus() {
     let mut failures = failures.into_inner().unwrap_or_default();
     failures.sort();
     for (name, why) in &failures {
-        eprintln!("\n=== FAIL {name}\n{why}");
+        eprintln!("\n=== FAIL {name} under {why}");
     }
+    let names: Vec<&str> = modes.iter().map(|m| m.name).collect();
     eprintln!(
-        "\nconformance: {} passed, {} failed",
-        tests.len() - failures.len(),
+        "\nconformance: {} programs × {} modes ({}), {} failures",
+        tests.len(),
+        modes.len(),
+        names.join(", "),
         failures.len()
     );
     assert!(
         failures.is_empty(),
-        "{} conformance test(s) failed",
+        "{} conformance failure(s)",
         failures.len()
     );
 }

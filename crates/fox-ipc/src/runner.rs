@@ -370,7 +370,7 @@ pub fn run_attempt(
         // A native operation bigger than a slice stops inside itself (and
         // restarts) every time: double the slice until it fits, within
         // what is left of the task's own budget.
-        grow = if vm.take_budget_stop_in_op() {
+        grow = if vm.take_budget_stop() == fox_vm::limits::BudgetStop::InOperation {
             grow.saturating_mul(2)
         } else {
             1

@@ -1,7 +1,9 @@
 //! The execution modes a Morph program is run under. Every mode must give
 //! the same stdout, stderr and exit status as `interp`, byte for byte.
 //! Today: the interpreter, and round trips through the VM image that
-//! tickets hold (`fox run --roundtrip-every N`, N ∈ {1, 7, 101}). The
+//! tickets hold (`fox run --roundtrip-every N`, N ∈ {1, 7, 101}; a program
+//! whose state grows with its length may declare a larger floor, see
+//! [`roundtrip_floor`]). The
 //! coming tiers (`jit` with a compile threshold of 0, `auto`, `aot`,
 //! `wasm`, `js`) are one entry each.
 
@@ -13,6 +15,29 @@ use std::process::Command;
 pub enum Runner {
     /// `fox ARGS… FILE`: a mode of the `fox` binary itself.
     Fox(&'static [&'static str]),
+    /// `fox run --roundtrip-every N FILE`, N raised to the program's
+    /// floor when it declares one (see [`roundtrip_floor`]).
+    RoundTrip(u64),
+}
+
+/// The directive a program uses to declare the smallest round-trip
+/// interval it can afford, with its reason:
+/// `# qc: roundtrip-min 1000 (100 000 frames deep: …)`.
+pub const ROUNDTRIP_MIN: &str = "qc: roundtrip-min ";
+
+/// The smallest round-trip interval `source` declares (1 when none). A
+/// round trip copies the whole VM, so a program whose live state grows
+/// with the number of its safe points (100 000 frames deep, data nested
+/// 100 000 deep) costs the square of its length at an interval of 1; such
+/// a program says so, and its round trips are made that much further
+/// apart. Everything else is round-tripped at the mode's own interval.
+pub fn roundtrip_floor(source: &str) -> u64 {
+    source
+        .lines()
+        .filter_map(|l| l.split_once(ROUNDTRIP_MIN))
+        .filter_map(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
+        .max()
+        .unwrap_or(1)
 }
 
 /// One execution mode.
@@ -34,15 +59,15 @@ pub const MODES: &[Mode] = &[
     },
     Mode {
         name: "roundtrip-1",
-        runner: Runner::Fox(&["run", "--roundtrip-every", "1"]),
+        runner: Runner::RoundTrip(1),
     },
     Mode {
         name: "roundtrip-7",
-        runner: Runner::Fox(&["run", "--roundtrip-every", "7"]),
+        runner: Runner::RoundTrip(7),
     },
     Mode {
         name: "roundtrip-101",
-        runner: Runner::Fox(&["run", "--roundtrip-every", "101"]),
+        runner: Runner::RoundTrip(101),
     },
 ];
 
@@ -66,6 +91,15 @@ impl Mode {
                 c.args(args).arg(file).current_dir(dir);
                 c
             }
+            Runner::RoundTrip(every) => {
+                let source = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+                let every = every.max(roundtrip_floor(&source));
+                let mut c = Command::new(fox);
+                c.args(["run", "--roundtrip-every", &every.to_string()])
+                    .arg(file)
+                    .current_dir(dir);
+                c
+            }
         }
     }
 }
@@ -83,5 +117,13 @@ mod tests {
         assert_eq!(names.len(), MODES.len());
         assert_eq!(selected("roundtrip-7").len(), 2);
         assert_eq!(selected("").len(), MODES.len());
+    }
+
+    #[test]
+    fn a_program_declares_its_round_trip_floor() {
+        assert_eq!(roundtrip_floor("tulis(1)\n"), 1);
+        let src = "# qc: roundtrip-min 1000 (deep)\ntulis(1)\n";
+        assert_eq!(roundtrip_floor(src), 1000);
+        assert_eq!(roundtrip_floor("// qc: roundtrip-min x\n"), 1);
     }
 }

@@ -146,6 +146,11 @@ impl Heap {
         self.bytes >= self.gc_at
     }
 
+    /// Every object in the heap (free slots included).
+    pub fn objects(&self) -> impl Iterator<Item = &Object> {
+        self.objects.iter()
+    }
+
     pub fn live(&self) -> usize {
         self.live
     }

@@ -176,6 +176,9 @@ impl Vm {
                     if self.budget != u64::MAX || self.heap.wants_gc() {
                         if let Err(e) = self.safe_point() {
                             self.frames[fi].pc = (pc!() - 1) as u32;
+                            if matches!(e, RtError::Budget) {
+                                self.budget_stop.set(crate::limits::BudgetStop::BeforeCall);
+                            }
                             self.fault_exact = true;
                             return Err(e);
                         }

@@ -30,6 +30,7 @@ mod pipeline;
 mod prelude;
 mod raise;
 pub mod resource;
+pub mod roundtrip;
 pub mod scalar;
 pub mod snapshot;
 pub mod sort;

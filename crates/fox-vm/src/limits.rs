@@ -65,6 +65,21 @@ pub(crate) fn budget_parts(config: &crate::Config, total: u64) -> (u64, u64) {
     }
 }
 
+/// Where a run paused because its budget ran out, which decides what the
+/// resumed run does first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BudgetStop {
+    /// At a loop back-edge: the run resumes at the loop head, past the
+    /// safe point, which it does not pay for again.
+    LoopHead,
+    /// At the safe point before a call: the call instruction runs again,
+    /// and so does its safe point.
+    BeforeCall,
+    /// Inside a native operation that charges as it goes: the operation's
+    /// instruction runs again from its start.
+    InOperation,
+}
+
 /// Bytes of text scanned or produced per budget unit.
 pub const BYTES_PER_UNIT: usize = 64;
 
@@ -97,7 +112,7 @@ impl Vm {
         let total = self.budget.saturating_add(self.budget_rest);
         if spent > total {
             self.op_spent.set(total);
-            self.budget_stop_in_op.set(true);
+            self.budget_stop.set(BudgetStop::InOperation);
             return Err(RtError::Budget);
         }
         self.op_spent.set(spent);
@@ -193,12 +208,13 @@ impl Vm {
         self.op_spent.set(0);
     }
 
-    /// Did the budget last run out inside a native operation (rather than
-    /// at a safe point)? Clears the flag. A driver that hands out budget in
-    /// slices grows the next slice then, so an operation bigger than one
-    /// slice can finish.
-    pub fn take_budget_stop_in_op(&mut self) -> bool {
-        self.budget_stop_in_op.replace(false)
+    /// Where did the budget last run out? Resets it to
+    /// [`BudgetStop::LoopHead`]. A driver that hands out budget in slices
+    /// uses it to count: a stop inside an operation means the operation
+    /// runs again (grow the next slice so a costly one finishes), a stop
+    /// before a call means that safe point is charged again.
+    pub fn take_budget_stop(&mut self) -> BudgetStop {
+        self.budget_stop.replace(BudgetStop::LoopHead)
     }
 
     /// The data depth recursive operations may reach.

@@ -39,6 +39,13 @@ impl Resource {
     }
 
     /// Its peer (what a snapshot keeps of it).
+    /// Is the resource still open (a snapshot would close it)?
+    pub fn is_open(&self) -> bool {
+        match self {
+            Resource::Tcp(c) => c.stream.is_some(),
+        }
+    }
+
     pub fn peer(&self) -> &str {
         match self {
             Resource::Tcp(c) => &c.peer,

@@ -125,9 +125,8 @@ pub struct Vm {
     /// walk data through `&self`, see `limits`); never more than `budget`
     /// + `budget_rest`.
     pub(crate) op_spent: std::cell::Cell<u64>,
-    /// Set when the budget ran out inside a native operation (see
-    /// `take_budget_stop_in_op`).
-    pub(crate) budget_stop_in_op: std::cell::Cell<bool>,
+    /// Where the budget last ran out (see `take_budget_stop`).
+    pub(crate) budget_stop: std::cell::Cell<crate::limits::BudgetStop>,
     /// The traceback recorded when the most recent error value was made.
     pub last_trace: Option<(Value, Vec<TraceEntry>)>,
     /// Random generator state (xorshift), seeded deterministically.
@@ -208,7 +207,7 @@ impl Vm {
             budget,
             budget_rest,
             op_spent: std::cell::Cell::new(0),
-            budget_stop_in_op: std::cell::Cell::new(false),
+            budget_stop: std::cell::Cell::new(crate::limits::BudgetStop::LoopHead),
             last_trace: None,
             rng: 0x2545_F491_4F6C_DD1D,
             epoch: 1,

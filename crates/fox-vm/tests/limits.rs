@@ -77,7 +77,7 @@ fn giant_single_operations_stop_on_the_budget_quickly() {
         }
         assert_eq!(out, "dibangun\n", "{what}");
         assert!(
-            vm.take_budget_stop_in_op(),
+            (vm.take_budget_stop() == fox_vm::limits::BudgetStop::InOperation),
             "{what}: stopped at a safe point"
         );
         assert!(took < Duration::from_secs(3), "{what} took {took:?}");
@@ -131,7 +131,7 @@ fn a_stop_inside_an_operation_resumes_identically() {
         let mut r = vm.run_main(FILE, WORK);
         let mut pieces = 0;
         while let Err(VmError::Budget(_)) = r {
-            inside += vm.take_budget_stop_in_op() as u32;
+            inside += (vm.take_budget_stop() == fox_vm::limits::BudgetStop::InOperation) as u32;
             let bytes = vm.snapshot();
             vm.flush();
             pieces += 1;

@@ -416,6 +416,32 @@ impl Vm {
         Ok(vm)
     }
 
+    /// Freeze the whole VM into the image a snapshot or ticket holds and
+    /// rebuild a fresh VM from it, without the envelope (no compression,
+    /// no checksum: the bytes never leave the process). The testing mode
+    /// of [`crate::roundtrip`] uses it; the image is the very same.
+    pub(crate) fn image_round_trip(
+        &self,
+        config: Config,
+        host: Box<dyn Host>,
+    ) -> Result<Vm, SnapshotError> {
+        let program = self.program_hash();
+        let raw = postcard::to_allocvec(&image::capture(self))
+            .map_err(|e| SnapshotError::Payload(format!("postcard: {e}")))?;
+        let (img, rest) = postcard::take_from_bytes::<image::VmImage>(&raw)
+            .map_err(|e| SnapshotError::Payload(format!("postcard: {e}")))?;
+        if !rest.is_empty() {
+            return Err(SnapshotError::Payload("sisa byte setelah isi".into()));
+        }
+        let vm = image::restore(&img, config, host)?;
+        if vm.program_hash() != program {
+            return Err(SnapshotError::Program(
+                "bytecode tidak cocok setelah round trip".into(),
+            ));
+        }
+        Ok(vm)
+    }
+
     /// A value (and everything it reaches) as bytes another run of the
     /// same program can load (a `FOXV` envelope).
     pub fn encode_value(&self, v: Value) -> Vec<u8> {
