@@ -124,8 +124,8 @@ impl Vm {
     /// where either operand is a float.
     fn float_zero_division(op: Arith) -> RtError {
         codes::ZERO_DIVISION.err(match op {
-            Arith::Mod => "Modulo angka desimal dengan nol (x % 0.0)",
-            _ => "Pembagian angka desimal dengan nol (x / 0.0)",
+            Arith::Mod => "Modulo angka desimal dengan nol",
+            _ => "Pembagian angka desimal dengan nol",
         })
     }
 
