@@ -3,9 +3,9 @@
 //! conversion (correctly rounded; an integer too large for a float is
 //! Python's `OverflowError`, here `ErrorLuapan`), the correctly rounded
 //! true division of two integers (CPython's `long_true_divide`), exact
-//! comparison of integers with floats, floor modulo, and the dictionary key
-//! of a number (numbers that compare equal are one key, whatever their
-//! type).
+//! comparison of integers with floats, floor modulo, Python's `round` of
+//! integers and ties, and the dictionary key of a number (numbers that
+//! compare equal are one key, whatever their type).
 
 use crate::codes;
 use crate::dict::HashKey;
@@ -172,6 +172,36 @@ fn int_float_cmp(i: &BigInt, f: f64) -> Option<Ordering> {
     match i.cmp(&float_to_big(fl)) {
         Ordering::Equal if f > fl => Some(Ordering::Less),
         o => Some(o),
+    }
+}
+
+/// Python's `round(i, n)` of an integer: itself for `n >= 0`, else to
+/// the nearest multiple of `10^-n` (ties to the even multiple).
+pub fn round_int(b: BigInt, n: i64) -> BigInt {
+    if n >= 0 || b.is_zero() {
+        return b;
+    }
+    // 10^-n more than twice |b|: the nearest multiple is 0.
+    if (n.unsigned_abs() as f64) * std::f64::consts::LOG2_10 > b.bits() as f64 + 1.0 {
+        return BigInt::zero();
+    }
+    let p = BigInt::from(10).pow(n.unsigned_abs() as u32);
+    let (q, r) = b.div_mod_floor(&p);
+    let twice = &r * 2;
+    let q = if twice > p || (twice == p && q.is_odd()) {
+        q + 1
+    } else {
+        q
+    };
+    q * p
+}
+
+pub fn round_half_even(f: f64) -> f64 {
+    let r = f.round();
+    if (f - f.trunc()).abs() == 0.5 {
+        2.0 * (f / 2.0).round()
+    } else {
+        r
     }
 }
 

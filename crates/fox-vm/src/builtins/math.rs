@@ -6,7 +6,7 @@ use super::arg;
 use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::memory::{MemError, MAX_INT_BITS};
-use crate::number::{big_to_f64, float_to_big, int_too_large};
+use crate::number::{big_to_f64, float_to_big, int_too_large, round_half_even, round_int};
 use crate::object::Object;
 use crate::ops::Cmp;
 use crate::value::Value;
@@ -182,36 +182,6 @@ pub fn bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             }
         }
         _ => Err(not_a_number(vm, "bulat", v)),
-    }
-}
-
-/// Python's `round(i, n)` of an integer: itself for `n >= 0`, else to
-/// the nearest multiple of `10^-n` (ties to the even multiple).
-fn round_int(b: BigInt, n: i64) -> BigInt {
-    if n >= 0 || b.is_zero() {
-        return b;
-    }
-    // 10^-n more than twice |b|: the nearest multiple is 0.
-    if (n.unsigned_abs() as f64) * std::f64::consts::LOG2_10 > b.bits() as f64 + 1.0 {
-        return BigInt::zero();
-    }
-    let p = num_traits::pow::Pow::pow(BigInt::from(10), n.unsigned_abs() as u32);
-    let (q, r) = b.div_mod_floor(&p);
-    let twice = &r * 2;
-    let q = if twice > p || (twice == p && q.is_odd()) {
-        q + 1
-    } else {
-        q
-    };
-    q * p
-}
-
-fn round_half_even(f: f64) -> f64 {
-    let r = f.round();
-    if (f - f.trunc()).abs() == 0.5 {
-        2.0 * (f / 2.0).round()
-    } else {
-        r
     }
 }
 
