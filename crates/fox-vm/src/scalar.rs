@@ -67,7 +67,7 @@ fn even_tie(f: f64, digits: String, exp: i32) -> String {
     let Some(&last) = digits.as_bytes().last() else {
         return digits;
     };
-    if (last - b'0') % 2 == 0 {
+    if (last - b'0').is_multiple_of(2) {
         return digits;
     }
     let bits = f.to_bits();
@@ -158,8 +158,8 @@ mod tests {
             (-2.5e-10, "-2.5e-10"),
             (100.0, "100.0"),
             // Ties between two shortest candidates go to the even digit.
-            (587251300990694.25, "587251300990694.2"),
-            (587251300990694.125, "587251300990694.1"),
+            (587251300990694.0 + 0.25, "587251300990694.2"),
+            (587251300990694.0 + 0.125, "587251300990694.1"),
             (-9007199254740993.0 * 2.0, "-1.8014398509481984e+16"),
         ];
         for (f, want) in cases {
