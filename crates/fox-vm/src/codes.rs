@@ -77,6 +77,7 @@ catalogue! {
     ARG_VALUE = "R0606", "ErrorNilai", "Nilai argumen tidak sah";
     GENERATOR_STATE = "R0607", "ErrorNilai", "Generator dipakai dalam keadaan yang salah";
     ZERO_DIVISION = "R0701", "ErrorPembagianNol", "Pembagian atau modulo dengan nol";
+    NUM_OVERFLOW = "R0702", "ErrorLuapan", "Angka terlalu besar untuk angka desimal";
     TOO_MANY_ARGS = "R0801", "ErrorArgumen", "Fungsi dipanggil dengan terlalu banyak argumen";
     ARG_COUNT = "R0802", "ErrorArgumen", "Jumlah argumen fungsi bawaan atau metode salah";
     PERMISSION = "R0901", "ErrorIzin", "Izin akses ditolak";

@@ -9,8 +9,9 @@
 use crate::builtins::text::Sink;
 use crate::codes;
 use crate::error::{RtError, RtResult, VmError};
+use crate::number::int_mod;
 use crate::object::{Closure, Object, SavedHandler, Variant};
-use crate::ops::{int_mod, Arith, Cmp};
+use crate::ops::{Arith, Cmp};
 use crate::value::Value;
 use crate::value::V;
 use crate::vm::{FrameKind, Handler, Vm};

@@ -23,6 +23,7 @@ mod interp;
 pub mod limits;
 pub mod memory;
 mod module;
+pub mod number;
 pub mod object;
 pub mod ops;
 pub mod permissions;

@@ -7,6 +7,9 @@ use crate::codes;
 use crate::dict::HashKey;
 use crate::error::{RtError, RtResult};
 use crate::memory::{list_buffer, repeat_text, text_buffer, MemError};
+use crate::number::{
+    float_key, float_mod, int_mod, int_true_div, num_cmp, quotient_too_large, Num,
+};
 use crate::object::{Object, Text};
 use crate::value::Value;
 use crate::value::V;
@@ -74,63 +77,11 @@ impl Cmp {
     }
 }
 
-/// A number viewed for arithmetic.
-enum Num {
-    Int(i64),
-    Big(BigInt),
-    Float(f64),
-}
-
-/// Python's float modulo.
-pub fn float_mod(a: f64, b: f64) -> f64 {
-    let r = a % b;
-    if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
-        r + b
-    } else if r == 0.0 {
-        0.0f64.copysign(b)
-    } else {
-        r
-    }
-}
-
-/// Python's integer floor modulo (b != 0).
-#[inline]
-pub fn int_mod(a: i64, b: i64) -> Option<i64> {
-    let r = a.checked_rem(b)?;
-    if r != 0 && ((r < 0) != (b < 0)) {
-        Some(r + b)
-    } else {
-        Some(r)
-    }
-}
-
 /// Texts up to this size are concatenated in the VM's reusable buffer;
 /// bigger ones get their own (so the buffer never stays huge).
 const SCRATCH_KEEP: usize = 1 << 20;
 
-fn big_to_f64(b: &BigInt) -> f64 {
-    b.to_f64().unwrap_or(f64::NAN)
-}
-
 impl Vm {
-    fn num(&self, v: Value) -> Option<Num> {
-        match v.unpack() {
-            V::Int(i) => Some(Num::Int(i)),
-            V::Bool(b) => Some(Num::Int(b as i64)),
-            V::Float(f) => Some(Num::Float(f)),
-            V::Obj(g) => match self.heap.get(g) {
-                // Medium integers (beyond the inline range, within i64)
-                // take the i64 path; only true big integers use BigInt.
-                Object::BigInt(b) => Some(match i64::try_from(&**b) {
-                    Ok(i) => Num::Int(i),
-                    Err(_) => Num::Big((**b).clone()),
-                }),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
     pub fn str_ref(&self, v: Value) -> Option<&str> {
         match v.unpack() {
             V::Obj(g) => match self.heap.get(g) {
@@ -169,6 +120,15 @@ impl Vm {
         })
     }
 
+    /// Python's `float division by zero` / `float modulo`: a division
+    /// where either operand is a float.
+    fn float_zero_division(op: Arith) -> RtError {
+        codes::ZERO_DIVISION.err(match op {
+            Arith::Mod => "Modulo angka desimal dengan nol",
+            _ => "Pembagian angka desimal dengan nol",
+        })
+    }
+
     fn negative_shift() -> RtError {
         codes::ARG_VALUE.err("Jumlah geseran bit tidak boleh negatif")
     }
@@ -179,6 +139,15 @@ impl Vm {
         if op == Arith::Add {
             if let Some(v) = self.concat_texts(a, b)? {
                 return Ok(v);
+            }
+        }
+        if let (Some(x), Some(y)) = (a.as_bool(), b.as_bool()) {
+            // Python's bool keeps `&`, `|` and `^` of two booleans boolean.
+            match op {
+                Arith::And => return Ok(Value::Bool(x & y)),
+                Arith::Or => return Ok(Value::Bool(x | y)),
+                Arith::Xor => return Ok(Value::Bool(x ^ y)),
+                _ => {}
             }
         }
         self.charge_big_operands(a, b)?;
@@ -288,30 +257,21 @@ impl Vm {
         }
     }
 
-    fn as_f64(&self, v: Value) -> f64 {
-        match self.num(v) {
-            Some(Num::Int(i)) => i as f64,
-            Some(Num::Float(f)) => f,
-            Some(Num::Big(b)) => big_to_f64(&b),
-            None => f64::NAN,
-        }
-    }
-
     fn arith_float(&mut self, op: Arith, a: Value, b: Value) -> RtResult<Value> {
-        let (x, y) = (self.as_f64(a), self.as_f64(b));
+        let (x, y) = (self.to_float(a)?, self.to_float(b)?);
         let r = match op {
             Arith::Add => x + y,
             Arith::Sub => x - y,
             Arith::Mul => x * y,
             Arith::Div => {
                 if y == 0.0 {
-                    return Err(Self::zero_division(op));
+                    return Err(Self::float_zero_division(op));
                 }
                 x / y
             }
             Arith::Mod => {
                 if y == 0.0 {
-                    return Err(Self::zero_division(op));
+                    return Err(Self::float_zero_division(op));
                 }
                 float_mod(x, y)
             }
@@ -387,7 +347,10 @@ impl Vm {
                 if y.is_zero() {
                     return Err(Self::zero_division(op));
                 }
-                return Ok(Value::Float(big_true_div(&x, &y)));
+                return match int_true_div(&x, &y) {
+                    Some(f) => Ok(Value::Float(f)),
+                    None => Err(quotient_too_large()),
+                };
             }
             Arith::Mod => {
                 if y.is_zero() {
@@ -677,13 +640,7 @@ impl Vm {
             V::Nil | V::Undef => Ok(HashKey::Nil),
             V::Bool(b) => Ok(HashKey::Int(b as i64)),
             V::Int(i) => Ok(HashKey::Int(i)),
-            V::Float(f) => {
-                if f.fract() == 0.0 && f.abs() < 9.2e18 {
-                    Ok(HashKey::Int(f as i64))
-                } else {
-                    Ok(HashKey::Float(f.to_bits()))
-                }
-            }
+            V::Float(f) => Ok(float_key(f)),
             V::Native(id) => Ok(HashKey::Native(id)),
             V::Obj(g) => match self.heap.get(g) {
                 Object::Str(s) => Ok(HashKey::Str(crate::dict::StrKey {
@@ -705,74 +662,4 @@ impl Vm {
             },
         }
     }
-}
-
-fn num_cmp(x: &Num, y: &Num) -> Option<std::cmp::Ordering> {
-    use Num::*;
-    match (x, y) {
-        (Int(a), Int(b)) => Some(a.cmp(b)),
-        (Float(a), Float(b)) => a.partial_cmp(b),
-        (Int(a), Float(b)) => int_float_cmp(&BigInt::from(*a), *b),
-        (Float(a), Int(b)) => int_float_cmp(&BigInt::from(*b), *a).map(|o| o.reverse()),
-        (Big(a), Float(b)) => int_float_cmp(a, *b),
-        (Float(a), Big(b)) => int_float_cmp(b, *a).map(|o| o.reverse()),
-        (Big(a), Int(b)) => Some(a.cmp(&BigInt::from(*b))),
-        (Int(a), Big(b)) => Some(BigInt::from(*a).cmp(b)),
-        (Big(a), Big(b)) => Some(a.cmp(b)),
-    }
-}
-
-/// Exact comparison of an integer with a float.
-fn int_float_cmp(i: &BigInt, f: f64) -> Option<std::cmp::Ordering> {
-    if f.is_nan() {
-        return None;
-    }
-    if f.is_infinite() {
-        return Some(if f > 0.0 {
-            std::cmp::Ordering::Less
-        } else {
-            std::cmp::Ordering::Greater
-        });
-    }
-    let fl = f.floor();
-    let fi = float_to_big(fl);
-    match i.cmp(&fi) {
-        std::cmp::Ordering::Equal => {
-            if f > fl {
-                Some(std::cmp::Ordering::Less)
-            } else {
-                Some(std::cmp::Ordering::Equal)
-            }
-        }
-        o => Some(o),
-    }
-}
-
-fn float_to_big(f: f64) -> BigInt {
-    // f is integral and finite.
-    if f == 0.0 {
-        return BigInt::zero();
-    }
-    let bits = f.to_bits();
-    let sign = if (bits >> 63) != 0 { -1 } else { 1 };
-    let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
-    let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
-    let m = BigInt::from(mant);
-    let v = if exp >= 0 {
-        m << exp as u64
-    } else {
-        m >> (-exp) as u64
-    };
-    v * sign
-}
-
-/// Correctly-rounded-enough true division of big integers.
-fn big_true_div(x: &BigInt, y: &BigInt) -> f64 {
-    let (xf, yf) = (big_to_f64(x), big_to_f64(y));
-    if xf.is_finite() && yf.is_finite() {
-        return xf / yf;
-    }
-    // Scale both down to keep them in range.
-    let shift = x.bits().max(y.bits()).saturating_sub(1000);
-    big_to_f64(&(x >> shift)) / big_to_f64(&(y >> shift))
 }

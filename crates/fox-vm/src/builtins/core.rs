@@ -7,12 +7,12 @@ use super::text::Sink;
 use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::index::norm_index;
+use crate::number::{big_to_f64, float_to_big};
 use crate::object::Object;
 use crate::value::Value;
 use crate::value::V;
 use crate::vm::Vm;
 use num_bigint::BigInt;
-use num_traits::ToPrimitive;
 
 pub fn tulis(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     vm.convert_texts(args, " ", false, Sink::Line)
@@ -150,6 +150,7 @@ pub fn waktu(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
 pub fn tidur(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let secs = match (arg(args, 0)).unpack() {
         V::Int(i) => i as f64,
+        V::Bool(b) => b as i64 as f64,
         V::Float(f) => f,
         _ => 0.0,
     };
@@ -230,6 +231,10 @@ pub fn pop(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     match idx.unpack() {
         V::Nil => Ok(l.pop().unwrap_or(Value::Nil)),
         V::Int(i) => match norm_index(i, l.len()) {
+            Some(j) => Ok(l.remove(j)),
+            None => Ok(Value::Nil),
+        },
+        V::Bool(b) => match norm_index(b as i64, l.len()) {
             Some(j) => Ok(l.remove(j)),
             None => Ok(Value::Nil),
         },
@@ -338,7 +343,7 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             if t.abs() < 9.0e18 {
                 Ok(vm.int(t as i64))
             } else {
-                Ok(vm.int_from_big(big_from_float(t)))
+                Ok(vm.int_from_big(float_to_big(t)))
             }
         }
         _ => {
@@ -376,20 +381,6 @@ pub fn int(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             )))
         }
     }
-}
-
-pub fn big_from_float(f: f64) -> BigInt {
-    let bits = f.to_bits();
-    let sign = if (bits >> 63) != 0 { -1 } else { 1 };
-    let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
-    let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
-    let m = BigInt::from(mant);
-    let v = if exp >= 0 {
-        m << exp as u64
-    } else {
-        m >> (-exp) as u64
-    };
-    v * sign
 }
 
 pub fn parse_float_text(s: &str) -> Option<f64> {
@@ -435,11 +426,10 @@ pub fn float(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             }
             if let Some(g) = v.as_obj() {
                 if let Object::BigInt(b) = vm.heap.get(g) {
-                    return match b.to_f64() {
-                        Some(f) if f.is_finite() => Ok(Value::Float(f)),
-                        _ => Err(codes::BAD_CONVERSION
-                            .err("float(): angka bulat itu terlalu besar untuk angka desimal")),
-                    };
+                    return big_to_f64(b).map(Value::Float).ok_or_else(|| {
+                        codes::NUM_OVERFLOW
+                            .err("float(): angka bulat terlalu besar untuk dijadikan angka desimal")
+                    });
                 }
             }
             Err(codes::ARG_TYPE.err(format!(

@@ -3,10 +3,10 @@
 //! `faktorial`, `pangkat`, `akar`, `bulat`, trigonometry, logarithms.
 
 use super::arg;
-use super::core::big_from_float;
 use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::memory::{MemError, MAX_INT_BITS};
+use crate::number::{big_to_f64, float_to_big, int_too_large, round_half_even, round_int};
 use crate::object::Object;
 use crate::ops::Cmp;
 use crate::value::Value;
@@ -22,7 +22,7 @@ fn float_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
         V::Bool(b) => Ok(b as i64 as f64),
         V::Float(f) => Ok(f),
         V::Obj(g) => match vm.heap.get(g) {
-            Object::BigInt(b) => Ok(b.to_f64().unwrap_or(f64::INFINITY)),
+            Object::BigInt(b) => big_to_f64(b).ok_or_else(int_too_large),
             _ => Err(not_a_number(vm, who, v)),
         },
         _ => Err(not_a_number(vm, who, v)),
@@ -119,7 +119,7 @@ fn float_to_int(vm: &mut Vm, f: f64, who: &str) -> RtResult<Value> {
     if f.abs() < 9.0e18 {
         Ok(vm.int(f as i64))
     } else {
-        Ok(vm.int_from_big(big_from_float(f)))
+        Ok(vm.int_from_big(float_to_big(f)))
     }
 }
 
@@ -159,8 +159,14 @@ pub fn bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
             )))
         }
     };
+    if let Some(b) = big_of(vm, v) {
+        // An integer (or boolean) rounds to an integer.
+        if digits.is_some_and(|n| n < 0) {
+            vm.charge_big_product(b.bits(), b.bits())?;
+        }
+        return Ok(vm.int_from_big(round_int(b, digits.unwrap_or(0))));
+    }
     match (v.unpack(), digits) {
-        (V::Int(_), _) | (V::Bool(_), None) => Ok(v),
         (V::Float(f), None) => float_to_int(vm, round_half_even(f), "bulat"),
         (V::Float(f), Some(n)) => {
             if !f.is_finite() {
@@ -175,17 +181,7 @@ pub fn bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
                 Ok(Value::Float(round_half_even(f / p) * p))
             }
         }
-        _ if big_of(vm, v).is_some() => Ok(v),
         _ => Err(not_a_number(vm, "bulat", v)),
-    }
-}
-
-fn round_half_even(f: f64) -> f64 {
-    let r = f.round();
-    if (f - f.trunc()).abs() == 0.5 {
-        2.0 * (f / 2.0).round()
-    } else {
-        r
     }
 }
 
@@ -266,7 +262,9 @@ pub fn pangkat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
         return Err(domain_error("pangkat", a));
     }
     if r.is_infinite() && x.is_finite() && y.is_finite() {
-        return Err(codes::MATH_DOMAIN.err("pangkat(): hasilnya terlalu besar untuk angka desimal"));
+        return Err(
+            codes::NUM_OVERFLOW.err("pangkat(): hasilnya terlalu besar untuk angka desimal")
+        );
     }
     Ok(Value::Float(r))
 }
@@ -345,6 +343,7 @@ pub fn acak_bulat(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     let bound = |v: Value| -> RtResult<i64> {
         let big = match v.unpack() {
             V::Int(i) => return Ok(i),
+            V::Bool(b) => return Ok(b as i64),
             V::Obj(g) => match vm.heap.get(g) {
                 Object::BigInt(b) => Some(b),
                 _ => None,

@@ -93,6 +93,7 @@ impl Vm {
                 let b = self.text_arg(arg(args, 1), name)?;
                 let limit = match (arg(args, 2)).unpack() {
                     V::Int(n) if n >= 0 => n as usize,
+                    V::Bool(b) => b as usize,
                     _ => usize::MAX,
                 };
                 let r = replace_text(self, s, &a, &b, limit)?;
@@ -121,6 +122,7 @@ impl Vm {
             "pisah" | "split" => {
                 let max = match (arg(args, 1)).unpack() {
                     V::Int(m) if m >= 0 => Some(m as usize),
+                    V::Bool(b) => Some(b as usize),
                     _ => None,
                 };
                 let count = match a0.unpack() {
