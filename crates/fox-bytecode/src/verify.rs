@@ -1,9 +1,11 @@
 //! The bytecode verifier. Run once when a prototype is loaded into the VM:
 //! every register operand (including the ranges used by calls, lists,
 //! dicts, prints and destructuring) lies inside the frame, every constant,
-//! name, prototype and jump target exists, and the code cannot run off its
-//! end. The interpreter relies on this to index registers without bounds
-//! checks.
+//! name, prototype and jump target exists, only loop instructions (the
+//! safe points that check the instruction budget) jump backward, and the
+//! code cannot run off its end. The interpreter relies on this to index
+//! registers without bounds checks, and on the last rule to stop every
+//! loop at its budget.
 
 use crate::op::{Op, NO_REG};
 use crate::proto::{Const, Proto};
@@ -136,6 +138,16 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             Err(err(p, pc, "jump target out of range"))
         }
     };
+    // Only the loop instructions are safe points (they check the budget),
+    // so every other branch must go forward: a backward `Jump` would loop
+    // forever past the instruction budget.
+    let forward = |t: u32| -> Result<(), VerifyError> {
+        if (t as usize) > pc {
+            target(t)
+        } else {
+            Err(err(p, pc, "backward jump that is not a loop instruction"))
+        }
+    };
     match *op {
         Op::Nop | Op::ReturnNil | Op::PopHandler => Ok(()),
         Op::LoadNil { dst } | Op::LoadBool { dst, .. } | Op::LoadInt { dst, .. } => reg(dst),
@@ -227,7 +239,7 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
         | Op::JumpIfNotNe { a, b, target: t } => {
             reg(a)?;
             reg(b)?;
-            target(t as u32)
+            forward(t as u32)
         }
         Op::JumpIfNotLtI { a, target: t, .. }
         | Op::JumpIfNotLeI { a, target: t, .. }
@@ -236,7 +248,7 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
         | Op::JumpIfNotEqI { a, target: t, .. }
         | Op::JumpIfNotNeI { a, target: t, .. } => {
             reg(a)?;
-            target(t as u32)
+            forward(t as u32)
         }
         Op::LoopIfLt { a, b, target: t }
         | Op::LoopIfLe { a, b, target: t }
@@ -257,13 +269,14 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             reg(a)?;
             target(t as u32)
         }
-        Op::Jump { target: t } | Op::Loop { target: t } => target(t),
+        Op::Loop { target: t } => target(t),
+        Op::Jump { target: t } => forward(t),
         Op::JumpIfNotNil { a: cond, target: t }
         | Op::JumpIfNil { a: cond, target: t }
         | Op::JumpIfFalse { cond, target: t }
         | Op::JumpIfTrue { cond, target: t } => {
             reg(cond)?;
-            target(t)
+            forward(t)
         }
         Op::Call { base, argc } => window(base, argc as usize + 1),
         Op::CallMethod {
@@ -373,7 +386,7 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
         }
         Op::PushHandler { target: t, reg: r } => {
             reg(r)?;
-            target(t)
+            forward(t)
         }
         Op::Throw { value, kind } => {
             reg(value)?;

@@ -297,6 +297,34 @@ fn rejects_bad_jump_target() {
     );
 }
 
+/// Only the loop instructions check the instruction budget, so any other
+/// backward branch could spin forever (found by the `bytecode` fuzz
+/// target: a `JumpIfFalse` mutated to jump back, which ran past every
+/// budget).
+#[test]
+fn rejects_backward_jumps_that_are_not_loops() {
+    let back = |name: &str, op: Op| proto(name, 2, vec![Op::Nop, op, Op::ReturnNil]);
+    for (name, op) in [
+        ("b1", Op::Jump { target: 0 }),
+        ("b2", Op::JumpIfFalse { cond: 0, target: 1 }),
+        ("b3", Op::JumpIfNil { a: 0, target: 0 }),
+        (
+            "b4",
+            Op::JumpIfNotLt {
+                a: 0,
+                b: 1,
+                target: 0,
+            },
+        ),
+        ("b5", Op::PushHandler { target: 1, reg: 0 }),
+    ] {
+        assert_rejected(&back(name, op), 1, "backward jump");
+    }
+    // Loops may go back; everything may go forward.
+    assert!(verify(&back("b6", Op::Loop { target: 0 })).is_ok());
+    assert!(verify(&back("b7", Op::JumpIfFalse { cond: 0, target: 2 })).is_ok());
+}
+
 #[test]
 fn rejects_missing_constant() {
     assert_rejected(

@@ -102,6 +102,40 @@ impl Vm {
         self.charge_slow(units)
     }
 
+    /// Debit `units` of work already done that cannot be undone (an
+    /// error's traceback, one unit per frame): nothing stops here, the next
+    /// safe point pays it and pauses there when the budget is spent. So a
+    /// program raising errors deep in recursion cannot do work quadratic in
+    /// its depth within a linear budget.
+    pub(crate) fn debit(&self, units: u64) {
+        if self.budget == u64::MAX {
+            return;
+        }
+        let total = self.budget.saturating_add(self.budget_rest);
+        let spent = self.op_spent.get().saturating_add(units).min(total);
+        self.op_spent.set(spent);
+    }
+
+    /// Entering a `tangkap` handler is a safe point for the budget (one
+    /// unit, like a call): a chain of errors caught and raised again on
+    /// the way up a deep stack passes no call and no loop back-edge, and
+    /// each error's traceback is debited, so the budget must be able to
+    /// stop it here. The frame already points at the handler with the
+    /// error in its register, so a paused run continues in the handler.
+    /// (No collection here: the interpreter's safe points do that.)
+    pub(crate) fn handler_point(&mut self) -> RtResult<()> {
+        if self.budget != u64::MAX {
+            let spent = self.op_spent.replace(0);
+            let left = self.budget - spent.min(self.budget);
+            if left == 0 {
+                self.slice_end(spent)?;
+            } else {
+                self.budget = left - 1;
+            }
+        }
+        Ok(())
+    }
+
     #[inline(never)]
     fn charge_slow(&self, units: u64) -> RtResult<()> {
         if self.take_interrupt() {

@@ -32,6 +32,7 @@ impl Vm {
 
     /// Build a fresh error dict; `kode` is its catalogue code.
     pub fn make_error_dict(&mut self, pesan: Value, jenis: Value, kode: &ErrorCode) -> Value {
+        self.debit(self.frames.len() as u64);
         let trace = self.traceback();
         let (line, col) = trace.last().map(|t| (t.line, t.col)).unwrap_or((0, 0));
         let jejak = self.trace_list(&trace);
@@ -79,6 +80,7 @@ impl Vm {
         }
         if let V::Obj(g) = value.unpack() {
             if matches!(self.heap.get(g), Object::Dict(_)) {
+                self.debit(self.frames.len() as u64);
                 let trace = self.traceback();
                 let has = match self.heap.get(g) {
                     Object::Dict(d) => d.contains(&self.key("jejak")),
@@ -263,7 +265,16 @@ impl Vm {
                 f.pc = h.target;
                 let slot = f.base as usize + h.reg as usize;
                 self.stack[slot] = v;
-                Ok(())
+                match self.handler_point() {
+                    Ok(()) => Ok(()),
+                    Err(RtError::Interrupted) => {
+                        let trace = self.traceback();
+                        self.abandon(stop);
+                        Err(VmError::Interrupted(trace))
+                    }
+                    // Paused at the handler's first instruction.
+                    Err(_) => Err(VmError::Budget(self.config.max_instructions.unwrap_or(0))),
+                }
             }
             _ => {
                 let mut v2 = v;

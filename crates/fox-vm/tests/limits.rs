@@ -114,6 +114,28 @@ tulis(panjang(teks(d)), d == salin_kamus(d))
 /// Pause the run at many budgets (so many stops land inside operations),
 /// snapshot the paused VM, continue it in a fresh VM, and compare with an
 /// uninterrupted run.
+/// An error raised deep in recursion records the whole stack (`jejak`):
+/// work proportional to the depth. Raised once per level, caught and
+/// re-raised on the way up, that was quadratic work in a linear budget
+/// (found by the `compiler` fuzz target: 10,000 frames ran past its
+/// 10-second bound). Each traceback is now debited to the budget, so the
+/// run pauses at a safe point instead.
+#[test]
+fn tracebacks_of_deep_errors_are_charged_to_the_budget() {
+    let src = "fungsi turun(n) maka\n    jika n > 0 maka\n        coba\n            turun(n - 1)\n        tangkap e\n        akhir\n    akhir\n    lemparkan \"x\"\nakhir\nturun(20000)\n";
+    let deep = Config {
+        max_depth: 30_000,
+        ..config(Some(200_000))
+    };
+    let start = Instant::now();
+    let (r, _, _) = run(src, deep);
+    assert!(matches!(r, Err(VmError::Budget(_))), "{r:?}");
+    assert!(start.elapsed().as_secs() < 2, "took {:?}", start.elapsed());
+    // Shallow, the same program finishes: the outermost error is uncaught.
+    let (r, _, _) = run(&src.replace("20000", "50"), config(Some(200_000)));
+    assert!(matches!(r, Err(VmError::Uncaught(_))), "{r:?}");
+}
+
 #[test]
 fn a_stop_inside_an_operation_resumes_identically() {
     let (r, want, vm) = run(WORK, config(Some(u64::MAX - 1)));

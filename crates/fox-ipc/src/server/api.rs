@@ -50,8 +50,9 @@ fn missing(id: i64) -> ApiError {
 
 /// The body of `POST /api/tasks`: a [`TaskSpec`] object. Unknown fields are
 /// refused (a misspelt option would otherwise silently keep its default);
-/// a program over `max_program` bytes is refused with 413.
-fn parse_spec(body: &[u8], max_program: usize) -> Result<TaskSpec, ApiError> {
+/// a program over `max_program` bytes is refused with 413. Public for the
+/// fuzz target that feeds it arbitrary bodies.
+pub fn parse_spec(body: &[u8], max_program: usize) -> Result<TaskSpec, ApiError> {
     let bad = |m: String| ApiError::bad_request(format!("badan permintaan tidak sah: {m}"));
     let value: Value = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
     let Value::Object(fields) = &value else {
@@ -103,14 +104,17 @@ pub struct ListParams {
     limit: Option<u32>,
 }
 
-/// `GET /api/tasks?state=S&limit=N` → tasks, newest first.
-pub async fn list(
-    State(pool): Pooled,
-    params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Json<Vec<TaskRecord>>, ApiError> {
-    let p = query(params)?;
+/// The query of `GET /api/tasks`: the state asked for (all when `None`)
+/// and how many tasks at most.
+pub fn parse_list_query(uri: &Uri) -> Result<(Option<TaskState>, u32), ApiError> {
+    let p = query(Query::<ListParams>::try_from_uri(uri))?;
     let state = state_param(p.state.as_deref())?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
+    Ok((state, p.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT)))
+}
+
+/// `GET /api/tasks?state=S&limit=N` → tasks, newest first.
+pub async fn list(State(pool): Pooled, uri: Uri) -> Result<Json<Vec<TaskRecord>>, ApiError> {
+    let (state, limit) = parse_list_query(&uri)?;
     Ok(Json(pool.run(move |q| q.list(state, limit)).await?))
 }
 
@@ -177,14 +181,10 @@ pub struct PurgeParams {
     state: Option<String>,
 }
 
-/// `POST /api/purge[?state=S]` → `{"purged": n}`: deletes the tasks of one
-/// final state, or of all three.
-pub async fn purge(
-    State(pool): Pooled,
-    params: Result<Query<PurgeParams>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
-    let p = query(params)?;
-    let states = match state_param(p.state.as_deref())? {
+/// The query of `POST /api/purge`: the final states whose tasks go.
+pub fn parse_purge_query(uri: &Uri) -> Result<Vec<TaskState>, ApiError> {
+    let p = query(Query::<PurgeParams>::try_from_uri(uri))?;
+    Ok(match state_param(p.state.as_deref())? {
         Some(s) if !s.is_final() => {
             return Err(ApiError::bad_request(format!(
                 "hanya tugas yang sudah berakhir yang bisa dihapus, bukan '{s}'"
@@ -192,7 +192,13 @@ pub async fn purge(
         }
         Some(s) => vec![s],
         None => vec![TaskState::Selesai, TaskState::Mati, TaskState::Dibatalkan],
-    };
+    })
+}
+
+/// `POST /api/purge[?state=S]` → `{"purged": n}`: deletes the tasks of one
+/// final state, or of all three.
+pub async fn purge(State(pool): Pooled, uri: Uri) -> Result<Json<Value>, ApiError> {
+    let states = parse_purge_query(&uri)?;
     let n = pool.run(move |q| q.purge(&states)).await?;
     Ok(Json(json!({ "purged": n })))
 }

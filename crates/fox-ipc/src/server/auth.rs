@@ -171,6 +171,17 @@ fn cookie_header(value: &str, secure: bool, clear: bool) -> Result<HeaderValue, 
     HeaderValue::from_str(&c).map_err(|e| ApiError::internal(format!("cookie: {e}")))
 }
 
+/// The body of `POST /api/login`: `{"token": "…"}` → the token, trimmed.
+pub fn parse_login(body: &[u8]) -> Result<String, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => match m.get("token") {
+            Some(Value::String(t)) => Ok(t.trim().to_string()),
+            _ => Err(ApiError::bad_request("badan harus {\"token\": \"…\"}")),
+        },
+        _ => Err(ApiError::bad_request("badan harus {\"token\": \"…\"}")),
+    }
+}
+
 /// `POST /api/login` with `{"token": "…"}` → 200 and the session cookie;
 /// 401 for a wrong token. The token is checked, never stored.
 pub async fn login(State(st): State<AppState>, body: Body) -> Result<Response, ApiError> {
@@ -181,13 +192,7 @@ pub async fn login(State(st): State<AppState>, body: Body) -> Result<Response, A
         ));
     };
     let bytes = body::read(body, g.max_body_bytes, g.idle_timeout).await?;
-    let presented = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(m)) => match m.get("token") {
-            Some(Value::String(t)) => t.trim().to_string(),
-            _ => return Err(ApiError::bad_request("badan harus {\"token\": \"…\"}")),
-        },
-        _ => return Err(ApiError::bad_request("badan harus {\"token\": \"…\"}")),
-    };
+    let presented = parse_login(&bytes)?;
     if !token.matches(&presented) {
         return Err(ApiError::unauthorized("token salah"));
     }

@@ -22,7 +22,8 @@ mod listen;
 mod options;
 mod pool;
 
-pub use auth::{Token, COOKIE_NAME};
+pub use api::{parse_list_query, parse_purge_query, parse_spec};
+pub use auth::{parse_login, Token, COOKIE_NAME};
 pub use error::ApiError;
 pub use options::{
     Options, ServeError, TlsFiles, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
