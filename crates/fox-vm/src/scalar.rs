@@ -15,8 +15,7 @@ pub fn fmt_float(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
     }
-    // Shortest round-trip digits in scientific form, e.g. "1.2345e-5".
-    let sci = format!("{f:e}");
+    let sci = shortest_sci(f);
     let (mantissa, exp) = match sci.split_once('e') {
         Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
         None => (sci.as_str(), 0),
@@ -55,6 +54,33 @@ pub fn fmt_float(f: f64) -> String {
         }
     }
     out
+}
+
+/// Shortest round-trip digits in scientific form, e.g. "1.2345e-5", as
+/// Python chooses them: of the shortest digit strings that read back as
+/// `f`, the one nearest its exact value, a tie going to the even digit.
+/// Rust's shortest formatting can end a tie the other way
+/// (1200000000000000.25 gives `…0.3` where Python writes `…0.2`), so the
+/// digit count is taken from it and the digits from the exactly rounded
+/// (half-even) expansion of that length, when that reads back as `f`.
+fn shortest_sci(f: f64) -> String {
+    let short = format!("{f:e}");
+    let n = short
+        .split('e')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .count();
+    if n <= 1 {
+        return short;
+    }
+    let exact = format!("{:.*e}", n - 1, f);
+    if exact.parse::<f64>() == Ok(f) {
+        exact
+    } else {
+        short
+    }
 }
 
 /// Python's `repr(str)`.
@@ -108,6 +134,12 @@ mod tests {
             (f64::INFINITY, "inf"),
             (-2.5e-10, "-2.5e-10"),
             (100.0, "100.0"),
+            // Ties between two shortest candidates go to the even digit.
+            (1200000000000000.25, "1200000000000000.2"),
+            (-1999999999999991.25, "-1999999999999991.2"),
+            (1e23, "1e+23"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
         ];
         for (f, want) in cases {
             assert_eq!(fmt_float(f), want, "{f:?}");
