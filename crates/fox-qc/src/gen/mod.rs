@@ -8,12 +8,15 @@
 //! the host. Programs are trees ([`ast`]) so the reducer can shrink them.
 
 pub mod ast;
-mod control;
+mod data;
+mod flow;
+mod functions;
+mod matching;
 pub mod morph;
+mod numbers;
 pub mod python;
 pub mod rng;
-mod scalars;
-mod structs;
+mod texts;
 
 use ast::{BinOp, Expr, Stmt};
 use rng::Rng;
@@ -177,6 +180,22 @@ impl Gen {
     }
 }
 
+pub(crate) fn var(s: &str) -> Expr {
+    Expr::var(s)
+}
+
+pub(crate) fn ret(e: Expr) -> Stmt {
+    Stmt::Return(Some(e))
+}
+
+pub(crate) fn func(name: &str, params: &[&str], body: Vec<Stmt>) -> Stmt {
+    Stmt::Func {
+        name: name.into(),
+        params: params.iter().map(|p| p.to_string()).collect(),
+        body,
+    }
+}
+
 /// `tulis("label", …)`.
 pub(crate) fn show(label: &str, mut args: Vec<Expr>) -> Stmt {
     args.insert(0, Expr::str(label));
@@ -214,20 +233,20 @@ pub fn generate(seed: u64, options: Options) -> Program {
 
 fn segment(g: &mut Gen, f: Family) -> Vec<Stmt> {
     match f {
-        Family::Ints => scalars::ints(g),
-        Family::Floats => scalars::floats(g),
-        Family::Bools => scalars::bools(g),
-        Family::Strings => scalars::strings(g),
-        Family::Collections => structs::collections(g),
-        Family::Classes => structs::classes(g),
-        Family::Closures => structs::closures(g),
-        Family::Generators => structs::generators(g),
-        Family::Match => control::matching(g),
-        Family::Exceptions => control::exceptions(g),
-        Family::Loops => control::loops(g),
-        Family::Recursion => control::recursion(g),
-        Family::StringBuilding => control::string_building(g),
-        Family::Sorting => control::sorting(g),
-        Family::MorphOnly => control::morph_only(g),
+        Family::Ints => numbers::ints(g),
+        Family::Floats => numbers::floats(g),
+        Family::Bools => numbers::bools(g),
+        Family::Strings => texts::strings(g),
+        Family::Collections => data::collections(g),
+        Family::Classes => data::classes(g),
+        Family::Closures => functions::closures(g),
+        Family::Generators => functions::generators(g),
+        Family::Match => matching::matching(g),
+        Family::Exceptions => matching::exceptions(g),
+        Family::Loops => flow::loops(g),
+        Family::Recursion => flow::recursion(g),
+        Family::StringBuilding => flow::string_building(g),
+        Family::Sorting => flow::sorting(g),
+        Family::MorphOnly => matching::morph_only(g),
     }
 }

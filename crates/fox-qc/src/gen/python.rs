@@ -10,51 +10,13 @@
 use super::ast::{BinOp, Case, Catch, Expr, Part, Pat, Stmt, UnOp};
 use std::collections::BTreeSet;
 
-const PRELUDE: &str = r#"import math
-import sys
-sys.setrecursionlimit(20000)
-def panjang(x): return len(x)
-teks = str
-absolut = abs
-lantai = math.floor
-atap = math.ceil
-pangkat = pow
-bulat = round
-def kunci(d): return list(d)
-def nilai_kamus(d): return list(d.values())
-def gabung(xs, sep=""): return sep.join(str(x) for x in xs)
-def tambah(xs, x): xs.append(x)
-class _V:
-    def __init__(self, *a):
-        self._a = a
-        for i, x in enumerate(a): setattr(self, "f%d" % i, x)
-    def __eq__(self, o): return isinstance(o, _V) and type(self).__name__ == type(o).__name__ and self._a == o._a
-    __hash__ = None
-    def __str__(self): return type(self).__name__ if not self._a else "%s(%s)" % (type(self).__name__, ", ".join(str(x) for x in self._a))
-    __repr__ = __str__
-class Momen(_V): __match_args__ = ("f0", "f1")
-def lanjut(g):
-    try: v = g.send(None)
-    except StopIteration as s: return s.value
-    return Momen(v, g)
-class _E(Exception):
-    def __init__(self, pesan, jenis):
-        self.pesan = pesan
-        self.jenis = jenis
-_KINDS = [(ZeroDivisionError, "ErrorPembagianNol"), (IndexError, "ErrorIndeks"), (KeyError, "ErrorKunci"), (TypeError, "ErrorTipe"), (ValueError, "ErrorNilai"), (AttributeError, "ErrorAtribut"), (NameError, "ErrorNama"), (RecursionError, "ErrorBatas")]
-def _err(x):
-    if isinstance(x, _E): return x
-    for k, v in _KINDS:
-        if isinstance(x, k): return _E(None, v)
-    return _E(None, type(x).__name__)
-"#;
+const PRELUDE: &str = include_str!("prelude.py");
 
 /// The Python source of a whole program, after a `# header` line.
 pub fn program(header: &str, stmts: &[Stmt]) -> String {
     let mut r = Renderer {
         out: format!("# {header}\n{PRELUDE}"),
         scopes: Vec::new(),
-        handlers: Vec::new(),
         fresh: 0,
     };
     r.block(stmts, 0);
@@ -243,9 +205,6 @@ struct Renderer {
     out: String,
     /// The names each enclosing function declares, innermost last.
     scopes: Vec<BTreeSet<String>>,
-    /// The Python exception variable of each enclosing handler, by the
-    /// Morph name of its error.
-    handlers: Vec<(String, String)>,
     fresh: usize,
 }
 
@@ -287,9 +246,7 @@ impl Renderer {
             self.line(d + 1, &format!("{kw} {n}"));
         }
         self.scopes.push(decl);
-        let saved = std::mem::take(&mut self.handlers);
         self.block(body, d + 1);
-        self.handlers = saved;
         self.scopes.pop();
     }
 
@@ -391,9 +348,7 @@ impl Renderer {
                     &format!("{}.sort({})", expr(list, false), args.join(", ")),
                 );
             }
-            // Morph-only statements never reach a twin (the generator gives
-            // programs holding them none); render something that fails
-            // loudly rather than silently differing.
+            // Morph-only: programs holding it have no twin; fail loudly.
             Stmt::Switch(..) => self.line(d, "raise SystemExit('pilih has no Python twin')"),
         }
     }
@@ -421,9 +376,7 @@ impl Renderer {
                     .map(|g| expr(g, false))
                     .unwrap_or_else(|| "True".into());
                 self.line(d + 1, &format!("{kw} {cond}:"));
-                self.handlers.push((c.var.clone(), x.clone()));
                 self.block(&c.body, d + 2);
-                self.handlers.pop();
                 if c.guard.is_none() {
                     unguarded = true;
                     break;
