@@ -257,7 +257,7 @@ pub fn campaign(
                         None
                     };
                     let c = check(&mine, "p", &prog.morph(), py.as_deref());
-                    let div = (!c.findings.is_empty()).then(|| Divergent {
+                    let div = (!c.findings.is_empty()).then_some(Divergent {
                         index: i,
                         seed: pseed,
                         findings: c.findings,

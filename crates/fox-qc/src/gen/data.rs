@@ -22,7 +22,7 @@ pub(crate) fn collections(g: &mut Gen) -> Vec<Stmt> {
     let mut out = Vec::new();
     let a = g.fresh("xs");
     let b = g.fresh("alias");
-    let mut len = g.rng.range(1, 5) as i64;
+    let mut len = g.rng.range(1, 5);
     out.push(Stmt::let_(
         &a,
         Expr::List((0..len).map(|_| item(g)).collect()),

@@ -108,7 +108,7 @@ pub(crate) fn ints(g: &mut Gen) -> Vec<Stmt> {
                 ],
             ),
             3 => Expr::call(
-                *g.rng.pick(&["min", "max"]),
+                g.rng.pick_str(&["min", "max"]),
                 vec![int_expr(g, &vars, 1), int_expr(g, &vars, 1), int_atom(g)],
             ),
             4 => Expr::call(
@@ -237,7 +237,7 @@ pub(crate) fn floats(g: &mut Gen) -> Vec<Stmt> {
                 a,
                 float_expr(g, 1).0,
             ),
-            2 if fa => Expr::call(*g.rng.pick(&["int", "lantai", "atap", "bulat"]), vec![a]),
+            2 if fa => Expr::call(g.rng.pick_str(&["int", "lantai", "atap", "bulat"]), vec![a]),
             3 => Expr::call("teks", vec![a]),
             4 => Expr::Interp(vec![Part::Lit("nilai=".into()), Part::Expr(a)]),
             _ => a,
@@ -259,7 +259,7 @@ fn bool_atom(g: &mut Gen) -> Expr {
         1 => Expr::Bool(false),
         2 => Expr::bin(BinOp::Lt, int_atom(g), int_atom(g)),
         3 => Expr::int(g.rng.range(-2, 2) as i128),
-        4 => Expr::str(*g.rng.pick(&["", "x", "0"])),
+        4 => Expr::str(g.rng.pick_str(&["", "x", "0"])),
         _ => *Box::new(Expr::Nil),
     }
 }

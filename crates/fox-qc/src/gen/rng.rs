@@ -45,6 +45,12 @@ impl Rng {
         &xs[i.min(xs.len().saturating_sub(1))]
     }
 
+    /// One text of a non-empty list of texts.
+    pub fn pick_str(&mut self, xs: &[&'static str]) -> &'static str {
+        let s: &&'static str = self.pick(xs);
+        s
+    }
+
     /// The index chosen by weight.
     pub fn weighted(&mut self, weights: &[u32]) -> usize {
         let total: u64 = weights.iter().map(|&w| w as u64).sum();

@@ -35,7 +35,7 @@ pub(crate) fn text_atom(g: &mut Gen, vars: &[String]) -> Expr {
     if !vars.is_empty() && g.rng.chance(1, 2) {
         Expr::var(g.rng.pick(vars).as_str())
     } else {
-        Expr::str(*g.rng.pick(TEXTS))
+        Expr::str(g.rng.pick_str(TEXTS))
     }
 }
 
@@ -44,7 +44,7 @@ fn text_expr(g: &mut Gen, vars: &[String], text_only: bool) -> Expr {
     let s = text_atom(g, vars);
     let k = Expr::int(g.rng.range(-6, 8) as i128);
     let k2 = Expr::int(g.rng.range(-6, 8) as i128);
-    let sub = Expr::str(*g.rng.pick(&["a", "l", " ", "é", ",", "日", "xyz"]));
+    let sub = Expr::str(g.rng.pick_str(&["a", "l", " ", "é", ",", "日", "xyz"]));
     let pick = if text_only {
         *g.rng.pick(&[0, 1, 2, 3, 4, 5, 6, 12, 13, 15])
     } else {
@@ -110,7 +110,7 @@ fn text_expr(g: &mut Gen, vars: &[String], text_only: bool) -> Expr {
             )
         }
         13 => Expr::method(
-            Expr::str(*g.rng.pick(&["-", ", ", ""])),
+            Expr::str(g.rng.pick_str(&["-", ", ", ""])),
             "join",
             "join",
             vec![Expr::List(vec![s, text_atom(g, vars)])],
