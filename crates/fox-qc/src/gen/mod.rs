@@ -112,7 +112,8 @@ impl Family {
 pub struct Options {
     /// Also generate the known bug classes another branch is fixing
     /// (booleans as numbers in operators and builtins, true division of big
-    /// integers, equal int/float/boolean dict keys, `%` by `0.0`).
+    /// integers, equal int/float/boolean dict keys, `%` by `0.0`) and the
+    /// open one, `repr` of non-printable code points (`chr(160)`).
     pub known_bugs: bool,
 }
 

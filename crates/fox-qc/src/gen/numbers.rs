@@ -92,8 +92,26 @@ pub(crate) fn ints(g: &mut Gen) -> Vec<Stmt> {
         vars.push(v);
     }
     for _ in 0..g.rng.range(3, 7) {
-        let e = match g.rng.below(6) {
+        let e = match g.rng.below(9) {
             0 => int_div(g, &vars),
+            // Integers against floats: compared exactly, converted exactly.
+            6 => {
+                let op = *g.rng.pick(&[BinOp::Lt, BinOp::Eq, BinOp::Ge]);
+                let a = int_expr(g, &vars, 1);
+                let b = int_expr(g, &vars, 1);
+                Expr::bin(op, a, Expr::call("float", vec![b]))
+            }
+            7 => Expr::call(
+                g.rng.pick_str(&["int", "lantai", "atap"]),
+                vec![Expr::call("float", vec![int_expr(g, &vars, 1)])],
+            ),
+            8 => Expr::call(
+                "pangkat",
+                vec![
+                    Expr::int(*g.rng.pick(&[2, 3, 10, -2]) as i128),
+                    Expr::int(g.rng.range(-25, -1) as i128),
+                ],
+            ),
             1 => {
                 let op = *g
                     .rng

@@ -137,8 +137,41 @@ pub(crate) fn strings(g: &mut Gen) -> Vec<Stmt> {
     }
     for _ in 0..g.rng.range(4, 8) {
         let e = text_expr(g, &vars, false);
-        let e = match g.rng.below(4) {
+        let e = match g.rng.below(6) {
             0 => Expr::List(vec![e]),
+            // Code points whose repr Python escapes (or does not).
+            4 => Expr::List(
+                (0..3)
+                    .map(|_| {
+                        // The second list is the open bug "repr of
+                        // non-printable code points" (Fox writes them raw).
+                        let cp = if g.opts.known_bugs && g.rng.chance(1, 2) {
+                            *g.rng.pick(&[
+                                160, 173, 0x2028, 0x200B, 0xFEFF, 0xE000, 0x10FFFF, 0xD7FF, 0x3000,
+                            ])
+                        } else {
+                            *g.rng.pick(&[
+                                1, 27, 127, 128, 255, 0x300, 0x85, 0x1F600, 39, 34, 92, 0xE9,
+                            ])
+                        };
+                        Expr::call("chr", vec![Expr::int(cp)])
+                    })
+                    .collect(),
+            ),
+            5 => {
+                let s = Expr::var(g.rng.pick(&vars).as_str());
+                let w = Expr::int(g.rng.range(-1, 14) as i128);
+                let n = Expr::int(g.rng.range(-1, 3) as i128);
+                let sub = Expr::str(g.rng.pick_str(&["a", " ", "l", "é"]));
+                match g.rng.below(6) {
+                    0 => Expr::method(s, "split", "split", vec![sub, n]),
+                    1 => Expr::method(s, "replace", "replace", vec![sub, Expr::str("_"), n]),
+                    2 => Expr::method(s, "find", "find", vec![sub, n, w]),
+                    3 => Expr::method(s, "ljust", "ljust", vec![w, Expr::str("*")]),
+                    4 => Expr::method(s, "strip", "strip", vec![Expr::str(" ah")]),
+                    _ => Expr::method(s, "count", "count", vec![sub, n]),
+                }
+            }
             1 => Expr::Interp(vec![
                 Part::Lit("<".into()),
                 Part::Expr(Expr::var(g.rng.pick(&vars).as_str())),
