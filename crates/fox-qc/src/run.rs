@@ -4,7 +4,7 @@
 use crate::modes::Mode;
 use std::io::Read;
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// What a run did.
@@ -15,6 +15,9 @@ pub struct Outcome {
     /// The exit status; -1 when killed by a signal.
     pub code: i32,
 }
+
+/// The words a timed-out run's error contains.
+pub const TIMED_OUT: &str = "timed out after";
 
 /// A finished run and how long it took.
 #[derive(Debug)]
@@ -32,13 +35,19 @@ pub fn run(
     file: &str,
     limit: Duration,
 ) -> Result<Timed, String> {
-    let mut child = mode
-        .command(fox, dir, file)
+    run_command(mode.command(fox, dir, file), mode.name, limit)
+}
+
+/// Run any command (another oracle, such as `python3`) the same way:
+/// no stdin, both pipes captured, killed after `limit`. `name` labels
+/// errors.
+pub fn run_command(mut cmd: Command, name: &str, limit: Duration) -> Result<Timed, String> {
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("{}: cannot start: {e}", mode.name))?;
+        .map_err(|e| format!("{name}: cannot start: {e}"))?;
     // Drain both pipes on threads so a chatty program cannot block on a
     // full pipe while we wait for it.
     let mut out_pipe = child.stdout.take();
@@ -64,14 +73,10 @@ pub fn run(
             Ok(None) if start.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!(
-                    "{}: timed out after {} s",
-                    mode.name,
-                    limit.as_secs()
-                ));
+                return Err(format!("{name}: {TIMED_OUT} {} s", limit.as_secs()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(e) => return Err(format!("{}: {e}", mode.name)),
+            Err(e) => return Err(format!("{name}: {e}")),
         }
     };
     let elapsed = start.elapsed();

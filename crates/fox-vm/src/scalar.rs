@@ -15,15 +15,13 @@ pub fn fmt_float(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
     }
-    // Shortest round-trip digits in scientific form, e.g. "1.2345e-5".
-    let sci = format!("{f:e}");
+    let sci = shortest_sci(f);
     let (mantissa, exp) = match sci.split_once('e') {
         Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
         None => (sci.as_str(), 0),
     };
     let negative = mantissa.starts_with('-');
     let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let digits = even_tie(f, digits, exp);
     let mut out = String::new();
     if negative {
         out.push('-');
@@ -58,51 +56,30 @@ pub fn fmt_float(f: f64) -> String {
     out
 }
 
-/// Rust's shortest digits break a tie between two equally near shortest
-/// candidates upwards; Python's (David Gay's `dtoa`) takes the even one
-/// (`587251300990694.25` prints `587251300990694.2`). A tie needs the
-/// exact decimal value of `f` to end one digit after the candidates, `5`,
-/// which only floats with few fractional bits can.
-fn even_tie(f: f64, digits: String, exp: i32) -> String {
-    let Some(&last) = digits.as_bytes().last() else {
-        return digits;
-    };
-    if (last - b'0').is_multiple_of(2) {
-        return digits;
-    }
-    let bits = f.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    let mant = if biased == 0 {
-        (bits & ((1 << 52) - 1)) << 1
-    } else {
-        (bits & ((1 << 52) - 1)) | (1 << 52)
-    };
-    // f = odd · 2^e: the exact expansion has at least 0.69·(-e) digits.
-    let e = biased.max(1) - 1075 + mant.trailing_zeros() as i32;
-    if e < -32 {
-        return digits;
-    }
-    let exact = format!("{:.*e}", 800, f.abs());
-    let all: Vec<u8> = exact
+/// Shortest round-trip digits in scientific form, e.g. "1.2345e-5", as
+/// Python chooses them: of the shortest digit strings that read back as
+/// `f`, the one nearest its exact value, a tie going to the even digit.
+/// Rust's shortest formatting can end a tie the other way
+/// (1200000000000000.25 gives `…0.3` where Python writes `…0.2`), so the
+/// digit count is taken from it and the digits from the exactly rounded
+/// (half-even) expansion of that length, when that reads back as `f`.
+fn shortest_sci(f: f64) -> String {
+    let short = format!("{f:e}");
+    let n = short
         .split('e')
         .next()
         .unwrap_or("")
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .collect();
-    let n = digits.len();
-    let mut low = digits.clone().into_bytes();
-    low[n - 1] -= 1;
-    let tie = all.len() > n
-        && all[..n] == low[..]
-        && all[n] == b'5'
-        && all[n + 1..].iter().all(|&c| c == b'0');
-    let low = String::from_utf8(low).unwrap_or_default();
-    let text = format!("{low}e{}", exp - (n as i32 - 1));
-    if tie && text.parse::<f64>() == Ok(f.abs()) {
-        low
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .count();
+    if n <= 1 {
+        return short;
+    }
+    let exact = format!("{:.*e}", n - 1, f);
+    if exact.parse::<f64>() == Ok(f) {
+        exact
     } else {
-        digits
+        short
     }
 }
 
@@ -158,9 +135,14 @@ mod tests {
             (-2.5e-10, "-2.5e-10"),
             (100.0, "100.0"),
             // Ties between two shortest candidates go to the even digit.
+            (1200000000000000.0 + 0.25, "1200000000000000.2"),
             (587251300990694.0 + 0.25, "587251300990694.2"),
             (587251300990694.0 + 0.125, "587251300990694.1"),
             (-9007199254740993.0 * 2.0, "-1.8014398509481984e+16"),
+            (-(1999999999999991.0 + 0.25), "-1999999999999991.2"),
+            (1e23, "1e+23"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
         ];
         for (f, want) in cases {
             assert_eq!(fmt_float(f), want, "{f:?}");
