@@ -8,7 +8,7 @@
 # exactly "N programs, D divergences"; the exit status is non-zero when
 # D > 0, and each diverging program is saved with its reduced reproducer
 # under target/qc/<seed>-<n>/. Extra options after SEED go to
-# `fox-qc campaign` (e.g. --modes interp, --known-bugs, --no-reduce).
+# `fox-qc campaign` (e.g. --modes interp, --no-reduce).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 1 ]; then

@@ -4,7 +4,7 @@
 //! classified by kind; a campaign runs many programs on worker threads and
 //! gathers what the summary of `scripts/qc.sh` reports.
 
-use crate::gen::{self, Family, Options, Program};
+use crate::gen::{self, Family, Program};
 use crate::modes::{Mode, REFERENCE};
 use crate::run::{self, Outcome, Timed, TIMED_OUT};
 use std::collections::BTreeMap;
@@ -231,7 +231,6 @@ pub fn campaign(
     setup: &Setup,
     seed: u64,
     count: u64,
-    options: Options,
     threads: usize,
     on_divergent: &(dyn Fn(&Divergent, &Program) + Sync),
 ) -> Report {
@@ -250,7 +249,7 @@ pub fn campaign(
                         break;
                     }
                     let pseed = gen::rng::program_seed(seed, i);
-                    let prog = gen::generate(pseed, options);
+                    let prog = gen::generate(pseed);
                     let py = if setup.python.is_some() {
                         prog.python()
                     } else {

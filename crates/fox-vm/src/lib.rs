@@ -27,6 +27,7 @@ pub mod number;
 pub mod object;
 pub mod ops;
 pub mod permissions;
+pub mod printable;
 mod pipeline;
 mod prelude;
 mod raise;

@@ -24,13 +24,18 @@ fn repr_str_bound(s: &str, room: usize) -> usize {
     if quick <= room {
         return quick;
     }
-    // Close to the limit: count exactly (escapes take 2 or 4 bytes).
+    // Close to the limit: count exactly (escapes take 2 to 10 bytes, never
+    // more than 4 per byte of the character).
     let mut n = 2usize;
     for c in s.chars() {
         n += match c {
             '\\' | '\n' | '\t' | '\r' | '\'' | '"' => 2,
-            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => 4,
-            c => c.len_utf8(),
+            c if crate::printable::is_printable(c) => c.len_utf8(),
+            c => match c as u32 {
+                ..=0xff => 4,
+                ..=0xffff => 6,
+                _ => 10,
+            },
         };
         if n > room {
             break;

@@ -6,7 +6,7 @@
 
 use clap::{Parser, Subcommand};
 use fox_qc::campaign::{self, Divergent, Finding, Kind, Setup};
-use fox_qc::gen::{self, Options, Program};
+use fox_qc::gen::{self, Program};
 use fox_qc::{modes, reduce};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,9 +55,6 @@ enum Cmd {
         /// Print the Python twin instead.
         #[arg(long)]
         python: bool,
-        /// Also generate the known bug classes.
-        #[arg(long)]
-        known_bugs: bool,
     },
     /// Run N generated programs and summarise.
     Campaign {
@@ -67,9 +64,6 @@ enum Cmd {
         seed: Option<u64>,
         #[arg(long, default_value_t = 2)]
         threads: usize,
-        /// Also generate the known bug classes.
-        #[arg(long)]
-        known_bugs: bool,
         /// Save diverging programs without reducing them.
         #[arg(long)]
         no_reduce: bool,
@@ -177,12 +171,8 @@ fn save_and_reduce(
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
-        Cmd::Gen {
-            seed,
-            python,
-            known_bugs,
-        } => {
-            let p = gen::generate(seed, Options { known_bugs });
+        Cmd::Gen { seed, python } => {
+            let p = gen::generate(seed);
             if python {
                 match p.python() {
                     Some(src) => print!("{src}"),
@@ -203,7 +193,6 @@ fn main() -> ExitCode {
             n,
             seed,
             threads,
-            known_bugs,
             no_reduce,
             run,
         } => {
@@ -233,7 +222,7 @@ fn main() -> ExitCode {
                     eprintln!("cannot save {}: {e}", dir.display());
                 }
             };
-            let r = campaign::campaign(&setup, seed, n, Options { known_bugs }, threads, &on_div);
+            let r = campaign::campaign(&setup, seed, n, threads, &on_div);
             let _ = std::fs::remove_dir_all(&setup.work);
             println!("programs per family:");
             for (f, c) in &r.families {
@@ -288,10 +277,8 @@ fn reduce_file(file: &Path, run: &RunArgs) -> ExitCode {
     // A generated program names its seed on its first line.
     let generated = src.lines().next().and_then(|l| {
         let rest = l.strip_prefix("# fox-qc gen ")?;
-        let mut words = rest.split_whitespace();
-        let seed: u64 = words.next()?.parse().ok()?;
-        let known_bugs = words.any(|w| w == "--known-bugs");
-        let p = gen::generate(seed, Options { known_bugs });
+        let seed: u64 = rest.trim().parse().ok()?;
+        let p = gen::generate(seed);
         (p.morph() == src).then_some(p)
     });
     let stem = file

@@ -107,21 +107,10 @@ impl Family {
     }
 }
 
-/// What the generator may produce.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Options {
-    /// Also generate the known bug classes another branch is fixing
-    /// (booleans as numbers in operators and builtins, true division of big
-    /// integers, equal int/float/boolean dict keys, `%` by `0.0`) and the
-    /// open one, `repr` of non-printable code points (`chr(160)`).
-    pub known_bugs: bool,
-}
-
 /// A generated program.
 #[derive(Debug, Clone)]
 pub struct Program {
     pub seed: u64,
-    pub options: Options,
     /// The family of each segment, in order.
     pub families: Vec<Family>,
     pub stmts: Vec<Stmt>,
@@ -130,12 +119,7 @@ pub struct Program {
 impl Program {
     /// The first line of both renderings: how to generate it again.
     pub fn header(&self) -> String {
-        let k = if self.options.known_bugs {
-            " --known-bugs"
-        } else {
-            ""
-        };
-        format!("fox-qc gen {}{k}", self.seed)
+        format!("fox-qc gen {}", self.seed)
     }
 
     /// Whether the Python twin exists (every family used has one).
@@ -156,7 +140,6 @@ impl Program {
 /// The generation state shared by the families.
 pub(crate) struct Gen {
     pub rng: Rng,
-    pub opts: Options,
     counter: usize,
 }
 
@@ -204,10 +187,9 @@ pub(crate) fn show(label: &str, mut args: Vec<Expr>) -> Stmt {
 }
 
 /// The program of `seed`.
-pub fn generate(seed: u64, options: Options) -> Program {
+pub fn generate(seed: u64) -> Program {
     let mut g = Gen {
         rng: Rng::new(seed),
-        opts: options,
         counter: 0,
     };
     let mut stmts = vec![Stmt::let_(CHECK, Expr::int(0))];
@@ -226,7 +208,6 @@ pub fn generate(seed: u64, options: Options) -> Program {
     }
     Program {
         seed,
-        options,
         families,
         stmts,
     }

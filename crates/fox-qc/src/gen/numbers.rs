@@ -67,20 +67,12 @@ pub(crate) fn int_expr(g: &mut Gen, vars: &[String], depth: u32) -> Expr {
     }
 }
 
-/// A true division of two integers: small operands unless the known
-/// big-integer division bug may be generated.
+/// A true division of two integers, big ones included (the quotient is
+/// rounded from the exact value, as Python does).
 fn int_div(g: &mut Gen, vars: &[String]) -> Expr {
     let a = int_expr(g, vars, 2);
     let b = int_expr(g, vars, 1);
-    if g.opts.known_bugs {
-        Expr::bin(BinOp::Div, a, small_nonzero(b, 1_000_003))
-    } else {
-        Expr::bin(
-            BinOp::Div,
-            Expr::bin(BinOp::Mod, a, Expr::int(1_000_003)),
-            small_nonzero(b, 997),
-        )
-    }
+    Expr::bin(BinOp::Div, a, small_nonzero(b, 1_000_003))
 }
 
 pub(crate) fn ints(g: &mut Gen) -> Vec<Stmt> {
@@ -219,9 +211,6 @@ fn float_expr(g: &mut Gen, depth: u32) -> (Expr, bool) {
         1 => (Expr::bin(BinOp::Sub, a, b), fa && fb),
         2 => (Expr::bin(BinOp::Mul, a, b), fa && fb),
         3 => (Expr::bin(BinOp::Div, a, lit), fa),
-        4 if g.opts.known_bugs && g.rng.chance(1, 4) => {
-            (Expr::bin(BinOp::Mod, a, Expr::Float("0.0".into())), false)
-        }
         4 => {
             let d = if g.rng.chance(1, 3) {
                 Expr::Un(UnOp::Neg, Box::new(lit))
@@ -288,7 +277,7 @@ pub(crate) fn bools(g: &mut Gen) -> Vec<Stmt> {
         let a = bool_atom(g);
         let b = bool_atom(g);
         let t = Expr::Bool(g.rng.chance(1, 2));
-        let e = match g.rng.below(if g.opts.known_bugs { 9 } else { 6 }) {
+        let e = match g.rng.below(9) {
             0 => Expr::bin(BinOp::And, a, b),
             1 => Expr::bin(BinOp::Or, a, b),
             2 => Expr::Un(UnOp::Not, Box::new(a)),
@@ -302,7 +291,7 @@ pub(crate) fn bools(g: &mut Gen) -> Vec<Stmt> {
                 t,
                 Expr::bin(BinOp::Lt, Expr::Bool(false), Expr::Bool(true)),
             ]),
-            // Known bug class: booleans as numbers.
+            // Booleans as numbers (Python's int subclass).
             6 => Expr::bin(
                 *g.rng.pick(&[BinOp::Add, BinOp::Mul, BinOp::Sub]),
                 t,

@@ -143,9 +143,9 @@ pub(crate) fn strings(g: &mut Gen) -> Vec<Stmt> {
             4 => Expr::List(
                 (0..3)
                     .map(|_| {
-                        // The second list is the open bug "repr of
-                        // non-printable code points" (Fox writes them raw).
-                        let cp = if g.opts.known_bugs && g.rng.chance(1, 2) {
+                        // Non-printable beyond the control characters
+                        // (escaped as `\\x..`, `\\u....`, `\\U........`), or not.
+                        let cp = if g.rng.chance(1, 2) {
                             *g.rng.pick(&[
                                 160, 173, 0x2028, 0x200B, 0xFEFF, 0xE000, 0x10FFFF, 0xD7FF, 0x3000,
                             ])
