@@ -9,6 +9,8 @@
 mod attr;
 pub mod builtins;
 mod call;
+pub mod casing;
+mod casing_tables;
 pub mod codes;
 pub mod config;
 mod describe;

@@ -64,6 +64,31 @@ pub fn big_to_f64(b: &BigInt) -> Option<f64> {
     b.to_f64().filter(|f| f.is_finite())
 }
 
+/// A positive integer as `m · 2^e`, `m` in [0.5, 1) rounded to 53 bits
+/// (half to even), as CPython's `_PyLong_Frexp`: how `math.log` takes an
+/// integer too large for a float.
+pub fn frexp_big(b: &BigInt) -> (f64, u64) {
+    const KEEP: u64 = 55;
+    let mag = b.magnitude();
+    let mut e = mag.bits();
+    // The top KEEP bits, and a sticky bit for any below them: converting
+    // those to f64 rounds exactly as rounding the whole integer would.
+    let top = if e <= KEEP {
+        (mag << (KEEP - e) as usize).to_u64()
+    } else {
+        let shift = e - KEEP;
+        let sticky = mag.trailing_zeros().is_some_and(|z| z < shift);
+        (mag >> shift as usize).to_u64().map(|t| t | u64::from(sticky))
+    }
+    .unwrap_or(0);
+    let mut m = top as f64 / (1u64 << KEEP) as f64;
+    if m == 1.0 {
+        m = 0.5;
+        e += 1;
+    }
+    (m, e)
+}
+
 /// Python's `OverflowError: int too large to convert to float`.
 pub fn int_too_large() -> RtError {
     codes::NUM_OVERFLOW.err("Angka bulat terlalu besar untuk dijadikan angka desimal")

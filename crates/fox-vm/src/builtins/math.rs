@@ -6,7 +6,9 @@ use super::arg;
 use crate::codes;
 use crate::error::{RtError, RtResult};
 use crate::memory::{MemError, MAX_INT_BITS};
-use crate::number::{big_to_f64, float_to_big, int_too_large, round_half_even, round_int};
+use crate::number::{
+    big_to_f64, float_to_big, frexp_big, int_too_large, round_half_even, round_int,
+};
 use crate::object::Object;
 use crate::ops::Cmp;
 use crate::value::Value;
@@ -298,16 +300,40 @@ unary_float!(acos, "acos", f64::acos);
 unary_float!(atan, "atan", f64::atan);
 unary_float!(exp, "exp", f64::exp);
 
-pub fn log(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
-    let x = float_of(vm, arg(args, 0), "log")?;
-    if x <= 0.0 {
-        return Err(domain_error("log", arg(args, 0)));
+/// The natural logarithm as Python's `math.log` takes it: an integer too
+/// large for a float is split as `m · 2^e` and its logarithm is
+/// `ln(m) + ln(2) · e` (CPython's `loghelper`), not an overflow.
+fn ln_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
+    if let V::Obj(g) = v.unpack() {
+        if let Object::BigInt(b) = vm.heap.get(g) {
+            if !b.is_positive() {
+                return Err(domain_error(who, v));
+            }
+            if let Some(f) = big_to_f64(b) {
+                return Ok(f.ln());
+            }
+            let (m, e) = frexp_big(b);
+            return Ok(m.ln() + 2f64.ln() * e as f64);
+        }
     }
-    match (arg(args, 1)).unpack() {
-        V::Nil => Ok(Value::Float(x.ln())),
-        b => {
-            let base = float_of(vm, b.pack(), "log")?;
-            Ok(Value::Float(x.ln() / base.ln()))
+    let x = float_of(vm, v, who)?;
+    if x <= 0.0 {
+        return Err(domain_error(who, v));
+    }
+    Ok(x.ln())
+}
+
+pub fn log(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let x = ln_of(vm, arg(args, 0), "log")?;
+    match arg(args, 1).unpack() {
+        V::Nil => Ok(Value::Float(x)),
+        _ => {
+            let base = ln_of(vm, arg(args, 1), "log")?;
+            if base == 0.0 {
+                // Base 1: Python's `float division by zero`.
+                return Err(codes::ZERO_DIVISION.err("Pembagian angka desimal dengan nol"));
+            }
+            Ok(Value::Float(x / base))
         }
     }
 }

@@ -236,35 +236,8 @@ impl Vm {
                     None => Value::Int(0),
                 }
             }
-            "title" => {
-                let mut out = String::new();
-                let mut prev_alpha = false;
-                for c in s.chars() {
-                    if c.is_alphabetic() {
-                        if prev_alpha {
-                            out.extend(c.to_lowercase());
-                        } else {
-                            out.extend(c.to_uppercase());
-                        }
-                        prev_alpha = true;
-                    } else {
-                        out.push(c);
-                        prev_alpha = false;
-                    }
-                }
-                self.new_string(out)
-            }
-            "capitalize" => {
-                let mut it = s.chars();
-                let out: String = match it.next() {
-                    Some(f) => f
-                        .to_uppercase()
-                        .chain(it.flat_map(|c| c.to_lowercase()))
-                        .collect(),
-                    None => String::new(),
-                };
-                self.new_string(out)
-            }
+            "title" => self.new_string(crate::casing::title(s)),
+            "capitalize" => self.new_string(crate::casing::capitalize(s)),
             "center" | "ljust" | "rjust" | "zfill" => {
                 let width = match a0.unpack() {
                     V::Int(w) => w.max(0) as usize,
