@@ -12,18 +12,7 @@ pub fn is_cased(c: char) -> bool {
 }
 
 fn is_case_ignorable(c: char) -> bool {
-    let c = c as u32;
-    CASE_IGNORABLE
-        .binary_search_by(|&(lo, hi)| {
-            if hi < c {
-                std::cmp::Ordering::Less
-            } else if lo > c {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
+    crate::printable::in_ranges(&CASE_IGNORABLE, c)
 }
 
 /// Append the title case of `c`.

@@ -59,9 +59,26 @@ impl Vm {
 /// `float(i)`: correctly rounded (half to even); `None` when the integer
 /// is too large for a float.
 pub fn big_to_f64(b: &BigInt) -> Option<f64> {
-    // num-bigint rounds to odd before the final conversion, so the result
-    // is correctly rounded; beyond the range it answers infinity.
-    b.to_f64().filter(|f| f.is_finite())
+    // Not num-bigint's `to_f64`: its round-to-odd (0.4.8) looks only at part
+    // of the bits under the top 64 and can lose a 1 that decides the
+    // rounding (float((10**23 + 3) << 55) came out one unit too low).
+    // Here: the top 64 bits with a sticky bit for all the rest, which the
+    // hardware conversion then rounds half to even.
+    let mag = b.magnitude();
+    let bits = mag.bits();
+    if bits > MAX_EXP as u64 {
+        return None;
+    }
+    let f = if bits <= 64 {
+        mag.to_u64()? as f64
+    } else {
+        let shift = bits - 64;
+        let sticky = mag.trailing_zeros().is_some_and(|z| z < shift);
+        let top = (mag >> shift as usize).to_u64()? | u64::from(sticky);
+        ldexp(top as f64, shift as i64)
+    };
+    let f = if b.is_negative() { -f } else { f };
+    f.is_finite().then_some(f)
 }
 
 /// A positive integer as `m · 2^e`, `m` in [0.5, 1) rounded to 53 bits
@@ -302,6 +319,35 @@ fn ldexp(mut x: f64, mut e: i64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_integers_convert_to_the_nearest_float() {
+        let p = |s: &str| s.parse::<BigInt>().unwrap_or_default();
+        let x = p("100000000000000000000003") << 55usize;
+        assert_eq!(big_to_f64(&x), Some(3.602879701896397e39));
+        // Rust's decimal parser rounds correctly: it is the reference.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = (seed % 300) as u32 + 1;
+            let mut v = BigInt::from(seed >> 11);
+            v = v.pow(1 + digits / 20) + BigInt::from(seed % 7);
+            v <<= (seed % 97) as usize;
+            if seed % 3 == 0 {
+                v = -v;
+            }
+            let want = v.to_string().parse::<f64>().ok().filter(|f| f.is_finite());
+            assert_eq!(big_to_f64(&v), want, "{v}");
+        }
+        assert_eq!(big_to_f64(&(BigInt::from(1) << 1024usize)), None);
+        assert_eq!(big_to_f64(&((BigInt::from(1) << 1024usize) - 1)), None);
+        assert_eq!(
+            big_to_f64(&-((BigInt::from(1) << 1023usize))),
+            Some(-8.98846567431158e307)
+        );
+    }
 
     fn div(x: &str, y: &str) -> Option<f64> {
         let p = |s: &str| s.parse::<BigInt>().unwrap_or_default();

@@ -167,12 +167,14 @@ static HIDDEN: [(u32, u32); 701] = [
 
 /// Does Python print `c` as itself in a `repr` (`str.isprintable`)?
 pub fn is_printable(c: char) -> bool {
-    let c = c as u32;
     // Printable ASCII is by far the most common case.
-    if (0x20..0x7f).contains(&c) {
-        return true;
-    }
-    HIDDEN
+    (' '..='~').contains(&c) || !in_ranges(&HIDDEN, c)
+}
+
+/// Is `c` in one of `ranges` (inclusive, sorted and disjoint)?
+pub(crate) fn in_ranges(ranges: &[(u32, u32)], c: char) -> bool {
+    let c = c as u32;
+    ranges
         .binary_search_by(|&(lo, hi)| {
             if hi < c {
                 std::cmp::Ordering::Less
@@ -182,7 +184,7 @@ pub fn is_printable(c: char) -> bool {
                 std::cmp::Ordering::Equal
             }
         })
-        .is_err()
+        .is_ok()
 }
 
 #[cfg(test)]
