@@ -90,7 +90,11 @@ out.append("    fn like_python() {")
 out.append("        for c in [' ', 'a', '~', '\\u{e9}', '\\u{1f600}', '\\u{4e2d}'] {")
 out.append("            assert!(is_printable(c), \"{c:?}\");")
 out.append("        }")
-out.append("        for c in ['\\0', '\\n', '\\u{7f}', '\\u{a0}', '\\u{ad}', '\\u{200b}', '\\u{2028}', '\\u{378}', '\\u{e000}', '\\u{10ffff}'] {")
+out.append("        for c in [")
+for lit in ["'\\0'", "'\\n'", "'\\u{7f}'", "'\\u{a0}'", "'\\u{ad}'", "'\\u{200b}'", "'\\u{2028}'",
+            "'\\u{378}'", "'\\u{e000}'", "'\\u{10ffff}'"]:
+    out.append(f"            {lit},")
+out.append("        ] {")
 out.append("            assert!(!is_printable(c), \"{c:?}\");")
 out.append("        }")
 out.append("    }")

@@ -95,7 +95,9 @@ pub fn frexp_big(b: &BigInt) -> (f64, u64) {
     } else {
         let shift = e - KEEP;
         let sticky = mag.trailing_zeros().is_some_and(|z| z < shift);
-        (mag >> shift as usize).to_u64().map(|t| t | u64::from(sticky))
+        (mag >> shift as usize)
+            .to_u64()
+            .map(|t| t | u64::from(sticky))
     }
     .unwrap_or(0);
     let mut m = top as f64 / (1u64 << KEEP) as f64;
@@ -344,7 +346,7 @@ mod tests {
         assert_eq!(big_to_f64(&(BigInt::from(1) << 1024usize)), None);
         assert_eq!(big_to_f64(&((BigInt::from(1) << 1024usize) - 1)), None);
         assert_eq!(
-            big_to_f64(&-((BigInt::from(1) << 1023usize))),
+            big_to_f64(&-(BigInt::from(1) << 1023usize)),
             Some(-8.98846567431158e307)
         );
     }

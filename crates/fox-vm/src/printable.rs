@@ -203,7 +203,18 @@ mod tests {
         for c in [' ', 'a', '~', '\u{e9}', '\u{1f600}', '\u{4e2d}'] {
             assert!(is_printable(c), "{c:?}");
         }
-        for c in ['\0', '\n', '\u{7f}', '\u{a0}', '\u{ad}', '\u{200b}', '\u{2028}', '\u{378}', '\u{e000}', '\u{10ffff}'] {
+        for c in [
+            '\0',
+            '\n',
+            '\u{7f}',
+            '\u{a0}',
+            '\u{ad}',
+            '\u{200b}',
+            '\u{2028}',
+            '\u{378}',
+            '\u{e000}',
+            '\u{10ffff}',
+        ] {
             assert!(!is_printable(c), "{c:?}");
         }
     }
