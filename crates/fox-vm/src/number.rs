@@ -337,7 +337,7 @@ mod tests {
             let mut v = BigInt::from(seed >> 11);
             v = v.pow(1 + digits / 20) + BigInt::from(seed % 7);
             v <<= (seed % 97) as usize;
-            if seed % 3 == 0 {
+            if seed.is_multiple_of(3) {
                 v = -v;
             }
             let want = v.to_string().parse::<f64>().ok().filter(|f| f.is_finite());

@@ -105,8 +105,8 @@ pub fn repr_str(s: &str, out: &mut String) {
             // the shortest of `\xhh`, `\uhhhh` and `\Uhhhhhhhh`.
             c if !crate::printable::is_printable(c) => {
                 let _ = match c as u32 {
-                    n @ ..=0xff => write!(out, "\\x{n:02x}"),
-                    n @ ..=0xffff => write!(out, "\\u{n:04x}"),
+                    n @ 0..=0xff => write!(out, "\\x{n:02x}"),
+                    n @ 0x100..=0xffff => write!(out, "\\u{n:04x}"),
                     n => write!(out, "\\U{n:08x}"),
                 };
             }

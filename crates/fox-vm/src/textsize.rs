@@ -32,8 +32,8 @@ fn repr_str_bound(s: &str, room: usize) -> usize {
             '\\' | '\n' | '\t' | '\r' | '\'' | '"' => 2,
             c if crate::printable::is_printable(c) => c.len_utf8(),
             c => match c as u32 {
-                ..=0xff => 4,
-                ..=0xffff => 6,
+                0..=0xff => 4,
+                0x100..=0xffff => 6,
                 _ => 10,
             },
         };
