@@ -75,17 +75,7 @@ impl Vm {
     /// interrupt flag), collect garbage if due.
     #[inline]
     fn safe_point(&mut self) -> RtResult<()> {
-        if self.budget != u64::MAX {
-            // What native operations charged since the last safe point.
-            let spent = self.op_spent.replace(0);
-            let left = self.budget - spent.min(self.budget);
-            if left == 0 {
-                // Out of budget, or the end of a slice (see `limits`).
-                self.slice_end(spent)?;
-            } else {
-                self.budget = left - 1;
-            }
-        }
+        self.pay_budget_point()?;
         if self.heap.wants_gc() {
             self.collect_garbage();
             if let Some(e) = self.heap.over_limit() {

@@ -124,15 +124,7 @@ impl Vm {
     /// error in its register, so a paused run continues in the handler.
     /// (No collection here: the interpreter's safe points do that.)
     pub(crate) fn handler_point(&mut self) -> RtResult<()> {
-        if self.budget != u64::MAX {
-            let spent = self.op_spent.replace(0);
-            let left = self.budget - spent.min(self.budget);
-            if left == 0 {
-                self.slice_end(spent)?;
-            } else {
-                self.budget = left - 1;
-            }
-        }
+        self.pay_budget_point()?;
         Ok(())
     }
 
@@ -150,6 +142,24 @@ impl Vm {
             return Err(RtError::Budget);
         }
         self.op_spent.set(spent);
+        Ok(())
+    }
+
+    /// Pay one unit at a budget point (a safe point or a handler entry),
+    /// with what native operations charged since the last one; at the end
+    /// of a slice, `slice_end` decides.
+    #[inline]
+    pub(crate) fn pay_budget_point(&mut self) -> RtResult<()> {
+        if self.budget != u64::MAX {
+            let spent = self.op_spent.replace(0);
+            let left = self.budget - spent.min(self.budget);
+            if left == 0 {
+                // Out of budget, or the end of a slice.
+                self.slice_end(spent)?;
+            } else {
+                self.budget = left - 1;
+            }
+        }
         Ok(())
     }
 

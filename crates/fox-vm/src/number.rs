@@ -56,27 +56,32 @@ impl Vm {
     }
 }
 
+/// The top 64 bits of `mag`, the lowest of them made sticky (set when any
+/// bit below is), and the shift: `mag ≈ top · 2^shift`. Converting `top`
+/// to f64 rounds exactly as rounding the whole integer would. (Not
+/// num-bigint's `to_f64`: its round-to-odd, 0.4.8, looks at only part of
+/// the bits under the top 64 and can lose a 1 that decides the rounding —
+/// float((10**23 + 3) << 55) came out one unit too low.)
+fn top_bits(mag: &BigUint) -> (u64, u64) {
+    let bits = mag.bits();
+    if bits <= 64 {
+        return (mag.to_u64().unwrap_or(0), 0);
+    }
+    let shift = bits - 64;
+    let sticky = mag.trailing_zeros().is_some_and(|z| z < shift);
+    let top = (mag >> shift as usize).to_u64().unwrap_or(0);
+    (top | u64::from(sticky), shift)
+}
+
 /// `float(i)`: correctly rounded (half to even); `None` when the integer
 /// is too large for a float.
 pub fn big_to_f64(b: &BigInt) -> Option<f64> {
-    // Not num-bigint's `to_f64`: its round-to-odd (0.4.8) looks only at part
-    // of the bits under the top 64 and can lose a 1 that decides the
-    // rounding (float((10**23 + 3) << 55) came out one unit too low).
-    // Here: the top 64 bits with a sticky bit for all the rest, which the
-    // hardware conversion then rounds half to even.
     let mag = b.magnitude();
-    let bits = mag.bits();
-    if bits > MAX_EXP as u64 {
+    if mag.bits() > MAX_EXP as u64 {
         return None;
     }
-    let f = if bits <= 64 {
-        mag.to_u64()? as f64
-    } else {
-        let shift = bits - 64;
-        let sticky = mag.trailing_zeros().is_some_and(|z| z < shift);
-        let top = (mag >> shift as usize).to_u64()? | u64::from(sticky);
-        ldexp(top as f64, shift as i64)
-    };
+    let (top, shift) = top_bits(mag);
+    let f = ldexp(top as f64, shift as i64);
     let f = if b.is_negative() { -f } else { f };
     f.is_finite().then_some(f)
 }
@@ -85,22 +90,11 @@ pub fn big_to_f64(b: &BigInt) -> Option<f64> {
 /// (half to even), as CPython's `_PyLong_Frexp`: how `math.log` takes an
 /// integer too large for a float.
 pub fn frexp_big(b: &BigInt) -> (f64, u64) {
-    const KEEP: u64 = 55;
     let mag = b.magnitude();
     let mut e = mag.bits();
-    // The top KEEP bits, and a sticky bit for any below them: converting
-    // those to f64 rounds exactly as rounding the whole integer would.
-    let top = if e <= KEEP {
-        (mag << (KEEP - e) as usize).to_u64()
-    } else {
-        let shift = e - KEEP;
-        let sticky = mag.trailing_zeros().is_some_and(|z| z < shift);
-        (mag >> shift as usize)
-            .to_u64()
-            .map(|t| t | u64::from(sticky))
-    }
-    .unwrap_or(0);
-    let mut m = top as f64 / (1u64 << KEEP) as f64;
+    let (top, shift) = top_bits(mag);
+    // Scaling by a power of two is exact.
+    let mut m = ldexp(top as f64, shift as i64 - e as i64);
     if m == 1.0 {
         m = 0.5;
         e += 1;
