@@ -534,11 +534,19 @@ impl<'a, 'i> Compiler<'a, 'i> {
     }
 
     fn call(&mut self, e: &'a Expr, callee: &'a Expr, args: &'a [Expr], dst: Reg) {
+        let mut builtin_callee = None;
         if let ExprKind::Name(n) = &callee.kind {
             let shadowed = !matches!(self.resolve(n), Resolved::Global(_));
             if !shadowed && (n == "bekukan" || n == "lanjut") {
                 self.intrinsic(e, n, args, dst);
                 return;
+            }
+            // The original compiles these names to instructions wherever
+            // they are called, so a module-level stub of the same name
+            // (its `core.fox` defines empty ones) never runs: call the
+            // builtin through a name no program can rebind.
+            if !shadowed && ORIGINAL_INTRINSICS.contains(&n.as_str()) {
+                builtin_callee = Some(format!("{BUILTIN_PREFIX}{n}"));
             }
             // `panjang(x)` (the loop-bound idiom) with a side-effect-free
             // argument: a length instruction that checks the global still
@@ -579,7 +587,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 });
             }
             _ => {
-                self.expr_to(callee, base);
+                match &builtin_callee {
+                    Some(hidden) => self.load_name(hidden, base),
+                    None => self.expr_to(callee, base),
+                }
                 let arg0 = self.f().alloc_n(args.len());
                 for (i, a) in args.iter().enumerate() {
                     self.expr_to(a, arg0.wrapping_add(i as Reg));
@@ -628,6 +639,35 @@ impl<'a, 'i> Compiler<'a, 'i> {
         }
     }
 }
+
+/// A global named with this prefix is always the builtin of the rest of
+/// its name (`%_sys_waktu`); no Morph identifier can contain it.
+pub const BUILTIN_PREFIX: char = '%';
+
+/// Names the original compiles to instructions in call position (§11.1:
+/// compile-time intrinsics), whatever global of that name exists.
+pub const ORIGINAL_INTRINSICS: &[&str] = &[
+    "_intrinsik_str_kecil",
+    "_intrinsik_str_besar",
+    "_intrinsik_str_temukan",
+    "_intrinsik_str_ganti",
+    "_sys_waktu",
+    "_sys_tidur",
+    "_sys_platform",
+    "_net_socket",
+    "_net_konek",
+    "_net_kirim",
+    "_net_terima",
+    "_net_tutup",
+    "_io_buka",
+    "_io_baca",
+    "_io_tulis",
+    "_io_tutup",
+    "_io_ada",
+    "_io_hapus",
+    "_io_daftar",
+    "_io_buat_dir",
+];
 
 /// A literal index in `0..=u16::MAX`, compiled into the instruction.
 pub fn const_index(key: &Expr) -> Option<u16> {

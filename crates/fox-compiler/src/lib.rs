@@ -5,7 +5,7 @@
 //! Invariant: compilation never panics; every problem is a diagnostic.
 
 mod compiler;
-pub(crate) mod expr;
+pub mod expr;
 mod fold;
 mod func;
 mod pattern;

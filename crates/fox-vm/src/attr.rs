@@ -36,10 +36,7 @@ impl Vm {
                     "Kunci '{name}' tidak ada di kamus (kamus juga tidak punya metode '{name}'){hint}"
                 ))
             }
-            Object::Module(m) => {
-                let file = self.modules.get(*m as usize).map_or("?", |m| &m.file);
-                codes::ATTR_MISSING.err(format!("Modul '{file}' tidak punya nama '{name}'"))
-            }
+            Object::Module(m) => self.module_missing(*m, name),
             Object::Variant(var) => codes::VARIANT_ATTR.err(format!(
                 "Varian '{}' tidak mendukung akses atribut langsung. Gunakan jodohkan.",
                 self.interner.name(var.name)
@@ -151,6 +148,9 @@ impl Vm {
                 } else {
                     Err(self.no_attr(obj, sym))
                 }
+            }
+            other if methods::is_host_method(other, self.interner.name(sym)) => {
+                Ok(self.bind_builtin(obj, sym))
             }
             _ => Err(self.no_attr(obj, sym)),
         }

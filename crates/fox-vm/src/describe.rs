@@ -38,7 +38,8 @@ impl Vm {
                     format!("konstruktor varian {}", self.interner.name(*name))
                 }
                 Object::Generator(_) => "generator".into(),
-                Object::Resource(_) => "koneksi".into(),
+                Object::Resource(r) => r.kind_label().into(),
+                Object::Bytes(_) => "bytes".into(),
                 Object::Pipeline(_) | Object::Cell(_) | Object::Free(_) => "objek".into(),
             },
         }

@@ -319,6 +319,12 @@ impl Vm {
                 let _ = write!(w.out, "<Modul {file}>");
             }
             Object::Resource(r) => w.out.push_str(&r.describe()),
+            Object::Bytes(b) => {
+                if !w.lossy {
+                    self.charge_bytes(b.len())?;
+                }
+                crate::bytes::write_repr(w.out, b);
+            }
             Object::Free(_) => w.out.push_str("<freed>"),
         }
         if container {
@@ -382,7 +388,9 @@ impl Vm {
                 Object::Str(_) => "teks",
                 Object::BigInt(_) => "angka",
                 Object::List(_) => "daftar",
+                Object::Module(id) if self.is_host_module(*id) => "objek",
                 Object::Dict(_) | Object::Module(_) => "kamus",
+                Object::Bytes(_) => "bytes",
                 _ => "objek",
             },
         }

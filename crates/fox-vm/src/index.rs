@@ -128,6 +128,13 @@ impl Vm {
                     None => Err(Self::out_of_range("daftar", i, l.len())),
                 }
             }
+            Object::Bytes(b) => {
+                let i = self.index_int(key, "bytes")?;
+                match norm_index(i, b.len()) {
+                    Some(j) => Ok(Value::Int(b[j] as i64)),
+                    None => Err(Self::out_of_range("bytes", i, b.len())),
+                }
+            }
             Object::Str(s) => {
                 let ascii = s.is_ascii();
                 let s = s.text.clone();
@@ -152,10 +159,8 @@ impl Vm {
             Object::Module(id) => {
                 let id = *id;
                 let name = self.str_checked(key)?;
-                self.module_get(id, &name).ok_or_else(|| {
-                    let file = self.modules.get(id as usize).map_or("?", |m| &m.file);
-                    codes::ATTR_MISSING.err(format!("Modul '{file}' tidak punya nama '{name}'"))
-                })
+                self.module_get(id, &name)
+                    .ok_or_else(|| self.module_missing(id, &name))
             }
             _ => Err(self.not_subscriptable(obj)),
         }
@@ -221,6 +226,12 @@ impl Vm {
                     self.check_list(b - a)?;
                     let items = l[a..b].to_vec();
                     return Ok(self.new_list(items));
+                }
+                Object::Bytes(data) => {
+                    let (a, b) = slice_bounds(lo, hi, data.len());
+                    self.charge_bytes(b - a)?;
+                    let part = data[a..b].to_vec();
+                    return self.new_bytes(part);
                 }
                 Object::Str(s) => {
                     if s.is_ascii() {

@@ -8,6 +8,7 @@
 
 mod attr;
 pub mod builtins;
+pub mod bytes;
 mod call;
 pub mod casing;
 mod casing_tables;
@@ -20,6 +21,7 @@ pub mod format;
 pub mod funcref;
 pub mod heap;
 pub mod host;
+pub mod hostmod;
 mod index;
 mod interp;
 pub mod limits;

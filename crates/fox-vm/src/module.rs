@@ -28,18 +28,28 @@ impl Vm {
     }
 
     /// Find an import: a standard library name, else a file relative to
-    /// the working directory, then to the importing file. Files this run
-    /// may not read are not even looked at; if nothing else is found, the
-    /// first refusal is the error.
+    /// the working directory, then to the importing file. The original's
+    /// own paths (`greenfield/cotc/…`, `cotc(stdlib)/…`) name its files:
+    /// where those files exist (a checkout of the original) they are run,
+    /// as the original would; the embedded library stands in for them
+    /// elsewhere. Files this run may not read are not even looked at; if
+    /// nothing else is found, the first refusal is the error.
     fn find_module(&self, path: &str) -> RtResult<Option<Found>> {
         let has_ext = path.ends_with(".fox") || path.ends_with(".mvm");
-        let rel = if has_ext {
+        let mut rel = if has_ext {
             path.to_string()
         } else {
             format!("{}.fox", path.replace('.', "/"))
         };
+        if rel.contains("cotc(stdlib)") {
+            let mapped = rel.replace("cotc(stdlib)", "greenfield/cotc/stdlib");
+            if self.permit_import(Path::new(&mapped)).is_ok() && Path::new(&mapped).is_file() {
+                rel = mapped;
+            }
+        }
         let std_name = stdlib::normalize(path);
-        if !has_ext {
+        let original_path = path.contains("cotc");
+        if !has_ext && !original_path {
             if let Some(src) = stdlib::source(&std_name) {
                 return Ok(Some(Found::Stdlib(stdlib::canonical_name(&std_name), src)));
             }
@@ -72,9 +82,7 @@ impl Vm {
     #[inline(never)]
     pub fn import(&mut self, path: &str, ret: usize) -> RtResult<Option<Value>> {
         if let Some(name) = path.strip_prefix("pinjam:") {
-            return Err(codes::MODULE_NOT_FOUND.err(format!(
-                "Gagal memuat modul '{name}': pinjam (modul Python) tidak didukung oleh Fox VM"
-            )));
+            return self.import_host(name).map(Some);
         }
         let not_found = || {
             codes::MODULE_NOT_FOUND.err(format!(

@@ -265,6 +265,9 @@ pub enum Object {
     Pipeline(Box<Pipeline>),
     /// A host resource (a network connection); see `resource`.
     Resource(Box<crate::resource::Resource>),
+    /// An immutable byte string (`bytes`): what `_backend` and the host
+    /// modules return for binary data.
+    Bytes(Box<[u8]>),
 }
 
 const _: () = assert!(std::mem::size_of::<Object>() <= 40);
@@ -292,6 +295,7 @@ impl Object {
                 Object::Closure(c) => c.captures.len() * size_of::<Gc>(),
                 Object::BoundMethod(_) => size_of::<BoundMethod>(),
                 Object::Resource(_) => size_of::<crate::resource::Resource>(),
+                Object::Bytes(b) => b.len(),
                 Object::Variant(v) => {
                     size_of::<Variant>() + v.fields.capacity() * size_of::<Value>()
                 }
@@ -315,6 +319,7 @@ impl Object {
             | Object::Str(_)
             | Object::BigInt(_)
             | Object::Module(_)
+            | Object::Bytes(_)
             | Object::Resource(_) => {}
             Object::VariantCtor { .. } => {}
             Object::List(items) => items.iter().for_each(|v| f(*v)),

@@ -195,6 +195,13 @@ impl Vm {
                         ))),
                     };
                 }
+                if let (Some(x), Some(y)) = (self.bytes_ref(a), self.bytes_ref(b)) {
+                    self.charge_bytes(x.len() + y.len())?;
+                    let mut joined = Vec::with_capacity(x.len() + y.len());
+                    joined.extend_from_slice(x);
+                    joined.extend_from_slice(y);
+                    return self.new_bytes(joined);
+                }
                 Err(self.unsupported(op, a, b))
             }
             Arith::Mul => {
@@ -457,6 +464,7 @@ impl Vm {
                 Object::Str(s) => !s.is_empty(),
                 Object::List(l) => !l.is_empty(),
                 Object::Dict(d) => !d.is_empty(),
+                Object::Bytes(b) => !b.is_empty(),
                 Object::BigInt(_) => true,
                 _ => true,
             },
@@ -499,6 +507,7 @@ impl Vm {
             return Err(self.depth_error("membandingkan"));
         }
         Ok(match (oa, ob) {
+            (Object::Bytes(x), Object::Bytes(y)) => x == y,
             (Object::Str(x), Object::Str(y)) => {
                 if x.len() == y.len() {
                     self.charge_bytes(x.len())?;

@@ -137,6 +137,7 @@ impl Bound<'_> {
             Object::Closure(c) => self.add(10 + c.func.get().proto.name.len()),
             Object::Cell(v) => self.value(*v, repr),
             Object::Resource(r) => self.add(r.describe().len()),
+            Object::Bytes(b) => self.add(3 + 4 * b.len()),
             Object::BoundMethod(b) => {
                 let name = match b.target {
                     BoundTarget::Func(f) => vm.func_name(f).len(),

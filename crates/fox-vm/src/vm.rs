@@ -376,7 +376,10 @@ impl Vm {
             "argumen_sistem" => self.argv_list,
             "PI" => Value::Float(std::f64::consts::PI),
             "E" => Value::Float(std::f64::consts::E),
-            _ => match self.native_by_name.get(name) {
+            _ => match self.native_by_name.get(
+                name.strip_prefix(fox_compiler::expr::BUILTIN_PREFIX)
+                    .unwrap_or(name),
+            ) {
                 Some(id) => Value::Native(*id),
                 _ => Value::Undef,
             },
@@ -404,9 +407,26 @@ impl Vm {
                 return Some(v);
             }
         }
+        if m.key.starts_with("pinjam:") {
+            return None;
+        }
         match self.builtin_value(name).unpack() {
             V::Undef => None,
             v => Some(v.pack()),
+        }
+    }
+
+    /// The error for a name module `id` does not have; for a host module
+    /// it says Fox VM does not provide that function.
+    pub fn module_missing(&self, id: u32, name: &str) -> crate::error::RtError {
+        let file = self.modules.get(id as usize).map_or("?", |m| &m.file);
+        if self.is_host_module(id) {
+            crate::codes::ATTR_MISSING.err(format!(
+                "Modul '{file}' (pinjam) di Fox VM tidak menyediakan '{name}' \
+                 (daftar yang tersedia: docs/builtins.md)"
+            ))
+        } else {
+            crate::codes::ATTR_MISSING.err(format!("Modul '{file}' tidak punya nama '{name}'"))
         }
     }
 

@@ -53,6 +53,7 @@ pub fn length_of(vm: &Vm, v: Value) -> usize {
                 }
             }
             Object::List(l) => l.len(),
+            Object::Bytes(b) => b.len(),
             Object::Dict(d) => d.len(),
             Object::Module(m) => vm
                 .modules
@@ -73,13 +74,17 @@ pub fn checked_length(vm: &Vm, v: Value) -> RtResult<usize> {
         V::Nil => true,
         V::Obj(g) => matches!(
             vm.heap.get(g),
-            Object::Str(_) | Object::List(_) | Object::Dict(_) | Object::Module(_)
+            Object::Str(_)
+                | Object::List(_)
+                | Object::Dict(_)
+                | Object::Module(_)
+                | Object::Bytes(_)
         ),
         _ => false,
     };
     if !sized {
         return Err(codes::ARG_TYPE.err(format!(
-            "panjang(): argumen 1 ('nilai') harus teks, daftar, kamus, modul atau nil, bukan {}",
+            "panjang(): argumen 1 ('nilai') harus teks, bytes, daftar, kamus, modul atau nil, bukan {}",
             vm.type_label(v)
         )));
     }

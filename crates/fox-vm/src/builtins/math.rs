@@ -18,7 +18,7 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
 
-fn float_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
+pub(crate) fn float_of(vm: &Vm, v: Value, who: &str) -> RtResult<f64> {
     match v.unpack() {
         V::Int(i) => Ok(i as f64),
         V::Bool(b) => Ok(b as i64 as f64),

@@ -9,6 +9,7 @@ mod access;
 pub mod core;
 pub mod durable;
 pub mod env;
+mod intrinsic;
 pub mod io;
 pub mod math;
 pub mod methods;
@@ -17,6 +18,7 @@ pub mod signature;
 pub mod text;
 
 use crate::error::RtResult;
+use crate::hostmod::{self, backend, pyjson, pymisc, pyos};
 use crate::value::Value;
 use crate::vm::Vm;
 use signature::{opt, p, rest, Param, Types};
@@ -45,8 +47,11 @@ const NUM: Types = Types::ANGKA;
 const LIST: Types = Types::DAFTAR;
 const DICT: Types = Types::KAMUS;
 const CONN: Types = Types::KONEKSI;
+/// An open file (a host resource, like a connection).
+const FILE: Types = Types::KONEKSI;
 /// What has a length (`nil` counts as empty, as the stdlib expects).
 const SIZED: Types = Types::TEKS
+    .or(Types::BYTES)
     .or(Types::DAFTAR)
     .or(Types::KAMUS)
     .or(Types::MODUL)
@@ -114,7 +119,7 @@ natives! {
     "_sys_platform" => core::platform, [];
     "_sys_env" => env::env, [p("nama", TEXT)];
     "_sys_env_semua" => env::env_all, [];
-    "_net_konek" => net::konek, [p("host", TEXT), p("port", INT)];
+    "_net_konek" => net::konek, [p("host", TEXT.or(CONN)), p("port", INT.or(TEXT)), opt("port_asli", INT)];
     "_net_kirim" => net::kirim, [p("koneksi", CONN), p("data", ANY)];
     "_net_terima" => net::terima, [p("koneksi", CONN), opt("n", INT)];
     "_net_tutup" => net::tutup, [p("koneksi", CONN)];
@@ -140,6 +145,119 @@ natives! {
     "_io_path_absolut" => io::path_absolut, [p("path", TEXT)];
     "_io_gabung_path" => io::gabung_path, [rest("bagian", TEXT)];
     "_io_ukuran_file" => io::ukuran_file, [p("path", TEXT)];
+    // The original's file and socket intrinsics (`_io_buka` … `_io_buat_dir`,
+    // `_net_socket`), which its standard library calls by name.
+    "_io_buka" => intrinsic::io_buka, [p("path", TEXT), opt("mode", TEXT)];
+    "_io_baca" => intrinsic::io_baca, [p("berkas", FILE), opt("ukuran", INT)];
+    "_io_tulis" => intrinsic::io_tulis, [p("berkas", FILE), p("isi", ANY)];
+    "_io_tutup" => intrinsic::io_tutup, [p("berkas", FILE)];
+    "_io_ada" => io::ada_file, [p("path", TEXT)];
+    "_io_hapus" => intrinsic::io_hapus, [p("path", TEXT)];
+    "_io_daftar" => hostmod::pyos::listdir, [p("path", TEXT)];
+    "_io_buat_dir" => intrinsic::io_buat_dir, [p("path", TEXT)];
+    "_net_socket" => net::socket, [opt("keluarga", ANY), opt("jenis", ANY)];
+    // `pinjam "_backend"` (see `hostmod::backend`).
+    "_backend.fs_buka" => backend::fs_buka, [p("path", TEXT), opt("mode", TEXT)];
+    "_backend.fs_baca" => backend::fs_baca, [p("berkas", ANY), opt("ukuran", INT)];
+    "_backend.fs_tulis" => backend::fs_tulis, [p("berkas", ANY), p("isi", ANY)];
+    "_backend.fs_tutup" => backend::fs_tutup, [p("berkas", ANY)];
+    "_backend.fs_ada" => backend::fs_ada, [p("path", TEXT)];
+    "_backend.fs_hapus" => backend::fs_hapus, [p("path", TEXT)];
+    "_backend.fs_mkdir" => backend::fs_mkdir, [p("path", TEXT)];
+    "_backend.fs_listdir" => backend::fs_listdir, [p("path", TEXT)];
+    "_backend.fs_cwd" => backend::fs_cwd, [];
+    "_backend.sys_waktu" => backend::sys_waktu, [];
+    "_backend.sys_tidur" => backend::sys_tidur, [p("detik", NUM)];
+    "_backend.sys_keluar" => backend::sys_keluar, [opt("status", INT)];
+    "_backend.sys_platform" => backend::sys_platform, [];
+    "_backend.net_konek" => backend::net_konek, [p("host", TEXT), p("port", INT)];
+    "_backend.net_kirim" => backend::net_kirim, [p("koneksi", ANY), p("data", ANY)];
+    "_backend.net_terima" => backend::net_terima, [p("koneksi", ANY), opt("ukuran", ANY)];
+    "_backend.net_tutup" => backend::net_tutup, [p("koneksi", ANY)];
+    "_backend.conv_len" => backend::conv_len, [p("nilai", ANY)];
+    "_backend.conv_str" => backend::conv_str, [p("nilai", ANY)];
+    "_backend.sys_bytes_dari_list" => backend::sys_bytes_dari_list, [p("daftar", ANY)];
+    "_backend.sys_bytes_ke_list" => backend::sys_bytes_ke_list, [p("data", ANY)];
+    "_backend.sys_bytes_decode" => backend::sys_bytes_decode, [p("data", ANY), opt("encoding", ANY)];
+    "_backend.sys_list_append" => backend::sys_list_append, [p("daftar", ANY), p("nilai", ANY)];
+    "_backend.sys_list_pop" => backend::sys_list_pop, [p("daftar", ANY), opt("indeks", ANY)];
+    "_backend.sys_to_float" => backend::sys_to_float, [p("nilai", NUM.or(TEXT))];
+    "_backend.sys_to_int" => backend::sys_to_int, [p("nilai", NUM.or(TEXT))];
+    "_backend.sys_chr" => backend::sys_chr, [p("kode", INT)];
+    "_backend.sys_ord" => backend::sys_ord, [p("karakter", TEXT)];
+    "_backend.sys_str_join" => backend::sys_str_join, [p("daftar", ANY), p("pemisah", ANY)];
+    // Python modules behind `pinjam` (see `hostmod`).
+    "builtins.open" => pymisc::open, [p("file", TEXT), opt("mode", TEXT)];
+    "builtins.len" => pymisc::len, [p("obj", ANY)];
+    "builtins.list" => pymisc::list, [opt("iterable", ANY)];
+    "builtins.bytes" => pymisc::bytes, [opt("source", ANY), opt("encoding", TEXT)];
+    "builtins.str" => pymisc::str_, [opt("object", ANY)];
+    "builtins.int" => core::int, [opt("x", NUM.or(TEXT)), opt("base", INT)];
+    "builtins.float" => core::float, [opt("x", NUM.or(TEXT))];
+    "builtins.bool" => pymisc::bool_, [opt("x", ANY)];
+    "builtins.round" => math::bulat, [p("number", NUM), opt("ndigits", INT)];
+    "builtins.abs" => math::absolut, [p("x", NUM)];
+    "builtins.min" => math::min, [p("arg", ANY), rest("args", ANY)];
+    "builtins.max" => math::max, [p("arg", ANY), rest("args", ANY)];
+    "builtins.ord" => core::ord, [p("c", TEXT)];
+    "builtins.chr" => core::chr, [p("i", INT)];
+    "builtins.input" => core::masukan, [opt("prompt", ANY)];
+    "builtins.print" => core::tulis, [rest("values", ANY)];
+    "builtins.repr" => core::repr, [p("obj", ANY)];
+    "operator.getitem" => pymisc::getitem, [p("a", ANY), p("b", ANY)];
+    "operator.setitem" => pymisc::setitem, [p("a", ANY), p("b", ANY), p("c", ANY)];
+    "operator.contains" => pymisc::contains, [p("a", ANY), p("b", ANY)];
+    "os.getcwd" => pyos::getcwd, [];
+    "os.listdir" => pyos::listdir, [opt("path", TEXT)];
+    "os.makedirs" => pyos::makedirs, [p("name", TEXT), opt("exist_ok", ANY)];
+    "os.mkdir" => pyos::mkdir, [p("path", TEXT)];
+    "os.remove" => pyos::remove, [p("path", TEXT)];
+    "os.unlink" => pyos::remove, [p("path", TEXT)];
+    "os.rmdir" => pyos::rmdir, [p("path", TEXT)];
+    "os.rename" => pyos::rename, [p("src", TEXT), p("dst", TEXT)];
+    "os.getenv" => pyos::getenv, [p("key", TEXT), opt("default", ANY)];
+    "os.path.join" => pyos::path_join, [p("a", TEXT), rest("p", TEXT)];
+    "os.path.exists" => pyos::exists, [p("path", TEXT)];
+    "os.path.isfile" => pyos::isfile, [p("path", TEXT)];
+    "os.path.isdir" => pyos::isdir, [p("path", TEXT)];
+    "os.path.basename" => pyos::basename, [p("p", TEXT)];
+    "os.path.dirname" => pyos::dirname, [p("p", TEXT)];
+    "os.path.abspath" => pyos::abspath, [p("path", TEXT)];
+    "os.path.splitext" => pyos::splitext, [p("p", TEXT)];
+    "os.path.getsize" => pyos::getsize, [p("filename", TEXT)];
+    "shutil.rmtree" => pyos::rmtree, [p("path", TEXT)];
+    "shutil.copy" => pyos::copy, [p("src", TEXT), p("dst", TEXT)];
+    "shutil.copyfile" => pyos::copy, [p("src", TEXT), p("dst", TEXT)];
+    "shutil.move" => pyos::shutil_move, [p("src", TEXT), p("dst", TEXT)];
+    "platform.system" => pyos::system, [];
+    "platform.machine" => pyos::machine, [];
+    "time.time" => pyos::time, [];
+    "time.sleep" => pyos::sleep, [p("secs", NUM)];
+    "datetime.datetime.now" => pyos::datetime_now, [];
+    "math.sqrt" => math::akar, [p("x", NUM)];
+    "math.floor" => math::lantai, [p("x", NUM)];
+    "math.ceil" => math::atap, [p("x", NUM)];
+    "math.pow" => pymisc::pow, [p("x", NUM), p("y", NUM)];
+    "math.fabs" => pymisc::fabs, [p("x", NUM)];
+    "math.factorial" => math::faktorial, [p("n", NUM)];
+    "math.sin" => math::sin, [p("x", NUM)];
+    "math.cos" => math::cos, [p("x", NUM)];
+    "math.tan" => math::tan, [p("x", NUM)];
+    "math.asin" => math::asin, [p("x", NUM)];
+    "math.acos" => math::acos, [p("x", NUM)];
+    "math.atan" => math::atan, [p("x", NUM)];
+    "math.atan2" => math::atan2, [p("y", NUM), p("x", NUM)];
+    "math.exp" => math::exp, [p("x", NUM)];
+    "math.log" => math::log, [p("x", NUM), opt("base", NUM)];
+    "math.log10" => pymisc::log10, [p("x", NUM)];
+    "math.log2" => pymisc::log2, [p("x", NUM)];
+    "random.random" => pymisc::random, [];
+    "random.randint" => pymisc::randint, [p("a", INT), p("b", INT)];
+    "random.choice" => pymisc::choice, [p("seq", LIST.or(TEXT))];
+    "json.dumps" => pyjson::dumps, [p("obj", ANY), opt("indent", ANY)];
+    "json.loads" => pyjson::loads, [p("s", ANY)];
+    "hashlib.sha256" => pymisc::sha256, [opt("data", ANY)];
+    "hashlib.md5" => pymisc::md5, [opt("data", ANY)];
 }
 
 pub fn native_name(id: u32) -> &'static str {

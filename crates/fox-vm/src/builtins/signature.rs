@@ -36,6 +36,7 @@ impl Types {
     pub const KONEKSI: Types = Types(1 << 13);
     /// Anything else (internal objects).
     pub const LAIN: Types = Types(1 << 14);
+    pub const BYTES: Types = Types(1 << 15);
     /// Integers (booleans count as 0 and 1, as in arithmetic).
     pub const BULAT: Types = Types(Self::BOOL.0 | Self::INT.0);
     /// Any number.
@@ -74,6 +75,7 @@ impl Types {
                 Object::Variant(_) => Types::VARIAN,
                 Object::Generator(_) => Types::GENERATOR,
                 Object::Resource(_) => Types::KONEKSI,
+                Object::Bytes(_) => Types::BYTES,
                 Object::Cell(_) | Object::Pipeline(_) | Object::Free(_) => Types::LAIN,
             },
         }
@@ -106,6 +108,7 @@ impl Types {
         take(Types::VARIAN, "varian", &mut rest);
         take(Types::GENERATOR, "generator", &mut rest);
         take(Types::KONEKSI, "koneksi", &mut rest);
+        take(Types::BYTES, "bytes", &mut rest);
         take(Types::BOOL, "boolean", &mut rest);
         take(Types::NIL, "nil", &mut rest);
         match words.len() {

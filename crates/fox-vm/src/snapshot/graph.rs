@@ -107,6 +107,18 @@ pub(crate) enum SObj {
     },
     /// A host resource, restored closed (its peer kept for messages).
     Resource(String),
+    Bytes(Vec<u8>),
+    /// A host resource other than a connection (an open file), restored
+    /// closed: its kind (`Resource::kind_tag`) and what it named.
+    OtherResource {
+        kind: u8,
+        name: String,
+    },
+    /// A `hashlib` hash: plain data, restored as it was.
+    Hash {
+        algo: u8,
+        data: Vec<u8>,
+    },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -374,7 +386,18 @@ impl<'a> Encoder<'a> {
                 handlers: gen.handlers.iter().map(|h| (h.target, h.reg)).collect(),
             },
             Object::Module(id) => SObj::Module(self.module(*id)),
-            Object::Resource(r) => SObj::Resource(r.peer().to_string()),
+            Object::Resource(r) => match &**r {
+                crate::resource::Resource::Hash(h) => SObj::Hash {
+                    algo: h.algo.tag(),
+                    data: h.data.clone(),
+                },
+                _ if r.kind_tag() == 0 => SObj::Resource(r.peer().to_string()),
+                _ => SObj::OtherResource {
+                    kind: r.kind_tag(),
+                    name: r.peer().to_string(),
+                },
+            },
+            Object::Bytes(b) => SObj::Bytes(b.to_vec()),
             Object::Pipeline(p) => SObj::Pipeline {
                 name: p.name.to_string(),
                 steps: p.steps.iter().map(|v| self.value(*v)).collect(),
@@ -497,6 +520,8 @@ fn graph_bytes(g: &Graph) -> usize {
             SObj::Cell(_) | SObj::BoundMethod { .. } | SObj::VariantCtor { .. } => 32,
             SObj::Module(_) => 0,
             SObj::Resource(peer) => 64 + peer.len(),
+            SObj::OtherResource { name, .. } => 64 + name.len(),
+            SObj::Bytes(b) | SObj::Hash { data: b, .. } => b.len(),
         };
         n.saturating_add(SLOT_BYTES + payload)
     })
@@ -573,6 +598,7 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
     for (i, o) in g.objects.iter().enumerate() {
         let v = match o {
             SObj::Str(s) => vm.alloc(Object::Str(Text::new(Rc::from(s.as_str())))),
+            SObj::Bytes(b) => vm.alloc(Object::Bytes(b.clone().into_boxed_slice())),
             SObj::BigInt(bytes) => vm.int_from_big(BigInt::from_signed_bytes_le(bytes)),
             SObj::Module(m) => {
                 let id = d.module(*m)?;
@@ -613,7 +639,7 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
     // Phase 2: fill the placeholders.
     for (i, o) in g.objects.iter().enumerate() {
         let obj = match o {
-            SObj::Str(_) | SObj::BigInt(_) | SObj::Module(_) => continue,
+            SObj::Str(_) | SObj::BigInt(_) | SObj::Bytes(_) | SObj::Module(_) => continue,
             SObj::List(items) => {
                 Object::List(items.iter().map(|v| d.value(v)).collect::<Result<_, _>>()?)
             }
@@ -702,6 +728,19 @@ pub(crate) fn decode(vm: &mut Vm, g: &Graph, mode: Mode) -> Result<Decoded, Snap
             SObj::Cell(v) => Object::Cell(d.value(v)?),
             SObj::Resource(peer) => {
                 Object::Resource(Box::new(crate::resource::Resource::closed(peer.clone())))
+            }
+            SObj::OtherResource { kind, name } => Object::Resource(Box::new(
+                crate::resource::Resource::closed_of(*kind, name.clone()),
+            )),
+            SObj::Hash { algo, data } => {
+                let algo = crate::resource::HashAlgo::from_tag(*algo)
+                    .ok_or_else(|| bad(format!("algoritma hash tak dikenal: {algo}")))?;
+                Object::Resource(Box::new(crate::resource::Resource::Hash(
+                    crate::resource::HashState {
+                        algo,
+                        data: data.clone(),
+                    },
+                )))
             }
             SObj::BoundMethod { recv, target } => Object::BoundMethod(Box::new(BoundMethod {
                 recv: d.value(recv)?,

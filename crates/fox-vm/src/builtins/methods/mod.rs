@@ -6,6 +6,7 @@
 //! checked against it (see `signature`) before the method runs.
 
 mod dict;
+mod host;
 mod list;
 mod text;
 mod textutil;
@@ -76,6 +77,7 @@ pub const STR_METHODS: &[MethodDef] = &[
     m("islower", &[]),
     m("count", FIND),
     m("title", &[]),
+    m("encode", &[opt("encoding", TEXT)]),
     m("capitalize", &[]),
     m("center", PAD),
     m("ljust", PAD),
@@ -122,12 +124,34 @@ pub const DICT_METHODS: &[MethodDef] = &[
 /// `punya` of instances, classes and modules.
 pub const OBJECT_METHODS: &[MethodDef] = &[m("punya", &[p("nama", TEXT)])];
 
+/// Bytes (from `_backend` and the host modules).
+pub const BYTES_METHODS: &[MethodDef] = &[m("decode", &[opt("encoding", TEXT)]), m("hex", &[])];
+
+/// An open file (`open`, `_backend.fs_buka`).
+pub const FILE_METHODS: &[MethodDef] = &[
+    m("read", &[opt("ukuran", INT)]),
+    m("write", &[p("data", ANY)]),
+    m("readline", &[]),
+    m("readlines", &[]),
+    m("close", &[]),
+];
+
+/// A `hashlib` hash.
+pub const HASH_METHODS: &[MethodDef] = &[
+    m("update", &[p("data", ANY)]),
+    m("hexdigest", &[]),
+    m("digest", &[]),
+];
+
 /// Every table with the receiver it belongs to, for documentation.
 pub const METHOD_TABLES: &[(&str, &[MethodDef])] = &[
     ("teks", STR_METHODS),
     ("daftar", LIST_METHODS),
     ("kamus", DICT_METHODS),
     ("objek", OBJECT_METHODS),
+    ("bytes", BYTES_METHODS),
+    ("berkas", FILE_METHODS),
+    ("hash", HASH_METHODS),
 ];
 
 fn find(table: &'static [MethodDef], name: &str) -> Option<&'static MethodDef> {
@@ -142,6 +166,24 @@ pub fn is_list_method(n: &str) -> bool {
 }
 pub fn is_dict_method(n: &str) -> bool {
     find(DICT_METHODS, n).is_some()
+}
+
+/// The methods of a value other than a text, list or dict, if it has any.
+pub fn host_table(obj: &Object) -> Option<(&'static str, &'static [MethodDef])> {
+    use crate::resource::Resource;
+    match obj {
+        Object::Bytes(_) => Some(("bytes", BYTES_METHODS)),
+        Object::Resource(r) => match &**r {
+            Resource::File(_) => Some(("berkas", FILE_METHODS)),
+            Resource::Hash(_) => Some(("hash", HASH_METHODS)),
+            Resource::Tcp(_) => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn is_host_method(obj: &Object, n: &str) -> bool {
+    host_table(obj).is_some_and(|(_, t)| find(t, n).is_some())
 }
 
 pub use textutil::{find_chars, replace_text};
@@ -173,7 +215,10 @@ impl Vm {
             Object::List(_) => ("daftar", LIST_METHODS),
             Object::Dict(_) => ("kamus", DICT_METHODS),
             Object::Instance(_) | Object::Class(_) | Object::Module(_) => ("objek", OBJECT_METHODS),
-            _ => return Err(self.no_attr(recv, sym)),
+            other => match host_table(other) {
+                Some(t) => t,
+                None => return Err(self.no_attr(recv, sym)),
+            },
         };
         let Some(def) = find(table, &name) else {
             return Err(self.no_attr(recv, sym));
@@ -186,6 +231,8 @@ impl Vm {
             }
             Object::List(_) => self.list_method(g, &name, args, recv, sym),
             Object::Dict(_) => self.dict_method(g, &name, args, recv, sym),
+            Object::Bytes(_) => self.bytes_method(g, &name, args),
+            Object::Resource(_) => self.resource_method(g, &name, args),
             _ => self.punya(g, arg(args, 0)),
         }
     }

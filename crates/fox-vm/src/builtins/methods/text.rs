@@ -237,6 +237,12 @@ impl Vm {
                 }
             }
             "title" => self.new_string(crate::casing::title(s)),
+            "encode" => {
+                let enc = self.str_ref(a0).unwrap_or("utf-8").to_string();
+                let data = crate::hostmod::pymisc::encode(s, &enc)
+                    .map_err(|e| crate::codes::ARG_VALUE.err(format!("encode(): {e}")))?;
+                self.new_bytes(data)?
+            }
             "capitalize" => self.new_string(crate::casing::capitalize(s)),
             "center" | "ljust" | "rjust" | "zfill" => {
                 let width = match a0.unpack() {
