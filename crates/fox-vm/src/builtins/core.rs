@@ -66,12 +66,9 @@ pub fn length_of(vm: &Vm, v: Value) -> usize {
     }
 }
 
-/// `panjang(v)`: the length of a text, list, dict or module; `nil` has
-/// length 0 (the standard library relies on it); other values have no
-/// length.
-pub fn checked_length(vm: &Vm, v: Value) -> RtResult<usize> {
-    let sized = match v.unpack() {
-        V::Nil => true,
+/// Is `v` a text, bytes, list, dict or module (what Python's `len` takes)?
+pub fn has_length(vm: &Vm, v: Value) -> bool {
+    match v.unpack() {
         V::Obj(g) => matches!(
             vm.heap.get(g),
             Object::Str(_)
@@ -81,8 +78,14 @@ pub fn checked_length(vm: &Vm, v: Value) -> RtResult<usize> {
                 | Object::Bytes(_)
         ),
         _ => false,
-    };
-    if !sized {
+    }
+}
+
+/// `panjang(v)`: the length of a text, list, dict or module; `nil` has
+/// length 0 (the standard library relies on it); other values have no
+/// length.
+pub fn checked_length(vm: &Vm, v: Value) -> RtResult<usize> {
+    if !matches!(v.unpack(), V::Nil) && !has_length(vm, v) {
         return Err(codes::ARG_TYPE.err(format!(
             "panjang(): argumen 1 ('nilai') harus teks, bytes, daftar, kamus, modul atau nil, bukan {}",
             vm.type_label(v)

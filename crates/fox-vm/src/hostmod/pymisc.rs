@@ -14,18 +14,7 @@ use crate::vm::Vm;
 
 /// Python's `len(x)`: an error for values without a length.
 pub fn py_len(vm: &mut Vm, v: Value) -> RtResult<Value> {
-    let sized = match v.unpack() {
-        V::Obj(g) => matches!(
-            vm.heap.get(g),
-            Object::Str(_)
-                | Object::List(_)
-                | Object::Dict(_)
-                | Object::Module(_)
-                | Object::Bytes(_)
-        ),
-        _ => false,
-    };
-    if !sized {
+    if !core::has_length(vm, v) {
         return Err(codes::ARG_TYPE.err(format!(
             "object of type '{}' has no len()",
             vm.morph_type_py(v)

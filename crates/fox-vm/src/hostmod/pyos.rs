@@ -240,14 +240,9 @@ pub fn datetime_now(vm: &mut Vm, _args: &[Value]) -> RtResult<Value> {
     Ok(vm.new_string(format_timestamp(t)))
 }
 
-/// Seconds since the epoch as `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC).
-pub fn format_timestamp(t: f64) -> String {
-    let micros_total = (t * 1_000_000.0).round() as i64;
-    let secs = micros_total.div_euclid(1_000_000);
-    let micros = micros_total.rem_euclid(1_000_000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+/// The proleptic Gregorian date `(year, month, day)` of a count of days
+/// since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -256,7 +251,16 @@ pub fn format_timestamp(t: f64) -> String {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// Seconds since the epoch as `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC).
+pub fn format_timestamp(t: f64) -> String {
+    let micros_total = (t * 1_000_000.0).round() as i64;
+    let secs = micros_total.div_euclid(1_000_000);
+    let micros = micros_total.rem_euclid(1_000_000);
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    let rem = secs.rem_euclid(86_400);
     let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
     let mut out = format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02}:{s:02}");
     if micros != 0 {
