@@ -3,7 +3,7 @@
 //! index, source line and a comment naming constants, names and globals.
 
 use crate::interner::Interner;
-use crate::op::Op;
+use crate::op::{Op, Operand};
 use crate::proto::{Const, Module, Proto};
 use std::fmt::Write;
 
@@ -60,36 +60,32 @@ fn dis_proto(out: &mut String, p: &Proto, m: &Module, interner: &Interner, path:
     }
 }
 
+/// The comment after an instruction: what its constant, name, global and
+/// prototype operands refer to (read from the instruction table).
 fn comment_for(op: &Op, p: &Proto, m: &Module, interner: &Interner) -> String {
     let konst = |k: u32| p.consts.get(k as usize).map(const_text).unwrap_or_default();
-    let name = |n: u16| {
-        p.names
-            .get(n as usize)
-            .map(|s| interner.name(*s).to_string())
-            .unwrap_or_default()
-    };
-    let global = |s: u32| {
-        m.globals
-            .get(s as usize)
-            .map(|g| g.to_string())
-            .unwrap_or_default()
-    };
-    match *op {
-        Op::LoadConst { k, .. } => konst(k),
-        Op::GetGlobal { slot, .. } | Op::SetGlobal { slot, .. } => global(slot),
-        Op::GetAttr { name: n, .. }
-        | Op::SetAttr { name: n, .. }
-        | Op::GetSuper { name: n, .. }
-        | Op::CallMethod { name: n, .. }
-        | Op::Method { name: n, .. }
-        | Op::IsVariant { name: n, .. } => name(n),
-        Op::Class { name: k, .. } | Op::VariantCtor { name: k, .. } => konst(k as u32),
-        Op::Import { path, .. } => konst(path),
-        Op::Closure { proto, .. } => p
-            .protos
-            .get(proto as usize)
-            .map(|c| format!("fungsi {}", c.name))
-            .unwrap_or_default(),
-        _ => String::new(),
+    let mut parts = Vec::new();
+    for operand in op.operands().iter() {
+        let part = match *operand {
+            Operand::Const(k) | Operand::TextConst(k) => konst(k),
+            Operand::Name(n) => p
+                .names
+                .get(n as usize)
+                .map(|s| interner.name(*s).to_string())
+                .unwrap_or_default(),
+            Operand::Global(s) => m
+                .globals
+                .get(s as usize)
+                .map(|g| g.to_string())
+                .unwrap_or_default(),
+            Operand::Proto(i) => p
+                .protos
+                .get(i as usize)
+                .map(|c| format!("fungsi {}", c.name))
+                .unwrap_or_default(),
+            _ => continue,
+        };
+        parts.push(part);
     }
+    parts.join(" ")
 }

@@ -6,8 +6,11 @@
 //! code cannot run off its end. The interpreter relies on this to index
 //! registers without bounds checks, and on the last rule to stop every
 //! loop at its budget.
+//!
+//! The checks are per operand role (`Operand`) and per flag, read from the
+//! instruction table in `op.rs`; no instruction is checked by name.
 
-use crate::op::{Op, NO_REG};
+use crate::op::{Flags, Op, Operand, NO_REG};
 use crate::proto::{Const, Proto};
 
 /// The longest big-integer constant: the lexer refuses longer literals
@@ -51,16 +54,12 @@ fn verify_depth(p: &Proto, depth: usize) -> Result<(), VerifyError> {
     if (p.params as usize) > p.regs as usize {
         return Err(err(p, 0, "more parameters than registers"));
     }
-    match p.code.last() {
-        Some(
-            Op::Return { .. }
-            | Op::ReturnNil
-            | Op::Jump { .. }
-            | Op::Loop { .. }
-            | Op::Rethrow { .. }
-            | Op::Throw { .. },
-        ) => {}
-        _ => return Err(err(p, p.code.len() - 1, "code can run past its end")),
+    if !p
+        .code
+        .last()
+        .is_some_and(|op| op.flags().contains(Flags::ENDS))
+    {
+        return Err(err(p, p.code.len() - 1, "code can run past its end"));
     }
     for c in p.consts.iter() {
         if let Const::BigInt(d) = c {
@@ -91,6 +90,16 @@ fn err(p: &Proto, pc: usize, message: &str) -> VerifyError {
 }
 
 fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
+    if op.flags().contains(Flags::GENERATOR_ONLY) && !p.is_generator {
+        return Err(err(p, pc, "bekukan outside a generator"));
+    }
+    for operand in op.operands().iter() {
+        check_operand(p, pc, op.name(), *operand)?;
+    }
+    Ok(())
+}
+
+fn check_operand(p: &Proto, pc: usize, op_name: &str, operand: Operand) -> Result<(), VerifyError> {
     let regs = p.regs as usize;
     let reg = |r: u16| -> Result<(), VerifyError> {
         if (r as usize) < regs {
@@ -104,31 +113,11 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
         }
     };
     // A window of `n` registers starting at `start` (n may be 0).
-    let window = |start: u16, n: usize| -> Result<(), VerifyError> {
-        if start as usize + n <= regs && (start as usize) < regs.max(1) {
+    let window = |start: u16, n: u32| -> Result<(), VerifyError> {
+        if start as usize + n as usize <= regs && (start as usize) < regs.max(1) {
             Ok(())
         } else {
             Err(err(p, pc, "register range outside the frame"))
-        }
-    };
-    let konst = |k: u32| -> Result<(), VerifyError> {
-        if (k as usize) < p.consts.len() {
-            Ok(())
-        } else {
-            Err(err(p, pc, "constant index out of range"))
-        }
-    };
-    let str_konst = |k: u16| -> Result<(), VerifyError> {
-        match p.consts.get(k as usize) {
-            Some(Const::Str(_)) => Ok(()),
-            _ => Err(err(p, pc, "expected a text constant")),
-        }
-    };
-    let name = |n: u16| -> Result<(), VerifyError> {
-        if (n as usize) < p.names.len() {
-            Ok(())
-        } else {
-            Err(err(p, pc, "name index out of range"))
         }
     };
     let target = |t: u32| -> Result<(), VerifyError> {
@@ -148,33 +137,47 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             Err(err(p, pc, "backward jump that is not a loop instruction"))
         }
     };
-    match *op {
-        Op::Nop | Op::ReturnNil | Op::PopHandler => Ok(()),
-        Op::LoadNil { dst } | Op::LoadBool { dst, .. } | Op::LoadInt { dst, .. } => reg(dst),
-        Op::LoadConst { dst, k } => {
-            reg(dst)?;
-            konst(k)
+    match operand {
+        Operand::Use(r) | Operand::Def(r) | Operand::UseDef(r) | Operand::Caught(r) => reg(r),
+        Operand::OptUse(r) => {
+            if r == NO_REG {
+                Ok(())
+            } else {
+                reg(r)
+            }
         }
-        Op::Move { dst, src }
-        | Op::Neg { dst, src }
-        | Op::Not { dst, src }
-        | Op::BitNot { dst, src } => {
-            reg(dst)?;
-            reg(src)
+        Operand::UseRange { start, len }
+        | Operand::DefRange { start, len }
+        | Operand::CallRange { start, len } => window(start, len),
+        Operand::Const(k) => {
+            if (k as usize) < p.consts.len() {
+                Ok(())
+            } else {
+                Err(err(p, pc, "constant index out of range"))
+            }
         }
-        Op::GetGlobal { dst: r, .. } | Op::SetGlobal { src: r, .. } | Op::MakeCell { reg: r } => {
-            reg(r)
+        Operand::TextConst(k) => match p.consts.get(k as usize) {
+            Some(Const::Str(_)) => Ok(()),
+            _ => Err(err(p, pc, "expected a text constant")),
+        },
+        Operand::Name(n) => {
+            if (n as usize) < p.names.len() {
+                Ok(())
+            } else {
+                Err(err(p, pc, "name index out of range"))
+            }
         }
-        Op::GetCell { dst, cell } => {
-            reg(dst)?;
-            reg(cell)
+        // Global slots are checked when the module is loaded (the slot
+        // table belongs to the module, not the prototype).
+        Operand::Global(_) | Operand::Imm(_) => Ok(()),
+        Operand::NonZeroImm(i) => {
+            if i == 0 {
+                Err(err(p, pc, &format!("{op_name} by zero")))
+            } else {
+                Ok(())
+            }
         }
-        Op::SetCell { cell, src } => {
-            reg(cell)?;
-            reg(src)
-        }
-        Op::GetUpval { dst: r, idx } | Op::SetUpval { src: r, idx } => {
-            reg(r)?;
+        Operand::Upval(idx) => {
             // A closure has exactly its prototype's captures.
             if (idx as usize) < p.captures.len() {
                 Ok(())
@@ -182,9 +185,8 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
                 Err(err(p, pc, "upvalue index out of range"))
             }
         }
-        Op::Closure { dst, proto } => {
-            reg(dst)?;
-            let Some(child) = p.protos.get(proto as usize) else {
+        Operand::Proto(i) => {
+            let Some(child) = p.protos.get(i as usize) else {
                 return Err(err(p, pc, "prototype index out of range"));
             };
             for c in &child.captures {
@@ -199,219 +201,7 @@ fn check_op(p: &Proto, pc: usize, op: &Op) -> Result<(), VerifyError> {
             }
             Ok(())
         }
-        Op::Add { dst, a, b }
-        | Op::Sub { dst, a, b }
-        | Op::Mul { dst, a, b }
-        | Op::Div { dst, a, b }
-        | Op::Mod { dst, a, b }
-        | Op::BitAnd { dst, a, b }
-        | Op::BitOr { dst, a, b }
-        | Op::BitXor { dst, a, b }
-        | Op::Shl { dst, a, b }
-        | Op::Shr { dst, a, b }
-        | Op::Eq { dst, a, b }
-        | Op::Ne { dst, a, b }
-        | Op::Lt { dst, a, b }
-        | Op::Le { dst, a, b }
-        | Op::Gt { dst, a, b }
-        | Op::Ge { dst, a, b } => {
-            reg(dst)?;
-            reg(a)?;
-            reg(b)
-        }
-        Op::AddI { dst, a, .. } | Op::SubI { dst, a, .. } | Op::MulI { dst, a, .. } => {
-            reg(dst)?;
-            reg(a)
-        }
-        Op::ModI { dst, a, imm } => {
-            reg(dst)?;
-            reg(a)?;
-            if imm == 0 {
-                return Err(err(p, pc, "ModI by zero"));
-            }
-            Ok(())
-        }
-        Op::JumpIfNotLt { a, b, target: t }
-        | Op::JumpIfNotLe { a, b, target: t }
-        | Op::JumpIfNotGt { a, b, target: t }
-        | Op::JumpIfNotGe { a, b, target: t }
-        | Op::JumpIfNotEq { a, b, target: t }
-        | Op::JumpIfNotNe { a, b, target: t } => {
-            reg(a)?;
-            reg(b)?;
-            forward(t as u32)
-        }
-        Op::JumpIfNotLtI { a, target: t, .. }
-        | Op::JumpIfNotLeI { a, target: t, .. }
-        | Op::JumpIfNotGtI { a, target: t, .. }
-        | Op::JumpIfNotGeI { a, target: t, .. }
-        | Op::JumpIfNotEqI { a, target: t, .. }
-        | Op::JumpIfNotNeI { a, target: t, .. } => {
-            reg(a)?;
-            forward(t as u32)
-        }
-        Op::LoopIfLt { a, b, target: t }
-        | Op::LoopIfLe { a, b, target: t }
-        | Op::LoopIfGt { a, b, target: t }
-        | Op::LoopIfGe { a, b, target: t }
-        | Op::LoopIfEq { a, b, target: t }
-        | Op::LoopIfNe { a, b, target: t } => {
-            reg(a)?;
-            reg(b)?;
-            target(t as u32)
-        }
-        Op::LoopIfLtI { a, target: t, .. }
-        | Op::LoopIfLeI { a, target: t, .. }
-        | Op::LoopIfGtI { a, target: t, .. }
-        | Op::LoopIfGeI { a, target: t, .. }
-        | Op::LoopIfEqI { a, target: t, .. }
-        | Op::LoopIfNeI { a, target: t, .. } => {
-            reg(a)?;
-            target(t as u32)
-        }
-        Op::Loop { target: t } => target(t),
-        Op::Jump { target: t } => forward(t),
-        Op::JumpIfNotNil { a: cond, target: t }
-        | Op::JumpIfNil { a: cond, target: t }
-        | Op::JumpIfFalse { cond, target: t }
-        | Op::JumpIfTrue { cond, target: t } => {
-            reg(cond)?;
-            forward(t)
-        }
-        Op::Call { base, argc } => window(base, argc as usize + 1),
-        Op::CallMethod {
-            base,
-            argc,
-            name: n,
-        } => {
-            name(n)?;
-            window(base, argc as usize + 2)
-        }
-        Op::Return { src } => reg(src),
-        Op::CallLen { dst, arg, .. } => {
-            reg(dst)?;
-            reg(arg)
-        }
-        Op::GetAttr { dst, obj, name: n } => {
-            reg(dst)?;
-            reg(obj)?;
-            name(n)
-        }
-        Op::SetAttr { obj, name: n, src } => {
-            reg(obj)?;
-            reg(src)?;
-            name(n)
-        }
-        Op::GetSuper { dst, name: n } => {
-            reg(dst)?;
-            if regs == 0 {
-                return Err(err(p, pc, "induk without ini"));
-            }
-            name(n)
-        }
-        Op::GetIndexI { dst, obj, .. } => {
-            reg(dst)?;
-            reg(obj)
-        }
-        Op::SetIndexI { obj, src, .. } => {
-            reg(obj)?;
-            reg(src)
-        }
-        Op::GetIndex { dst, obj, key } => {
-            reg(dst)?;
-            reg(obj)?;
-            reg(key)
-        }
-        Op::SetIndex { obj, key, src } => {
-            reg(obj)?;
-            reg(key)?;
-            reg(src)
-        }
-        Op::Slice { dst, obj, lo } => {
-            reg(dst)?;
-            reg(obj)?;
-            window(lo, 2)
-        }
-        Op::NewList { dst, start, count } | Op::Interp { dst, start, count } => {
-            reg(dst)?;
-            window(start, count as usize)
-        }
-        Op::NewDict { dst, start, count } => {
-            reg(dst)?;
-            window(start, 2 * count as usize)
-        }
-        Op::Print { start, count } => window(start, count as usize),
-        Op::WriteStr { src } => reg(src),
-        Op::Unpack { dst, src, count } => {
-            reg(src)?;
-            window(dst, count as usize)
-        }
-        Op::Class {
-            dst,
-            name: n,
-            parent,
-        } => {
-            reg(dst)?;
-            str_konst(n)?;
-            if parent != NO_REG {
-                reg(parent)?;
-            }
-            Ok(())
-        }
-        Op::Method {
-            class,
-            name: n,
-            func,
-        } => {
-            reg(class)?;
-            reg(func)?;
-            name(n)
-        }
-        Op::VariantCtor { dst, name: n, .. } => {
-            reg(dst)?;
-            str_konst(n)
-        }
-        Op::IsVariant {
-            dst, src, name: n, ..
-        } => {
-            reg(dst)?;
-            reg(src)?;
-            name(n)
-        }
-        Op::VariantField { dst, src, .. }
-        | Op::IsListLen { dst, src, .. }
-        | Op::ListTail { dst, src, .. } => {
-            reg(dst)?;
-            reg(src)
-        }
-        Op::PushHandler { target: t, reg: r } => {
-            reg(r)?;
-            forward(t)
-        }
-        Op::Throw { value, kind } => {
-            reg(value)?;
-            if kind != NO_REG {
-                reg(kind)?;
-            }
-            Ok(())
-        }
-        Op::Rethrow { value } => reg(value),
-        Op::Yield { src } => {
-            if !p.is_generator {
-                return Err(err(p, pc, "bekukan outside a generator"));
-            }
-            reg(src)
-        }
-        Op::Resume { dst, gen } => {
-            reg(dst)?;
-            reg(gen)
-        }
-        Op::Import { dst, path } => {
-            reg(dst)?;
-            match p.consts.get(path as usize) {
-                Some(Const::Str(_)) => Ok(()),
-                _ => Err(err(p, pc, "import path must be a text constant")),
-            }
-        }
+        Operand::Target(t) | Operand::HandlerTarget(t) => forward(t),
+        Operand::LoopTarget(t) => target(t),
     }
 }

@@ -211,6 +211,7 @@ pub fn resume(
             return 1;
         }
     };
+    crate::tiering::install(&mut vm);
     vm.store_spec = store;
     // A retry that fails again must not lose its state.
     vm.ticket_on_error = true;

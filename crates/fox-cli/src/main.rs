@@ -21,9 +21,10 @@ mod repl;
 mod repl_editor;
 mod secure;
 mod ticket_key;
+mod tiering;
 mod worker_opts;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use fox_vm::roundtrip::{run_with_round_trips, RoundTrips};
 use fox_vm::{Config, Vm, VmError};
 use std::io::IsTerminal;
@@ -51,12 +52,6 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-enum Tier {
-    /// The bytecode interpreter (sfox).
-    Interp,
-}
-
 #[derive(clap::Args, Debug, Clone)]
 struct Limits {
     /// Maximum call depth (frames); deeper calls raise a catchable error.
@@ -79,15 +74,14 @@ struct Limits {
     /// ErrorMemori. Default: 4G, or half the physical memory if less.
     #[arg(long, value_name = "N", value_parser = heapsize::parse)]
     max_heap_bytes: Option<usize>,
+    #[command(flatten)]
+    tiers: tiering::TierOpts,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run a Morph program.
     Run {
-        /// Execution tier.
-        #[arg(long, value_enum, default_value_t = Tier::Interp)]
-        tier: Tier,
         #[command(flatten)]
         limits: Limits,
         #[command(flatten)]
@@ -220,8 +214,14 @@ fn decode_source(path: &str, bytes: Vec<u8>) -> Result<String, (String, u8)> {
 }
 
 fn config(limits: &Limits, argv: Vec<String>, permissions: fox_vm::Permissions) -> Config {
+    // A bad FOX_JIT_THRESHOLD is reported by `tier_check` before any run.
+    let (tier, jit_threshold) = limits
+        .tiers
+        .resolve()
+        .unwrap_or((fox_vm::jitabi::Tier::Interp, 0));
     Config {
         max_depth: limits.max_depth.max(1),
+        max_stack_slots: fox_vm::regstack::DEFAULT_STACK_SLOTS,
         max_instructions: limits.max_instructions,
         max_heap_objects: limits.max_heap_objects.unwrap_or(0),
         max_data_depth: limits.max_data_depth,
@@ -233,6 +233,8 @@ fn config(limits: &Limits, argv: Vec<String>, permissions: fox_vm::Permissions) 
         permissions,
         ticket_key: None,
         interrupt: None,
+        tier,
+        jit_threshold,
     }
 }
 
@@ -327,7 +329,12 @@ fn run(
             return 2;
         }
     };
+    if let Err(m) = limits.tiers.resolve() {
+        eprintln!("{m}");
+        return 2;
+    }
     let mut vm = Vm::new(config(limits, argv, permissions), Box::new(host));
+    tiering::install(&mut vm);
     vm.ticket_on_error = opts.tiket.is_some();
     vm.store_spec = store;
     let mut round_trips: Option<RoundTrips> = None;
@@ -347,6 +354,9 @@ fn run(
         eprintln!("tiket: {path}\n  (lanjutkan dengan: fox resume {path})");
     }
     let status = finish(err);
+    if limits.tiers.jit_stats {
+        eprint!("{}", tiering::report(&vm));
+    }
     if let (Some(c), true) = (round_trips, mode.verbose) {
         eprintln!(
             "fox: {} round trip dilakukan, {} dilewati (keadaan yang tidak bisa dibekukan)",
@@ -410,7 +420,6 @@ fn main() -> ExitCode {
     color::set(cli.color);
     let code = match &cli.command {
         Command::Run {
-            tier: _,
             limits,
             durable,
             permissions,

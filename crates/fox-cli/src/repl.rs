@@ -119,6 +119,7 @@ pub fn repl(mut config: Config) -> u8 {
         host = host.with_interrupt(c.interrupt.clone());
     }
     let mut vm = Vm::new(config, Box::new(host));
+    crate::tiering::install(&mut vm);
     let module = vm.new_module("<repl>");
     let mut editor = match repl_editor::editor() {
         Ok(e) => e,

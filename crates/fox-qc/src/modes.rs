@@ -1,11 +1,12 @@
 //! The execution modes a Morph program is run under. Every mode must give
 //! the same stdout, stderr and exit status as `interp`, byte for byte.
-//! Today: the interpreter, and round trips through the VM image that
-//! tickets hold (`fox run --roundtrip-every N`, N ∈ {1, 7, 101}; a program
-//! whose state grows with its length may declare a larger floor, see
-//! [`roundtrip_floor`]). The
-//! coming tiers (`jit` with a compile threshold of 0, `auto`, `aot`,
-//! `wasm`, `js`) are one entry each.
+//! Today: the interpreter; the JIT with a compile threshold of 0 (every
+//! function compiled before it first runs) and the `auto` tier (interpret,
+//! compile what gets hot); and round trips through the VM image that
+//! tickets hold (`fox run --roundtrip-every N`, N ∈ {1, 7, 101}, and 7
+//! under each JIT tier; a program whose state grows with its length may
+//! declare a larger floor, see [`roundtrip_floor`]). The coming tiers
+//! (`aot`, `wasm`, `js`) are one entry each.
 
 use std::path::Path;
 use std::process::Command;
@@ -15,9 +16,9 @@ use std::process::Command;
 pub enum Runner {
     /// `fox ARGS… FILE`: a mode of the `fox` binary itself.
     Fox(&'static [&'static str]),
-    /// `fox run --roundtrip-every N FILE`, N raised to the program's
-    /// floor when it declares one (see [`roundtrip_floor`]).
-    RoundTrip(u64),
+    /// `fox run TIER-ARGS… --roundtrip-every N FILE`, N raised to the
+    /// program's floor when it declares one (see [`roundtrip_floor`]).
+    RoundTrip(u64, &'static [&'static str]),
 }
 
 /// The directive a program uses to declare the smallest round-trip
@@ -55,21 +56,39 @@ pub const REFERENCE: &str = "interp";
 pub const MODES: &[Mode] = &[
     Mode {
         name: "interp",
-        runner: Runner::Fox(&["run"]),
+        runner: Runner::Fox(&["run", "--tier", "interp"]),
+    },
+    Mode {
+        name: "jit",
+        runner: Runner::Fox(&["run", "--tier", "jit", "--jit-threshold", "0"]),
+    },
+    Mode {
+        name: "auto",
+        runner: Runner::Fox(&["run", "--tier", "auto"]),
     },
     Mode {
         name: "roundtrip-1",
-        runner: Runner::RoundTrip(1),
+        runner: Runner::RoundTrip(1, INTERP),
     },
     Mode {
         name: "roundtrip-7",
-        runner: Runner::RoundTrip(7),
+        runner: Runner::RoundTrip(7, INTERP),
     },
     Mode {
         name: "roundtrip-101",
-        runner: Runner::RoundTrip(101),
+        runner: Runner::RoundTrip(101, INTERP),
+    },
+    Mode {
+        name: "jit-roundtrip-7",
+        runner: Runner::RoundTrip(7, &["--tier", "jit", "--jit-threshold", "0"]),
+    },
+    Mode {
+        name: "auto-roundtrip-7",
+        runner: Runner::RoundTrip(7, &["--tier", "auto"]),
     },
 ];
+
+const INTERP: &[&str] = &["--tier", "interp"];
 
 /// The modes whose names contain `filter` (all when it is empty), the
 /// reference always first and always kept.
@@ -91,11 +110,13 @@ impl Mode {
                 c.args(args).arg(file).current_dir(dir);
                 c
             }
-            Runner::RoundTrip(every) => {
+            Runner::RoundTrip(every, tier) => {
                 let source = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
                 let every = every.max(roundtrip_floor(&source));
                 let mut c = Command::new(fox);
-                c.args(["run", "--roundtrip-every", &every.to_string()])
+                c.arg("run")
+                    .args(tier)
+                    .args(["--roundtrip-every", &every.to_string()])
                     .arg(file)
                     .current_dir(dir);
                 c
@@ -115,7 +136,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), MODES.len());
-        assert_eq!(selected("roundtrip-7").len(), 2);
+        assert_eq!(selected("roundtrip-7").len(), 4);
         assert_eq!(selected("").len(), MODES.len());
     }
 

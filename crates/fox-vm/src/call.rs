@@ -42,7 +42,7 @@ impl Vm {
             return Err(self.call_depth_error());
         }
         let regs = p.regs as usize;
-        self.ensure_stack(base + regs + 2);
+        self.ensure_stack(base + regs + 2)?;
         // Missing parameters are nil; the callee's code initialises its other
         // locals, and temporaries are written before they are read.
         self.stack[base + argc..base + params].fill(Value::Nil);
@@ -89,7 +89,7 @@ impl Vm {
                     let (recv, target) = (b.recv, b.target);
                     match target {
                         BoundTarget::Func(f) => {
-                            self.shift_args_right(fbase, argc);
+                            self.shift_args_right(fbase, argc)?;
                             self.stack[fbase + 1] = recv;
                             self.stack[fbase] = f;
                             self.call_with_self(fbase, argc + 1)
@@ -160,10 +160,11 @@ impl Vm {
     }
 
     /// Move `argc` arguments at `fbase+1..` one slot up (to `fbase+2..`).
-    pub fn shift_args_right(&mut self, fbase: usize, argc: usize) {
-        self.ensure_stack(fbase + argc + 3);
+    pub fn shift_args_right(&mut self, fbase: usize, argc: usize) -> RtResult<()> {
+        self.ensure_stack(fbase + argc + 3)?;
         self.stack
             .copy_within(fbase + 1..fbase + 1 + argc, fbase + 2);
+        Ok(())
     }
 
     /// Move `argc` arguments at `fbase+2..` one slot down (to `fbase+1..`).
@@ -184,7 +185,7 @@ impl Vm {
         let Some(init) = init else {
             return Ok(Some(inst));
         };
-        self.shift_args_right(fbase, argc);
+        self.shift_args_right(fbase, argc)?;
         self.stack[fbase + 1] = inst;
         if let V::Obj(g) = init.unpack() {
             if let Object::Closure(c) = self.heap.get(g) {

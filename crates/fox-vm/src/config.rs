@@ -14,6 +14,11 @@ pub struct Config {
     /// Maximum number of Morph call frames; deeper calls raise a catchable
     /// `ErrorBatas` (`R1001`).
     pub max_depth: usize,
+    /// Slots of the register stack (every frame's registers), reserved
+    /// when the VM starts; deeper recursion raises the same `ErrorBatas`
+    /// (`R1001`) as `max_depth`. The reserve is address space: memory is
+    /// used only as frames reach it.
+    pub max_stack_slots: usize,
     /// Instruction budget counted at loop back-edges and calls (None =
     /// unlimited); running out stops the run with an uncatchable error.
     pub max_instructions: Option<u64>,
@@ -52,12 +57,19 @@ pub struct Config {
     /// `None` (the default): nothing is checked, the interpreter runs as
     /// without it.
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// The tier code runs in (ManajerFox): the interpreter only, or the
+    /// JIT as well (which also needs a backend, `Vm::set_jit_backend`).
+    pub tier: crate::jitabi::Tier,
+    /// Calls plus taken loop back-edges after which a function is compiled
+    /// (0: before its first run).
+    pub jit_threshold: u32,
 }
 
 impl Default for Config {
     fn default() -> Config {
         Config {
             max_depth: 100_000,
+            max_stack_slots: crate::regstack::DEFAULT_STACK_SLOTS,
             max_instructions: None,
             max_heap_objects: 0,
             max_data_depth: 1000,
@@ -67,6 +79,8 @@ impl Default for Config {
             permissions: Permissions::none(),
             ticket_key: None,
             interrupt: None,
+            tier: crate::jitabi::Tier::Interp,
+            jit_threshold: crate::jitabi::DEFAULT_JIT_THRESHOLD,
         }
     }
 }

@@ -111,6 +111,16 @@ impl Vm {
     }
 
     /// A call would pass `Config::max_depth` frames (`ErrorBatas`).
+    /// The register stack is full (deep recursion through frames with many
+    /// registers): the call-depth error, naming the stack's size.
+    #[cold]
+    pub fn stack_full_error(&self) -> RtError {
+        codes::CALL_DEPTH.err(format!(
+            "Tumpukan register melebihi batas ({} slot); rekursi tanpa henti?",
+            self.stack.capacity()
+        ))
+    }
+
     pub fn call_depth_error(&self) -> RtError {
         codes::CALL_DEPTH.err(format!(
             "Kedalaman panggilan melebihi batas ({} bingkai); rekursi tanpa henti?",

@@ -51,9 +51,9 @@ pub struct Heap {
     /// Bytes charged: every object in the table (garbage too, until it is
     /// swept) plus the VM's memory outside objects as of the last
     /// collection.
-    bytes: usize,
+    pub(crate) bytes: usize,
     /// Collect at the next safe point once `bytes` reaches this.
-    gc_at: usize,
+    pub(crate) gc_at: usize,
     /// Bytes found live by the last collection.
     live_bytes: usize,
     /// The byte limit (`usize::MAX` = unlimited).

@@ -141,7 +141,7 @@ impl Vm {
         }
         let base = self.entry_base();
         let regs = func.get().proto.regs as usize;
-        self.ensure_stack(base + regs + 2);
+        self.ensure_stack(base + regs + 2)?;
         for v in &mut self.stack[base..base + regs] {
             *v = Value::Nil;
         }

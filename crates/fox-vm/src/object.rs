@@ -36,6 +36,11 @@ pub struct FuncInfo {
     pub cache_index: Box<[u32]>,
     /// Inline caches of the `CallMethod` instructions.
     pub method_cache: Box<[Cell<MethodCache>]>,
+    /// Calls and taken loop back-edges left before the VM asks the JIT to
+    /// compile this function (see `jitabi::enter`).
+    pub hotness: Cell<u32>,
+    /// The compiled code, once the JIT compiled this function.
+    pub jit: Cell<Option<crate::jitabi::JitCode>>,
 }
 
 /// A polymorphic inline cache: for receivers of class `classes[k]`, the

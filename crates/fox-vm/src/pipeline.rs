@@ -148,7 +148,7 @@ impl Vm {
             }
             let input = self.pipeline_reset(pg)?;
             let base = self.entry_base();
-            self.ensure_stack(base + 3);
+            self.ensure_stack(base + 3)?;
             self.stack[base] = step;
             self.stack[base + 1] = input;
             let depth = self.frames.len();

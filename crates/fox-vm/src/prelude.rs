@@ -71,7 +71,7 @@ impl Vm {
             )));
         };
         let at = self.entry_base();
-        self.ensure_stack(at + call.args.len() + 2);
+        self.ensure_stack(at + call.args.len() + 2)?;
         self.stack[at] = f;
         self.stack[at + 1..at + 1 + call.args.len()].copy_from_slice(&call.args);
         let depth = self.frames.len();

@@ -65,6 +65,10 @@ impl Vm {
         fresh.program_path = std::mem::take(&mut self.program_path);
         fresh.ticket_on_error = self.ticket_on_error;
         fresh.store_spec = std::mem::take(&mut self.store_spec);
+        // Compiled code holds nothing of one VM: the JIT and its code cache
+        // go on with the run.
+        fresh.jit_backend = self.jit_backend.take();
+        fresh.jit_stats = std::mem::take(&mut self.jit_stats);
         Ok(fresh)
     }
 }

@@ -37,6 +37,27 @@ const TAG_NIL: u64 = 0xFFFD_0000_0000_0000;
 const TAG_UNDEF: u64 = 0xFFFE_0000_0000_0000;
 const CANONICAL_NAN: u64 = 0x7FF8_0000_0000_0000;
 
+/// The encoding's constants, for code that builds and tests value words
+/// itself (the JIT, see `jitabi`).
+pub mod encoding {
+    /// The top 16 bits: the tag of a non-float value.
+    pub const TAG_MASK: u64 = super::TAG_MASK;
+    /// The low 48 bits: an inline integer or a handle.
+    pub const PAYLOAD_MASK: u64 = super::PAYLOAD_MASK;
+    /// The top 13 bits all set: not a float.
+    pub const BOXED: u64 = super::BOXED;
+    pub const TAG_INT: u64 = super::TAG_INT;
+    pub const TAG_OBJ: u64 = super::TAG_OBJ;
+    pub const TAG_BOOL: u64 = super::TAG_BOOL;
+    pub const NIL: u64 = super::TAG_NIL;
+    pub const TRUE: u64 = super::TAG_BOOL | 1;
+    pub const FALSE: u64 = super::TAG_BOOL;
+    /// The one NaN floats are stored as.
+    pub const CANONICAL_NAN: u64 = super::CANONICAL_NAN;
+    pub const INT_MIN: i64 = super::INT_MIN;
+    pub const INT_MAX: i64 = super::INT_MAX;
+}
+
 /// Smallest and largest integers stored inline.
 pub const INT_MIN: i64 = -(1 << 47);
 pub const INT_MAX: i64 = (1 << 47) - 1;

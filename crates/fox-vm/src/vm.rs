@@ -101,7 +101,8 @@ pub struct WellKnown {
 pub struct Vm {
     pub heap: Heap,
     pub interner: Interner,
-    pub stack: Vec<Value>,
+    /// Every frame's registers; never moves (see `regstack`).
+    pub stack: crate::regstack::RegisterStack,
     pub frames: Vec<Frame>,
     pub handlers: Vec<Handler>,
     pub modules: Vec<ModuleRt>,
@@ -168,6 +169,15 @@ pub struct Vm {
     /// The store this run uses, as the embedder describes it (recorded in
     /// tickets, so a resume finds the same store).
     pub store_spec: String,
+    /// The JIT compiler (`fox-jit`), installed by the embedder for the
+    /// `jit` and `auto` tiers.
+    pub(crate) jit_backend: Option<Box<dyn crate::jitabi::JitBackend>>,
+    /// What the JIT did (`--jit-stats`).
+    pub jit_stats: crate::jitabi::JitStats,
+    /// The result compiled code hands back with `status::DONE`.
+    pub(crate) jit_result: Value,
+    /// The error compiled code hands back with `status::ERROR`.
+    pub(crate) jit_error: Option<RtError>,
 }
 
 impl Vm {
@@ -193,7 +203,7 @@ impl Vm {
         let mut vm = Vm {
             heap: Heap::new(config.max_heap_objects, config.max_heap_bytes),
             interner,
-            stack: vec![Value::Nil; 1024],
+            stack: crate::regstack::RegisterStack::new(config.max_stack_slots, 1024),
             frames: Vec::new(),
             handlers: Vec::new(),
             modules: Vec::new(),
@@ -226,6 +236,10 @@ impl Vm {
             failed_pipeline: None,
             program_path: String::new(),
             store_spec: String::new(),
+            jit_backend: None,
+            jit_stats: Default::default(),
+            jit_result: Value::Nil,
+            jit_error: None,
         };
         vm.panjang_value = match vm.native_by_name.get("panjang") {
             Some(id) => Value::Native(*id),
@@ -345,6 +359,8 @@ impl Vm {
             hash: std::cell::Cell::new(0),
             cache_index,
             method_cache,
+            hotness: std::cell::Cell::new(self.initial_hotness()),
+            jit: std::cell::Cell::new(None),
         });
         if let Some(m) = self.modules.get_mut(module as usize) {
             m.funcs.push(f);
@@ -473,7 +489,7 @@ impl Vm {
             }
         }
         // Memory outside objects counts with the live bytes.
-        let mut extra = self.stack.capacity() * std::mem::size_of::<Value>()
+        let mut extra = self.stack.len() * std::mem::size_of::<Value>()
             + self.frames.capacity() * std::mem::size_of::<Frame>()
             + self.handlers.capacity() * std::mem::size_of::<Handler>();
         for m in &self.modules {
@@ -585,7 +601,7 @@ impl Vm {
             self.module_cache
                 .insert(canon.to_string_lossy().into_owned(), module);
         }
-        self.push_entry_frame(func);
+        self.push_entry_frame(func)?;
         self.entry = EntryPhase::MainBody(module);
         self.drive()
     }
@@ -616,9 +632,11 @@ impl Vm {
                         continue;
                     }
                     let base = self.entry_base();
-                    self.ensure_stack(base + 2);
-                    self.stack[base] = utama;
-                    if let Err(e) = self.call_value(base, 0) {
+                    let called = self.ensure_stack(base + 2).and_then(|()| {
+                        self.stack[base] = utama;
+                        self.call_value(base, 0)
+                    });
+                    if let Err(e) = called {
                         self.entry = EntryPhase::Idle;
                         return Err(self.rt_to_vm_error(e));
                     }
@@ -638,10 +656,12 @@ impl Vm {
     }
 
     /// Push a module body as an entry frame (not yet run).
-    fn push_entry_frame(&mut self, func: FuncRef) {
+    fn push_entry_frame(&mut self, func: FuncRef) -> Result<(), VmError> {
         let base = self.entry_base();
         let regs = func.get().proto.regs as usize;
-        self.ensure_stack(base + regs + 2);
+        if let Err(e) = self.ensure_stack(base + regs + 2) {
+            return Err(self.rt_to_vm_error(e));
+        }
         for v in &mut self.stack[base..base + regs] {
             *v = Value::Nil;
         }
@@ -654,11 +674,12 @@ impl Vm {
             kind: FrameKind::Normal,
             handler_base: self.handlers.len() as u32,
         });
+        Ok(())
     }
 
     /// Run a compiled module body as an entry frame.
     pub fn run_function(&mut self, func: FuncRef, _module: u32) -> Result<Value, VmError> {
-        self.push_entry_frame(func);
+        self.push_entry_frame(func)?;
         let stop = self.frames.len() - 1;
         let r = self.execute(stop);
         if matches!(r, Err(VmError::Budget(_))) {
@@ -670,7 +691,9 @@ impl Vm {
     /// Call a Morph value from the embedder (e.g. `utama`).
     pub fn call_entry(&mut self, f: Value, args: &[Value]) -> Result<Value, VmError> {
         let base = self.entry_base();
-        self.ensure_stack(base + args.len() + 2);
+        if let Err(e) = self.ensure_stack(base + args.len() + 2) {
+            return Err(self.rt_to_vm_error(e));
+        }
         self.stack[base] = f;
         for (i, a) in args.iter().enumerate() {
             self.stack[base + 1 + i] = *a;
@@ -696,18 +719,15 @@ impl Vm {
             .unwrap_or(0)
     }
 
+    /// Make the register stack at least `need` slots long. Past its
+    /// capacity (`Config::max_stack_slots`) this is the call-depth error:
+    /// only deep recursion gets there.
     #[inline(always)]
-    pub fn ensure_stack(&mut self, need: usize) {
-        if self.stack.len() < need {
-            self.grow_stack(need);
+    pub fn ensure_stack(&mut self, need: usize) -> crate::error::RtResult<()> {
+        match self.stack.ensure(need) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(self.stack_full_error()),
         }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn grow_stack(&mut self, need: usize) {
-        let new_len = need.max(self.stack.len() * 2);
-        self.stack.resize(new_len, Value::Nil);
     }
 
     /// Convert an error raised outside the interpreter loop.

@@ -367,13 +367,17 @@ pub(crate) fn restore(
             handler_base: f.handler_base,
         });
     }
-    let mut stack: Vec<Value> = img
+    let stack: Vec<Value> = img
         .stack
         .iter()
         .map(|v| d.value(v))
         .collect::<Result<_, _>>()?;
-    stack.resize((slots + 2).max(1024), Value::Nil);
-    vm.stack = stack;
+    if vm.stack.replace(&stack, (slots + 2).max(1024)).is_err() {
+        return Err(bad(format!(
+            "tumpukan register gambar ({slots} slot) melebihi batas ({} slot)",
+            vm.stack.capacity()
+        )));
+    }
     let mut handlers = Vec::with_capacity(img.handlers.len());
     for &(frame, target, reg) in &img.handlers {
         let Some(f) = frames.get(frame as usize) else {

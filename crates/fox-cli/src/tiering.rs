@@ -1,0 +1,95 @@
+//! ManajerFox at the edge: the `--tier`, `--jit-threshold` and
+//! `--jit-stats` options, installing the JIT in a VM, and the statistics
+//! report. The policy itself (count, compile, enter) lives in the VM
+//! (`fox_vm::jitabi`); the compiler in `fox-jit`.
+
+use clap::ValueEnum;
+use fox_vm::jitabi::{Tier as VmTier, DEFAULT_JIT_THRESHOLD};
+use fox_vm::Vm;
+
+/// Execution tier.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Tier {
+    /// The bytecode interpreter (sfox) only.
+    Interp,
+    /// Compile every function with the JIT (tfox) before it first runs
+    /// (or after `--jit-threshold` calls and loop iterations).
+    Jit,
+    /// Interpret first and compile what gets hot.
+    Auto,
+}
+
+/// The tier options shared by `run`, `resume` and `repl`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct TierOpts {
+    /// Execution tier: interp, jit or auto.
+    #[arg(long, value_enum, default_value_t = Tier::Interp)]
+    pub tier: Tier,
+    /// Calls plus loop iterations after which a function is compiled
+    /// (default: 0 under `--tier jit`, 1000 under `auto`; also
+    /// $FOX_JIT_THRESHOLD).
+    #[arg(long, value_name = "N")]
+    pub jit_threshold: Option<u32>,
+    /// Print what the JIT compiled, how long it took and how often
+    /// compiled code ran, on standard error at the end.
+    #[arg(long)]
+    pub jit_stats: bool,
+}
+
+impl TierOpts {
+    /// The VM's tier and threshold. The threshold comes from the option,
+    /// then `FOX_JIT_THRESHOLD`, then the tier's default.
+    pub fn resolve(&self) -> Result<(VmTier, u32), String> {
+        let tier = match self.tier {
+            Tier::Interp => VmTier::Interp,
+            Tier::Jit => VmTier::Jit,
+            Tier::Auto => VmTier::Auto,
+        };
+        let from_env = match std::env::var("FOX_JIT_THRESHOLD") {
+            Ok(s) if !s.is_empty() => Some(s.trim().parse::<u32>().map_err(|_| {
+                format!("fox: FOX_JIT_THRESHOLD harus bilangan bulat 0..=4294967295, bukan '{s}'")
+            })?),
+            _ => None,
+        };
+        let default = match tier {
+            VmTier::Jit => 0,
+            _ => DEFAULT_JIT_THRESHOLD,
+        };
+        Ok((tier, self.jit_threshold.or(from_env).unwrap_or(default)))
+    }
+}
+
+/// Give `vm` the JIT when its tier uses one.
+pub fn install(vm: &mut Vm) {
+    if vm.config.tier != VmTier::Interp {
+        vm.set_jit_backend(Box::new(fox_jit::LazyJit::new()));
+    }
+}
+
+/// The `--jit-stats` report.
+pub fn report(vm: &Vm) -> String {
+    let s = &vm.jit_stats;
+    let mut out = format!(
+        "fox jit: tingkat {:?}, ambang {}\n",
+        vm.config.tier, vm.config.jit_threshold
+    )
+    .to_lowercase();
+    let total: u64 = s.compiled.iter().map(|(_, us)| us).sum();
+    out.push_str(&format!(
+        "  {} fungsi dikompilasi ({} µs), {} ditolak, {} kali masuk ke kode mesin\n",
+        s.compiled.len(),
+        total,
+        s.refused.len(),
+        s.entries
+    ));
+    for (name, us) in &s.compiled {
+        out.push_str(&format!("  dikompilasi {name} ({us} µs)\n"));
+    }
+    for (name, why) in &s.refused {
+        out.push_str(&format!("  ditolak {name}: {why}\n"));
+    }
+    if let Some(backend) = vm.jit_report() {
+        out.push_str(&format!("  {backend}\n"));
+    }
+    out
+}
