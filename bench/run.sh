@@ -78,7 +78,9 @@ if [ -n "$HF" ]; then TIMER="hyperfine ($("$HF" --version 2>/dev/null | head -1)
 # Runners: cpython and fox always, lua5.4 when installed, luajit/node on request.
 declare -A CMD EXT LABEL ARGS
 CMD[cpython]=$PYTHON; EXT[cpython]=py;  LABEL[cpython]="CPython"
-CMD[fox]=$FOX;        EXT[fox]=fox;     LABEL[fox]="fox";  ARGS[fox]=run   # fox run FILE
+CMD[fox]=$FOX;        EXT[fox]=fox;     LABEL[fox]="fox";  ARGS[fox]="run --tier interp"   # fox run FILE
+CMD[fox-jit]=$FOX;    EXT[fox-jit]=fox; LABEL[fox-jit]="fox jit";  ARGS[fox-jit]="run --tier jit"
+CMD[fox-auto]=$FOX;   EXT[fox-auto]=fox; LABEL[fox-auto]="fox auto"; ARGS[fox-auto]="run --tier auto"
 CMD[lua5.4]=lua5.4;   EXT[lua5.4]=lua;  LABEL[lua5.4]="lua5.4"
 CMD[luajit]=luajit;   EXT[luajit]=lua;  LABEL[luajit]="luajit"
 CMD[node]=node;       EXT[node]=js;     LABEL[node]="node"
@@ -86,11 +88,11 @@ wanted="lua5.4"
 for p in $PEERS; do
   case "$p" in
     lua5.4 | luajit | node) wanted="$wanted $p" ;;
-    cpython | fox) ;;  # always run
+    cpython | fox | fox-jit | fox-auto) ;;  # always run
     *) die "unknown peer '$p' in PEERS (known: lua5.4 luajit node)" ;;
   esac
 done
-RUNNERS="cpython fox"
+RUNNERS="cpython fox fox-jit fox-auto"
 notes=()
 for p in lua5.4 luajit node; do
   case " $wanted " in *" $p "*) ;; *) continue ;; esac
@@ -252,6 +254,25 @@ else
   verdict=FAIL
 fi
 all=1
+
+# The JIT's bar (issue 12): fox jit geomean <= 0.10 and no bench above 0.25;
+# fox auto within 10 % of the faster fixed tier on every bench.
+jit_max=$(for b in $BENCHES; do
+  if [ "${STAT[$b,fox-jit]}" = ok ] && [ "${STAT[$b,cpython]}" = ok ]; then ratio "${MED[$b,fox-jit]}" "${MED[$b,cpython]}"; echo " $b"; fi
+done | sort -g | tail -1)
+auto_worst=$(for b in $BENCHES; do
+  if [ "${STAT[$b,fox-auto]}" = ok ] && [ "${STAT[$b,fox]}" = ok ] && [ "${STAT[$b,fox-jit]}" = ok ]; then
+    awk -v a="${MED[$b,fox-auto]}" -v i="${MED[$b,fox]}" -v j="${MED[$b,fox-jit]}" -v b="$b" \
+      'BEGIN { m = (i < j) ? i : j; printf "%.3f %s\n", a / m, b }'
+  fi
+done | sort -g | tail -1)
+jit_geo=$(geomean fox-jit)
+if [ "$jit_geo" != - ] && [ -n "$auto_worst" ] &&
+   awk -v g="$jit_geo" -v m="${jit_max%% *}" -v a="${auto_worst%% *}" 'BEGIN { exit !(g <= 0.10 && m <= 0.25 && a <= 1.10) }'; then
+  jit_verdict=PASS
+else
+  jit_verdict=FAIL
+fi
 [ "$SIZES" = full ] && [ "$(echo $BENCHES | tr ' ' '\n' | sort -u | wc -l)" = 9 ] || all=0
 
 {
@@ -291,6 +312,8 @@ all=1
   printf ')'
   [ "$all" = 1 ] || printf ' [indicative only: the bar is for SIZES=full with all nine benchmarks]'
   echo
+  printf 'JIT bar (fox jit geomean <= 0.10, no bench > 0.25; auto within 10%% of the faster of interp and jit): %s (jit geomean %s, max %s; auto worst %s)\n' \
+    "$jit_verdict" "$(geomean fox-jit)" "${jit_max:--}" "${auto_worst:--}"
   if [ "$failures" -eq 0 ]; then echo "Checks: all outputs match."; else echo "Checks: $failures run(s) crashed or mismatched."; fi
 } > "$md"
 cat "$md"

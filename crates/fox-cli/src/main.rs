@@ -398,6 +398,7 @@ fn disasm(file: &str) -> u8 {
 }
 
 fn main() -> ExitCode {
+    tiering::init_log();
     let args = match args::normalize(std::env::args().collect(), std::io::stdin().is_terminal()) {
         Ok(a) => a,
         Err(msg) => {

@@ -22,8 +22,9 @@ pub enum Tier {
 /// The tier options shared by `run`, `resume` and `repl`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct TierOpts {
-    /// Execution tier: interp, jit or auto.
-    #[arg(long, value_enum, default_value_t = Tier::Interp)]
+    /// Execution tier: interp, jit or auto (interpret first, compile what
+    /// gets hot).
+    #[arg(long, value_enum, default_value_t = Tier::Auto)]
     pub tier: Tier,
     /// Calls plus loop iterations after which a function is compiled
     /// (default: 0 under `--tier jit`, 1000 under `auto`; also
@@ -92,4 +93,29 @@ pub fn report(vm: &Vm) -> String {
         out.push_str(&format!("  {backend}\n"));
     }
     out
+}
+
+/// `FOX_LOG=jit` (any `tracing` filter: `jit=debug`, `info`): write the
+/// VM's trace events — what the JIT compiles or refuses, as it happens —
+/// to standard error. Without `FOX_LOG` nothing is installed.
+pub fn init_log() {
+    let Ok(filter) = std::env::var("FOX_LOG") else {
+        return;
+    };
+    if filter.trim().is_empty() {
+        return;
+    }
+    let filter = match tracing_subscriber::EnvFilter::try_new(filter.trim()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("fox: FOX_LOG tidak sah ({e}); log dimatikan");
+            return;
+        }
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .without_time()
+        .try_init();
 }

@@ -323,12 +323,15 @@ pub fn run_attempt(
         permissions: eff.permissions.clone(),
         ticket_key: env.ticket_key.clone(),
         max_heap_bytes: task_heap_limit(env.limits.max_heap_bytes, spec.max_heap_bytes),
+        // ManajerFox's default: interpret first, compile what gets hot.
+        tier: fox_vm::jitabi::Tier::Auto,
         ..Config::default()
     };
     let (mut vm, mut result) = match ticket_in {
         Some(bytes) => match Vm::from_ticket(bytes, config, Box::new(host)) {
             Ok((mut vm, _)) => {
                 vm.ticket_on_error = true;
+                vm.set_jit_backend(Box::new(fox_jit::LazyJit::new()));
                 let r = vm.drive();
                 (vm, r)
             }
@@ -343,6 +346,7 @@ pub fn run_attempt(
         },
         None => {
             let mut vm = Vm::new(config, Box::new(host));
+            vm.set_jit_backend(Box::new(fox_jit::LazyJit::new()));
             vm.ticket_on_error = true;
             let r = vm.run_main(&spec.name, &spec.program);
             (vm, r)

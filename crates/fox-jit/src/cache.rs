@@ -1,7 +1,9 @@
 //! The code cache: compiled code by function content. The key is the
-//! whole content the code depends on (its instructions, its frame size and
-//! the number constants it embeds), compared in full, so two functions
-//! share code only when the code is right for both.
+//! whole content the code depends on (its instructions, its frame size,
+//! the number constants it embeds and the index of the module whose
+//! globals it reads — module indices are the same in a VM restored from a
+//! snapshot), compared in full, so two functions share code only when the
+//! code is right for both.
 
 use fox_bytecode::Op;
 use fox_vm::jitabi::JitCode;
@@ -11,6 +13,7 @@ use rustc_hash::FxHashMap;
 /// What compiled code depends on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CodeKey {
+    module: u32,
     regs: u16,
     code: Vec<Op>,
     /// Each constant's word when compiled code embeds it (numbers), else
@@ -21,6 +24,7 @@ pub struct CodeKey {
 impl CodeKey {
     pub fn of(func: &FuncInfo) -> CodeKey {
         CodeKey {
+            module: func.module,
             regs: func.proto.regs,
             code: func.proto.code.clone(),
             consts: func

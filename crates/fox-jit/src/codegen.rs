@@ -115,8 +115,60 @@ pub struct Translator<'a, 'f> {
     blocks: Vec<Block>,
     exit: Block,
     step_sig: SigRef,
-    step_addr: i64,
+    sigs: ValueSigs,
+    helpers: Helpers,
     flags: MemFlagsData,
+}
+
+/// Addresses of the runtime helpers (`fox_vm::jitabi::helpers`).
+#[derive(Clone, Copy)]
+pub struct Helpers {
+    /// `fox_jit_step`: the interpreter runs the instruction.
+    pub step: i64,
+    /// `fox_jit_fast`: common instructions without the interpreter loop.
+    pub fast: i64,
+    /// The value helpers: a fast path or `UNDEF`/0 ("use `fast`").
+    pub get_index: i64,
+    pub set_index: i64,
+    pub get_global: i64,
+    pub get_attr: i64,
+    pub set_attr: i64,
+    /// Calls and returns (statuses, as `step`).
+    pub call: i64,
+    pub call_method: i64,
+    pub ret: i64,
+}
+
+/// A signature of `n` parameters (the VM pointer first) of the given
+/// types, returning `ret`.
+fn helper_signature(call_conv: CallConv, params: &[types::Type], ret: types::Type) -> Signature {
+    let mut sig = Signature::new(call_conv);
+    sig.params.push(AbiParam::new(types::I64));
+    for t in params {
+        sig.params.push(AbiParam::new(*t));
+    }
+    sig.returns.push(AbiParam::new(ret));
+    sig
+}
+
+/// The value helpers' signatures.
+struct ValueSigs {
+    /// (vm, word, word) -> word: `get_index`.
+    get2: SigRef,
+    /// (vm, word, word, word) -> u32: `set_index`.
+    set3: SigRef,
+    /// (vm, u32, u32) -> word: `get_global`.
+    get_slot: SigRef,
+    /// (vm, pc, window, argc, stop) -> status: `call`.
+    call: SigRef,
+    /// (vm, pc, window, argc, name, stop) -> status: `call_method`.
+    call_method: SigRef,
+    /// (vm, pc, word, stop) -> status: `ret`.
+    ret: SigRef,
+    /// (vm, word, u32) -> word: `get_attr`.
+    get_named: SigRef,
+    /// (vm, word, u32, word) -> u32: `set_attr`.
+    set_named: SigRef,
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
@@ -125,7 +177,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         mut b: FunctionBuilder<'f>,
         func: &'a FuncInfo,
         call_conv: CallConv,
-        step_addr: i64,
+        helpers: Helpers,
     ) -> Translator<'a, 'f> {
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -137,6 +189,17 @@ impl<'a, 'f> Translator<'a, 'f> {
         let exit = b.create_block();
         b.append_block_param(exit, types::I32);
         let step_sig = b.import_signature(step_signature(call_conv));
+        let (w, u) = (types::I64, types::I32);
+        let sigs = ValueSigs {
+            get2: b.import_signature(helper_signature(call_conv, &[w, w], w)),
+            set3: b.import_signature(helper_signature(call_conv, &[w, w, w], u)),
+            get_slot: b.import_signature(helper_signature(call_conv, &[u, u], w)),
+            call: b.import_signature(helper_signature(call_conv, &[u, u, u, w], u)),
+            call_method: b.import_signature(helper_signature(call_conv, &[u, u, u, u, w], u)),
+            ret: b.import_signature(helper_signature(call_conv, &[u, w, w], u)),
+            get_named: b.import_signature(helper_signature(call_conv, &[w, u], w)),
+            set_named: b.import_signature(helper_signature(call_conv, &[w, u, w], u)),
+        };
         // Enter at any instruction; a pc past the code (never given by the
         // interpreter, which checks it) is an internal error.
         let bad = b.create_block();
@@ -160,7 +223,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             blocks,
             exit,
             step_sig,
-            step_addr,
+            sigs,
+            helpers,
             flags: MemFlagsData::trusted(),
         }
     }
@@ -230,6 +294,19 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.ins().bitcast(types::F64, MemFlagsData::new(), v)
     }
 
+    /// Is `v` a number (inline integer or float), and its value as an
+    /// f64 (exact for inline integers: 48 bits). Python converts the int
+    /// side of a mixed operation the same way.
+    fn number_as_f64(&mut self, v: Ir) -> (Ir, Ir) {
+        let vi = self.is_int(v);
+        let vf = self.is_float(v);
+        let num = self.b.ins().bor(vi, vf);
+        let i = self.untag_int(v);
+        let from_int = self.b.ins().fcvt_from_sint(types::F64, i);
+        let from_bits = self.as_f64(v);
+        (num, self.b.ins().select(vi, from_int, from_bits))
+    }
+
     /// A float result as a value: every NaN becomes the canonical one.
     fn float_value(&mut self, f: Ir) -> Ir {
         let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
@@ -277,13 +354,41 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     /// Run instruction `pc` in the interpreter and continue where it says.
     fn step(&mut self, pc: usize, target: Option<u32>) {
-        let callee = self.b.ins().iconst(types::I64, self.step_addr);
+        self.helper(self.helpers.step, pc, target)
+    }
+
+    fn u32c(&mut self, v: u32) -> Ir {
+        self.b.ins().iconst(types::I32, v as i64)
+    }
+
+    /// Call a status helper with `(vm, args…, stop)` and continue where
+    /// its status says.
+    fn status_helper(&mut self, pc: usize, sig: SigRef, addr: i64, args: &[Ir]) {
+        let callee = self.b.ins().iconst(types::I64, addr);
+        let mut all = vec![self.vm];
+        all.extend_from_slice(args);
+        all.push(self.stop);
+        let call = self.b.ins().call_indirect(sig, callee, &all);
+        let st = self.b.inst_results(call)[0];
+        self.continue_after(pc, st, None);
+    }
+
+    /// Run instruction `pc` with the helper at `addr` and continue where
+    /// it says.
+    fn helper(&mut self, addr: i64, pc: usize, target: Option<u32>) {
+        let callee = self.b.ins().iconst(types::I64, addr);
         let pc_v = self.b.ins().iconst(types::I32, pc as i64);
         let call = self
             .b
             .ins()
             .call_indirect(self.step_sig, callee, &[self.vm, pc_v, self.stop]);
         let st = self.b.inst_results(call)[0];
+        self.continue_after(pc, st, target);
+    }
+
+    /// Go on after a helper returned status `st` for instruction `pc`:
+    /// the next instruction, the target, or back to the interpreter.
+    fn continue_after(&mut self, pc: usize, st: Ir, target: Option<u32>) {
         let resumed = self
             .b
             .ins()
@@ -308,25 +413,69 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
-    /// A block that runs instruction `pc` through the step helper.
+    /// Call a value helper with `(vm, args…)`. With `dst`, it returns a
+    /// word (stored in `dst`) or `UNDEF`; without, 1 (done) or 0. Either
+    /// "not handled" answer runs the instruction with the fast helper.
+    fn value_helper(&mut self, pc: usize, sig: SigRef, addr: i64, args: &[Ir], dst: Option<u16>) {
+        let callee = self.b.ins().iconst(types::I64, addr);
+        let mut all = vec![self.vm];
+        all.extend_from_slice(args);
+        let call = self.b.ins().call_indirect(sig, callee, &all);
+        let r = self.b.inst_results(call)[0];
+        let full = self.b.create_block();
+        let done = self.b.create_block();
+        match dst {
+            Some(d) => {
+                let missed =
+                    self.b
+                        .ins()
+                        .icmp_imm_s(IntCC::Equal, r, fox_vm::jitabi::helpers::UNDEF as i64);
+                let store = self.b.create_block();
+                self.b.ins().brif(missed, full, &[], store, &[]);
+                self.b.switch_to_block(store);
+                self.store(d, r);
+                self.b.ins().jump(done, &[]);
+            }
+            None => {
+                self.b.ins().brif(r, done, &[], full, &[]);
+            }
+        }
+        self.b.switch_to_block(full);
+        self.helper(self.helpers.fast, pc, None);
+        self.b.switch_to_block(done);
+        self.fall_through(pc);
+    }
+
+    /// A block that runs instruction `pc` when its fast path does not
+    /// apply: through the fast helper (the shared semantics, no
+    /// interpreter loop), or — for the loop instructions, whose safe
+    /// point only the interpreter pays — through the step helper.
     fn slow_block(&mut self, pc: usize, target: Option<u32>) -> Block {
         let current = self.b.current_block();
         let slow = self.b.create_block();
         self.b.switch_to_block(slow);
-        self.step(pc, target);
+        let safe_point = self.func.proto.code[pc].flags().contains(Flags::SAFE_POINT);
+        if safe_point {
+            self.step(pc, target);
+        } else {
+            self.helper(self.helpers.fast, pc, target);
+        }
         if let Some(c) = current {
             self.b.switch_to_block(c);
         }
         slow
     }
 
-    /// Is a safe point due (a budget to charge, a collection to run)?
-    fn safe_point_due(&mut self) -> Ir {
-        let budget = self
-            .b
-            .ins()
-            .load(types::I64, self.flags, self.vm, offsets::VM_BUDGET);
-        let counted = self.b.ins().icmp_imm_s(IntCC::NotEqual, budget, -1);
+    /// A taken loop back-edge of instruction `pc` to `target`. No budget
+    /// and no collection due: jump. A budget with points left and no work
+    /// charged by native operations since the last safe point: pay the
+    /// point inline (what `Vm::pay_budget_point` does in that case) and
+    /// jump. Anything else (a collection, the end of a slice, work to
+    /// settle): the interpreter runs the instruction and pays the safe
+    /// point exactly as it would.
+    fn loop_back(&mut self, pc: usize, target: u32) {
+        let slow = self.slow_block(pc, Some(target));
+        let tb = self.blocks[target as usize];
         let bytes = self
             .b
             .ins()
@@ -339,17 +488,33 @@ impl<'a, 'f> Translator<'a, 'f> {
             .b
             .ins()
             .icmp(IntCC::UnsignedGreaterThanOrEqual, bytes, gc_at);
-        self.b.ins().bor(counted, gc)
-    }
-
-    /// A taken loop back-edge of instruction `pc` to `target`: jump, or,
-    /// when a safe point is due, let the interpreter run the instruction
-    /// (it pays the safe point exactly as it would).
-    fn loop_back(&mut self, pc: usize, target: u32) {
-        let due = self.safe_point_due();
-        let slow = self.slow_block(pc, Some(target));
-        let tb = self.blocks[target as usize];
-        self.b.ins().brif(due, slow, &[], tb, &[]);
+        let no_gc = self.b.create_block();
+        self.b.ins().brif(gc, slow, &[], no_gc, &[]);
+        self.b.switch_to_block(no_gc);
+        let budget = self
+            .b
+            .ins()
+            .load(types::I64, self.flags, self.vm, offsets::VM_BUDGET);
+        let unlimited = self.b.ins().icmp_imm_s(IntCC::Equal, budget, -1);
+        let counted = self.b.create_block();
+        self.b.ins().brif(unlimited, tb, &[], counted, &[]);
+        self.b.switch_to_block(counted);
+        let spent = self
+            .b
+            .ins()
+            .load(types::I64, self.flags, self.vm, offsets::VM_OP_SPENT);
+        let nothing_spent = self.b.ins().icmp_imm_s(IntCC::Equal, spent, 0);
+        let left = self.b.ins().iadd_imm_s(budget, -1);
+        // budget in 1..MAX-1, i.e. budget - 1 below MAX - 1 (unsigned).
+        let has_points = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, left, -2);
+        let inline = self.b.ins().band(nothing_spent, has_points);
+        let pay = self.b.create_block();
+        self.b.ins().brif(inline, pay, &[], slow, &[]);
+        self.b.switch_to_block(pay);
+        self.b
+            .ins()
+            .store(self.flags, left, self.vm, offsets::VM_BUDGET);
+        self.b.ins().jump(tb, &[]);
     }
 
     /// Continue after a test that came out `c`.
@@ -663,6 +828,84 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.b.ins().jump(tb, &[]);
             }
             Op::Loop { target } => self.loop_back(pc, target),
+            Op::GetGlobal { dst, slot } => {
+                let m = self.b.ins().iconst(types::I32, self.func.module as i64);
+                let s = self.b.ins().iconst(types::I32, slot as i64);
+                let (sig, addr) = (self.sigs.get_slot, self.helpers.get_global);
+                self.value_helper(pc, sig, addr, &[m, s], Some(dst));
+            }
+            Op::Call { base, argc } => {
+                let args = [
+                    self.u32c(pc as u32),
+                    self.u32c(base as u32),
+                    self.u32c(argc as u32),
+                ];
+                let (sig, addr) = (self.sigs.call, self.helpers.call);
+                self.status_helper(pc, sig, addr, &args);
+            }
+            Op::CallMethod { base, argc, name } => {
+                let args = [
+                    self.u32c(pc as u32),
+                    self.u32c(base as u32),
+                    self.u32c(argc as u32),
+                    self.u32c(name as u32),
+                ];
+                let (sig, addr) = (self.sigs.call_method, self.helpers.call_method);
+                self.status_helper(pc, sig, addr, &args);
+            }
+            Op::Return { src } => {
+                let v = self.load(src);
+                let args = [self.u32c(pc as u32), v];
+                let (sig, addr) = (self.sigs.ret, self.helpers.ret);
+                self.status_helper(pc, sig, addr, &args);
+            }
+            Op::ReturnNil => {
+                let v = self.konst(enc::NIL);
+                let args = [self.u32c(pc as u32), v];
+                let (sig, addr) = (self.sigs.ret, self.helpers.ret);
+                self.status_helper(pc, sig, addr, &args);
+            }
+            Op::GetIndex { dst, obj, key } => {
+                let (o, k) = (self.load(obj), self.load(key));
+                let (sig, addr) = (self.sigs.get2, self.helpers.get_index);
+                self.value_helper(pc, sig, addr, &[o, k], Some(dst));
+            }
+            Op::GetIndexI { dst, obj, idx } => {
+                let o = self.load(obj);
+                let k = self.konst(enc::TAG_INT | idx as u64);
+                let (sig, addr) = (self.sigs.get2, self.helpers.get_index);
+                self.value_helper(pc, sig, addr, &[o, k], Some(dst));
+            }
+            Op::SetIndex { obj, key, src } => {
+                let (o, k, v) = (self.load(obj), self.load(key), self.load(src));
+                let (sig, addr) = (self.sigs.set3, self.helpers.set_index);
+                self.value_helper(pc, sig, addr, &[o, k, v], None);
+            }
+            Op::SetIndexI { obj, idx, src } => {
+                let (o, v) = (self.load(obj), self.load(src));
+                let k = self.konst(enc::TAG_INT | idx as u64);
+                let (sig, addr) = (self.sigs.set3, self.helpers.set_index);
+                self.value_helper(pc, sig, addr, &[o, k, v], None);
+            }
+            Op::GetAttr { dst, obj, name } => {
+                let o = self.load(obj);
+                let n = self.b.ins().iconst(types::I32, name as i64);
+                let (sig, addr) = (self.sigs.get_named, self.helpers.get_attr);
+                self.value_helper(pc, sig, addr, &[o, n], Some(dst));
+            }
+            Op::SetAttr { obj, name, src } => {
+                let (o, v) = (self.load(obj), self.load(src));
+                let n = self.b.ins().iconst(types::I32, name as i64);
+                let (sig, addr) = (self.sigs.set_named, self.helpers.set_attr);
+                self.value_helper(pc, sig, addr, &[o, n, v], None);
+            }
+            Op::SetGlobal { .. }
+            | Op::MakeCell { .. }
+            | Op::GetCell { .. }
+            | Op::SetCell { .. }
+            | Op::GetUpval { .. }
+            | Op::SetUpval { .. }
+            | Op::CallLen { .. } => self.helper(self.helpers.fast, pc, None),
             Op::JumpIfFalse { cond, target } => self.truth(pc, cond, Then::JumpIfFalse(target)),
             Op::JumpIfTrue { cond, target } => self.truth(pc, cond, Then::JumpIfTrue(target)),
             other => {
@@ -695,19 +938,17 @@ impl<'a, 'f> Translator<'a, 'f> {
         };
         self.b.ins().brif(both, int_block, &[], float_check, &[]);
 
-        // Floats: `+ - *` of two floats (mixes and the rest in the
-        // interpreter).
+        // Floats: `+ - *` of two numbers, at least one a float (the rest
+        // in the interpreter).
         self.b.switch_to_block(float_check);
         match op {
-            IntOp::Add | IntOp::Sub | IntOp::Mul if y_reg.is_some() => {
-                let xf = self.is_float(x);
-                let yf = self.is_float(y);
-                let both_f = self.b.ins().band(xf, yf);
+            IntOp::Add | IntOp::Sub | IntOp::Mul => {
+                let (xn, p) = self.number_as_f64(x);
+                let (yn, q) = self.number_as_f64(y);
+                let both_n = self.b.ins().band(xn, yn);
                 let float_block = self.b.create_block();
-                self.b.ins().brif(both_f, float_block, &[], slow, &[]);
+                self.b.ins().brif(both_n, float_block, &[], slow, &[]);
                 self.b.switch_to_block(float_block);
-                let p = self.as_f64(x);
-                let q = self.as_f64(y);
                 let r = match op {
                     IntOp::Add => self.b.ins().fadd(p, q),
                     IntOp::Sub => self.b.ins().fsub(p, q),
@@ -804,14 +1045,12 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.ins().brif(nonzero, done, &[r.into()], slow, &[]);
 
         self.b.switch_to_block(float_check);
-        let xf = self.is_float(x);
-        let yf = self.is_float(y);
-        let both_f = self.b.ins().band(xf, yf);
-        self.b.ins().brif(both_f, floats, &[], slow, &[]);
+        let (xn, p) = self.number_as_f64(x);
+        let (yn, q) = self.number_as_f64(y);
+        let both_n = self.b.ins().band(xn, yn);
+        self.b.ins().brif(both_n, floats, &[], slow, &[]);
 
         self.b.switch_to_block(floats);
-        let p = self.as_f64(x);
-        let q = self.as_f64(y);
         let zero = self.b.ins().f64const(0.0);
         let nonzero = self.b.ins().fcmp(FloatCC::NotEqual, q, zero);
         let r = self.b.ins().fdiv(p, q);
@@ -922,24 +1161,17 @@ impl<'a, 'f> Translator<'a, 'f> {
         let c = self.b.ins().icmp(order.int(), i, j);
         self.b.ins().jump(decided, &[c.into()]);
 
+        // Two numbers, at least one a float: compared as f64 (exact for
+        // inline integers).
         self.b.switch_to_block(float_check);
-        match y_reg {
-            Some(y) => {
-                let xf = self.is_float(x);
-                let yf = self.is_float(y);
-                let both_f = self.b.ins().band(xf, yf);
-                let floats = self.b.create_block();
-                self.b.ins().brif(both_f, floats, &[], slow, &[]);
-                self.b.switch_to_block(floats);
-                let p = self.as_f64(x);
-                let q = self.as_f64(y);
-                let c = self.b.ins().fcmp(order.float(), p, q);
-                self.b.ins().jump(decided, &[c.into()]);
-            }
-            None => {
-                self.b.ins().jump(slow, &[]);
-            }
-        }
+        let (xn, p) = self.number_as_f64(x);
+        let (yn, q) = self.number_as_f64(y);
+        let both_n = self.b.ins().band(xn, yn);
+        let floats = self.b.create_block();
+        self.b.ins().brif(both_n, floats, &[], slow, &[]);
+        self.b.switch_to_block(floats);
+        let c = self.b.ins().fcmp(order.float(), p, q);
+        self.b.ins().jump(decided, &[c.into()]);
 
         self.b.switch_to_block(decided);
         let c = self.b.block_params(decided)[0];

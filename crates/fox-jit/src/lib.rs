@@ -95,9 +95,20 @@ impl Jit {
         ctx.func.name = UserFuncName::user(0, self.counters.compiled as u32);
         {
             let b = FunctionBuilder::new(&mut ctx.func, &mut self.builder_ctx);
-            let step = helpers::fox_jit_step as *const () as usize as i64;
+            let helpers = codegen::Helpers {
+                step: helpers::fox_jit_step as *const () as usize as i64,
+                fast: helpers::fox_jit_fast as *const () as usize as i64,
+                get_index: helpers::fox_jit_get_index as *const () as usize as i64,
+                set_index: helpers::fox_jit_set_index as *const () as usize as i64,
+                get_global: helpers::fox_jit_get_global as *const () as usize as i64,
+                get_attr: helpers::fox_jit_get_attr as *const () as usize as i64,
+                set_attr: helpers::fox_jit_set_attr as *const () as usize as i64,
+                call: helpers::fox_jit_call as *const () as usize as i64,
+                call_method: helpers::fox_jit_call_method as *const () as usize as i64,
+                ret: helpers::fox_jit_return as *const () as usize as i64,
+            };
             let target = self.module.target_config();
-            codegen::Translator::new(b, func, call_conv, step).translate(target);
+            codegen::Translator::new(b, func, call_conv, helpers).translate(target);
         }
         let id = self
             .module

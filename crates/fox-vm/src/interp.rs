@@ -30,7 +30,12 @@ impl Vm {
     /// Run frames until the frame stack reaches `stop` (the result) or an
     /// error escapes.
     fn run(&mut self, stop: usize) -> RtResult<Value> {
-        self.run_loop::<false>(stop)
+        // The interpreter tier runs a loop with no tiering in it at all.
+        if self.config.tier == crate::jitabi::Tier::Interp {
+            self.run_loop::<false, false>(stop)
+        } else {
+            self.run_loop::<false, true>(stop)
+        }
     }
 
     /// Run the one instruction at the top frame's pc (the JIT's step
@@ -38,13 +43,18 @@ impl Vm {
     /// or the frame stack changed. Another value: the frame stack reached
     /// `stop` with that result.
     pub(crate) fn run_one(&mut self, stop: usize) -> RtResult<Value> {
-        self.run_loop::<true>(stop)
+        self.run_loop::<true, false>(stop)
     }
 
-    /// The interpreter loop; `SINGLE` stops after one instruction (and
-    /// never enters compiled code or counts hotness: it runs on behalf of
-    /// compiled code).
-    fn run_loop<const SINGLE: bool>(&mut self, stop: usize) -> RtResult<Value> {
+    /// The interpreter loop. `SINGLE` stops after one instruction (it runs
+    /// on behalf of compiled code); `TIERING` enters compiled code where
+    /// there is some and counts calls and loop back-edges towards
+    /// compiling (ManajerFox; off for the interpreter tier and in single
+    /// steps).
+    fn run_loop<const SINGLE: bool, const TIERING: bool>(
+        &mut self,
+        stop: usize,
+    ) -> RtResult<Value> {
         let mut entered = false;
         'frame: loop {
             if SINGLE {
@@ -84,7 +94,7 @@ impl Vm {
             if start_pc >= code.len() {
                 return Err(RtError::Internal("pc past the end of code".into()));
             }
-            if !SINGLE {
+            if TIERING {
                 // ManajerFox: run compiled code when there is some, and
                 // count calls towards compiling.
                 if let Some(jit) = func.jit_code() {
@@ -161,7 +171,7 @@ impl Vm {
                             return Err(e);
                         }
                     }
-                    if !SINGLE {
+                    if TIERING {
                         let h = func.hotness.get();
                         if h == 0 {
                             save_pc!();
@@ -568,7 +578,7 @@ impl Vm {
                     }
                     Op::NewList { dst, start, count } => {
                         let items = reg_range!(start, count).to_vec();
-                        reg!(dst) = self.alloc(crate::object::Object::List(items));
+                        reg!(dst) = self.op_new_list_owned(items);
                     }
                     Op::NewDict { dst, start, count } => {
                         let pairs = reg_range!(start, 2 * count as usize).to_vec();

@@ -214,6 +214,18 @@ impl Value {
     pub fn bits(self) -> u64 {
         self.0
     }
+
+    /// `bits` in constant expressions.
+    pub const fn bits_const(self) -> u64 {
+        self.0
+    }
+
+    /// The value whose encoding is `word`, as compiled code hands it over
+    /// (read from a register: a value the VM wrote).
+    #[inline(always)]
+    pub(crate) fn from_word(word: u64) -> Value {
+        Value(word)
+    }
 }
 
 impl fmt::Debug for Value {

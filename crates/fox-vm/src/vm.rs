@@ -178,6 +178,9 @@ pub struct Vm {
     pub(crate) jit_result: Value,
     /// The error compiled code hands back with `status::ERROR`.
     pub(crate) jit_error: Option<RtError>,
+    /// Compiled frames called natively from compiled frames right now
+    /// (see `jitabi::fast`).
+    pub(crate) jit_nesting: u32,
 }
 
 impl Vm {
@@ -240,6 +243,7 @@ impl Vm {
             jit_stats: Default::default(),
             jit_result: Value::Nil,
             jit_error: None,
+            jit_nesting: 0,
         };
         vm.panjang_value = match vm.native_by_name.get("panjang") {
             Some(id) => Value::Native(*id),

@@ -85,6 +85,9 @@ fn setup(run: &RunArgs, work: PathBuf) -> Setup {
             .map(|p| p.with_file_name("fox"))
             .unwrap_or_else(|_| PathBuf::from("fox"))
     });
+    // Programs run in their own folders: a relative path must not change
+    // meaning there.
+    let fox = std::fs::canonicalize(&fox).unwrap_or(fox);
     Setup {
         fox,
         modes: modes::selected(&run.modes),

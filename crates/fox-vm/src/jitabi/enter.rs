@@ -90,16 +90,9 @@ impl Vm {
         stop: usize,
     ) -> RtResult<Option<Value>> {
         self.jit_stats.entries += 1;
-        let vm: *mut Vm = self;
-        // SAFETY: `code` came from the installed `JitBackend` for this
-        // frame's function (only verified bytecode is loaded), which
-        // promises the calling convention of `jitabi`; `regs` points at
-        // this frame's registers inside the register stack, which never
-        // moves; `pc` is inside the function's code (the interpreter
-        // checked it); and nothing else uses the VM while the code runs
-        // (this `&mut self` is not touched until it returns, and the
-        // helpers it calls reach the VM only through `vm`).
-        let st = unsafe { (code.entry)(vm, regs, pc as u32, stop) };
+        let base =
+            (regs as usize - self.stack.as_mut_ptr() as usize) / std::mem::size_of::<Value>();
+        let st = self.call_compiled(code, base, pc as u32, stop);
         match st {
             status::CONTINUE => Ok(None),
             status::DONE => Ok(Some(std::mem::replace(&mut self.jit_result, Value::Nil))),
@@ -110,6 +103,42 @@ impl Vm {
                 "compiled code returned status {other}"
             ))),
         }
+    }
+
+    /// Call compiled code over the frame whose registers start at stack
+    /// slot `base`, from `pc`; returns its status.
+    pub(crate) fn call_compiled(
+        &mut self,
+        code: JitCode,
+        base: usize,
+        pc: u32,
+        stop: usize,
+    ) -> u32 {
+        let Some(regs) = self.frames.last().and_then(|f| {
+            let end = base + f.func.get().proto.regs as usize;
+            (f.base as usize == base
+                && end <= self.stack.len()
+                && (pc as usize) < f.func.get().proto.code.len())
+            .then_some(base)
+        }) else {
+            self.jit_error = Some(RtError::Internal(
+                "compiled code entered outside its frame".into(),
+            ));
+            return status::ERROR;
+        };
+        // SAFETY: `regs` is inside the register stack's allocation (the
+        // frame's window ends within `stack.len()`, checked above).
+        let regs = unsafe { self.stack.as_mut_ptr().add(regs) };
+        let vm: *mut Vm = self;
+        // SAFETY: `code` came from the installed `JitBackend` for the top
+        // frame's function (only verified bytecode is loaded), which
+        // promises the calling convention of `jitabi`; `regs` points at
+        // that frame's registers inside the register stack, which never
+        // moves; `pc` is inside the function's code (checked above); and
+        // nothing else uses the VM while the code runs (this `&mut self`
+        // is not touched until it returns, and the helpers the code calls
+        // reach the VM only through `vm`).
+        unsafe { (code.entry)(vm, regs, pc, stop) }
     }
 
     /// The step helper: run the one instruction at `pc` of the top frame

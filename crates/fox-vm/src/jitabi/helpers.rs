@@ -1,8 +1,10 @@
 //! The runtime helpers compiled code calls: a stable `extern "C"` ABI.
-//! Each takes the VM pointer compiled code was entered with. Only
-//! `fox_jit_step` exists so far: every case compiled code does not handle
-//! inline goes through it, so the interpreter's own code decides it.
+//! Each takes the VM pointer compiled code was entered with. Every case
+//! compiled code does not handle inline goes through one of them:
+//! `fox_jit_fast` for the common instructions (`fast.rs`), `fox_jit_step`
+//! (the interpreter itself) for the rest.
 
+use crate::value::Value;
 use crate::vm::Vm;
 
 /// Run the instruction at `pc` of the top frame in the interpreter.
@@ -21,4 +23,152 @@ pub unsafe extern "C" fn fox_jit_step(vm: *mut Vm, pc: u32, stop: usize) -> u32 
     // the VM until the code returns (`Vm::enter_jit`).
     let vm = unsafe { &mut *vm };
     vm.jit_step(pc, stop)
+}
+
+/// Run the instruction at `pc` of the top frame with the fast helper
+/// (`jitabi::fast`); the same statuses as [`fox_jit_step`].
+///
+/// # Safety
+///
+/// As for [`fox_jit_step`].
+pub unsafe extern "C" fn fox_jit_fast(vm: *mut Vm, pc: u32, stop: usize) -> u32 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    vm.jit_fast(pc, stop)
+}
+
+/// The value words compiled code passes and gets back: `Value`'s bits.
+/// `UNDEF` (the unset-global marker, never a program value) means "not
+/// handled here: run the instruction with a full helper".
+pub const UNDEF: u64 = crate::value::Value::Undef.bits_const();
+
+/// `obj[key]` when `obj` is a list and `key` an index inside it; else
+/// `UNDEF`.
+///
+/// # Safety
+///
+/// As for [`fox_jit_step`]; `obj` and `key` are words read from the
+/// frame's registers.
+pub unsafe extern "C" fn fox_jit_get_index(vm: *mut Vm, obj: u64, key: u64) -> u64 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &*vm };
+    let (o, k) = (Value::from_word(obj), Value::from_word(key));
+    vm.get_index_fast(o, k).map_or(UNDEF, |v| v.bits())
+}
+
+/// `obj[key] = value` when `obj` is a list and `key` an index inside it
+/// (1); else nothing is done (0).
+///
+/// # Safety
+///
+/// As for [`fox_jit_get_index`].
+pub unsafe extern "C" fn fox_jit_set_index(vm: *mut Vm, obj: u64, key: u64, value: u64) -> u32 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    let (o, k, v) = (
+        Value::from_word(obj),
+        Value::from_word(key),
+        Value::from_word(value),
+    );
+    vm.set_index_fast(o, k, v) as u32
+}
+
+/// The global in slot `slot` of module `module` (`UNDEF` when unset or
+/// absent: the full helper raises the error).
+///
+/// # Safety
+///
+/// As for [`fox_jit_step`].
+pub unsafe extern "C" fn fox_jit_get_global(vm: *mut Vm, module: u32, slot: u32) -> u64 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &*vm };
+    vm.modules
+        .get(module as usize)
+        .and_then(|m| m.globals.get(slot as usize))
+        .map_or(UNDEF, |v| v.bits())
+}
+
+/// `obj.name` (name `name` of the top frame's function) when `obj` is an
+/// instance with that field; else `UNDEF`.
+///
+/// # Safety
+///
+/// As for [`fox_jit_get_index`].
+pub unsafe extern "C" fn fox_jit_get_attr(vm: *mut Vm, obj: u64, name: u32) -> u64 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &*vm };
+    let Some(sym) = vm
+        .frames
+        .last()
+        .and_then(|f| f.func.get().proto.names.get(name as usize).copied())
+    else {
+        return UNDEF;
+    };
+    vm.get_attr_fast(Value::from_word(obj), sym)
+        .map_or(UNDEF, |v| v.bits())
+}
+
+/// `obj.name = value` when `obj` is an instance (1); else nothing (0).
+///
+/// # Safety
+///
+/// As for [`fox_jit_get_index`].
+pub unsafe extern "C" fn fox_jit_set_attr(vm: *mut Vm, obj: u64, name: u32, value: u64) -> u32 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    let Some(sym) = vm
+        .frames
+        .last()
+        .and_then(|f| f.func.get().proto.names.get(name as usize).copied())
+    else {
+        return 0;
+    };
+    vm.set_attr_fast(Value::from_word(obj), sym, Value::from_word(value)) as u32
+}
+
+/// `Call` at `pc` of the top frame: window register `window`, `argc`
+/// arguments. The same statuses as [`fox_jit_step`].
+///
+/// # Safety
+///
+/// As for [`fox_jit_step`]; the operands are the instruction's.
+pub unsafe extern "C" fn fox_jit_call(
+    vm: *mut Vm,
+    pc: u32,
+    window: u32,
+    argc: u32,
+    stop: usize,
+) -> u32 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    vm.jit_call(pc, window as u16, argc as u16, stop)
+}
+
+/// `CallMethod` at `pc` of the top frame.
+///
+/// # Safety
+///
+/// As for [`fox_jit_call`].
+pub unsafe extern "C" fn fox_jit_call_method(
+    vm: *mut Vm,
+    pc: u32,
+    window: u32,
+    argc: u32,
+    name: u32,
+    stop: usize,
+) -> u32 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    vm.jit_call_method(pc, window as u16, argc as u16, name as u16, stop)
+}
+
+/// `Return` (or `ReturnNil`, with nil) at `pc` of the top frame.
+///
+/// # Safety
+///
+/// As for [`fox_jit_call`]; `value` is a word read from a register.
+pub unsafe extern "C" fn fox_jit_return(vm: *mut Vm, pc: u32, value: u64, stop: usize) -> u32 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    vm.jit_return_top(pc, Value::from_word(value), stop)
 }

@@ -32,6 +32,7 @@
 //! constants are re-exported in [`encoding`]).
 
 mod enter;
+mod fast;
 pub mod helpers;
 
 use crate::object::FuncInfo;
@@ -85,6 +86,10 @@ pub mod offsets {
     /// `Vm::budget` (u64): `u64::MAX` when no budget is counted; anything
     /// else means a loop back-edge must pay at the safe point.
     pub const VM_BUDGET: i32 = offset_of!(Vm, budget) as i32;
+    /// `Vm::op_spent` (a `Cell<u64>`, laid out as its u64): work native
+    /// operations charged since the last safe point. A back-edge may pay
+    /// its budget point inline only while this is 0.
+    pub const VM_OP_SPENT: i32 = offset_of!(Vm, op_spent) as i32;
     /// `Heap::bytes` (usize) of the VM's heap: the collector is due when
     /// it reaches `HEAP_GC_AT`.
     pub const VM_HEAP_BYTES: i32 = (offset_of!(Vm, heap) + offset_of!(Heap, bytes)) as i32;

@@ -248,8 +248,8 @@ impl Vm {
 
     /// `NewList` from the values of a register range.
     #[inline(always)]
-    pub fn op_new_list(&mut self, items: &[Value]) -> Value {
-        self.alloc(Object::List(items.to_vec()))
+    pub fn op_new_list_owned(&mut self, items: Vec<Value>) -> Value {
+        self.alloc(Object::List(items))
     }
 
     /// `NewDict` from key/value pairs laid out in a register range.
