@@ -133,6 +133,10 @@ pub struct Helpers {
     pub get_global: i64,
     pub get_attr: i64,
     pub set_attr: i64,
+    pub get_upval: i64,
+    pub set_upval: i64,
+    pub get_cell: i64,
+    pub set_cell: i64,
     /// Calls and returns (statuses, as `step`).
     pub call: i64,
     pub call_method: i64,
@@ -159,6 +163,14 @@ struct ValueSigs {
     set3: SigRef,
     /// (vm, u32, u32) -> word: `get_global`.
     get_slot: SigRef,
+    /// (vm, u32) -> word: `get_upval`.
+    get_idx: SigRef,
+    /// (vm, u32, word) -> u32: `set_upval`.
+    set_idx: SigRef,
+    /// (vm, word) -> word: `get_cell`.
+    get1: SigRef,
+    /// (vm, word, word) -> u32: `set_cell`.
+    set2: SigRef,
     /// (vm, pc, window, argc, stop) -> status: `call`.
     call: SigRef,
     /// (vm, pc, window, argc, name, stop) -> status: `call_method`.
@@ -194,6 +206,10 @@ impl<'a, 'f> Translator<'a, 'f> {
             get2: b.import_signature(helper_signature(call_conv, &[w, w], w)),
             set3: b.import_signature(helper_signature(call_conv, &[w, w, w], u)),
             get_slot: b.import_signature(helper_signature(call_conv, &[u, u], w)),
+            get_idx: b.import_signature(helper_signature(call_conv, &[u], w)),
+            set_idx: b.import_signature(helper_signature(call_conv, &[u, w], u)),
+            get1: b.import_signature(helper_signature(call_conv, &[w], w)),
+            set2: b.import_signature(helper_signature(call_conv, &[w, w], u)),
             call: b.import_signature(helper_signature(call_conv, &[u, u, u, w], u)),
             call_method: b.import_signature(helper_signature(call_conv, &[u, u, u, u, w], u)),
             ret: b.import_signature(helper_signature(call_conv, &[u, w, w], u)),
@@ -834,6 +850,27 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let (sig, addr) = (self.sigs.get_slot, self.helpers.get_global);
                 self.value_helper(pc, sig, addr, &[m, s], Some(dst));
             }
+            Op::GetUpval { dst, idx } => {
+                let i = self.u32c(idx as u32);
+                let (sig, addr) = (self.sigs.get_idx, self.helpers.get_upval);
+                self.value_helper(pc, sig, addr, &[i], Some(dst));
+            }
+            Op::SetUpval { idx, src } => {
+                let i = self.u32c(idx as u32);
+                let v = self.load(src);
+                let (sig, addr) = (self.sigs.set_idx, self.helpers.set_upval);
+                self.value_helper(pc, sig, addr, &[i, v], None);
+            }
+            Op::GetCell { dst, cell } => {
+                let c = self.load(cell);
+                let (sig, addr) = (self.sigs.get1, self.helpers.get_cell);
+                self.value_helper(pc, sig, addr, &[c], Some(dst));
+            }
+            Op::SetCell { cell, src } => {
+                let (c, v) = (self.load(cell), self.load(src));
+                let (sig, addr) = (self.sigs.set2, self.helpers.set_cell);
+                self.value_helper(pc, sig, addr, &[c, v], None);
+            }
             Op::Call { base, argc } => {
                 let args = [
                     self.u32c(pc as u32),
@@ -899,13 +936,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let (sig, addr) = (self.sigs.set_named, self.helpers.set_attr);
                 self.value_helper(pc, sig, addr, &[o, n, v], None);
             }
-            Op::SetGlobal { .. }
-            | Op::MakeCell { .. }
-            | Op::GetCell { .. }
-            | Op::SetCell { .. }
-            | Op::GetUpval { .. }
-            | Op::SetUpval { .. }
-            | Op::CallLen { .. } => self.helper(self.helpers.fast, pc, None),
+            Op::SetGlobal { .. } | Op::MakeCell { .. } | Op::CallLen { .. } => {
+                self.helper(self.helpers.fast, pc, None)
+            }
             Op::JumpIfFalse { cond, target } => self.truth(pc, cond, Then::JumpIfFalse(target)),
             Op::JumpIfTrue { cond, target } => self.truth(pc, cond, Then::JumpIfTrue(target)),
             other => {

@@ -242,7 +242,12 @@ impl Vm {
         let window = self.frames[fi].base as usize + b as usize;
         match self.try_enter_closure(window, argc) {
             Ok(true) => self.run_callee(fi, pc, stop),
-            Ok(false) => self.jit_step(pc, stop),
+            Ok(false) => {
+                // Builtins, classes, generators, …: the interpreter's
+                // general call.
+                let r = self.call_value(window, argc as usize);
+                self.general_call_done(fi, pc, window, r)
+            }
             Err(e) => self.jit_fail(fi, pc + 1, e),
         }
     }
@@ -273,7 +278,30 @@ impl Vm {
         let window = self.frames[fi].base as usize + b as usize;
         match self.try_enter_method(func, pc as usize, window, argc, sym) {
             Ok(true) => self.run_callee(fi, pc, stop),
-            Ok(false) => self.jit_step(pc, stop),
+            Ok(false) => {
+                let r = self.call_method(window, argc as usize, sym);
+                self.general_call_done(fi, pc, window, r)
+            }
+            Err(e) => self.jit_fail(fi, pc + 1, e),
+        }
+    }
+
+    /// After a general call from frame `fi` at `pc`: a result lands in
+    /// the window register; a pushed frame (a constructor, a generator, a
+    /// prelude helper) runs in the dispatch loop.
+    fn general_call_done(
+        &mut self,
+        fi: usize,
+        pc: u32,
+        window: usize,
+        r: crate::error::RtResult<Option<Value>>,
+    ) -> u32 {
+        match r {
+            Ok(Some(v)) => {
+                self.stack[window] = v;
+                status::RESUME
+            }
+            Ok(None) => status::CONTINUE,
             Err(e) => self.jit_fail(fi, pc + 1, e),
         }
     }

@@ -172,3 +172,55 @@ pub unsafe extern "C" fn fox_jit_return(vm: *mut Vm, pc: u32, value: u64, stop: 
     let vm = unsafe { &mut *vm };
     vm.jit_return_top(pc, Value::from_word(value), stop)
 }
+
+/// The value in capture `idx` of the top frame's closure (`UNDEF` when
+/// there is none: the full helper reports it).
+///
+/// # Safety
+///
+/// As for [`fox_jit_step`].
+pub unsafe extern "C" fn fox_jit_get_upval(vm: *mut Vm, idx: u32) -> u64 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &*vm };
+    let closure = vm.frames.last().and_then(|f| f.closure);
+    vm.op_get_upval(closure, idx as u16)
+        .map_or(UNDEF, |v| v.bits())
+}
+
+/// Store `value` in capture `idx` of the top frame's closure (1), or
+/// nothing (0).
+///
+/// # Safety
+///
+/// As for [`fox_jit_get_index`].
+pub unsafe extern "C" fn fox_jit_set_upval(vm: *mut Vm, idx: u32, value: u64) -> u32 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    let closure = vm.frames.last().and_then(|f| f.closure);
+    vm.op_set_upval(closure, idx as u16, Value::from_word(value))
+        .is_ok() as u32
+}
+
+/// The value held by the cell `cell` (`UNDEF` when it is no cell).
+///
+/// # Safety
+///
+/// As for [`fox_jit_get_index`].
+pub unsafe extern "C" fn fox_jit_get_cell(vm: *mut Vm, cell: u64) -> u64 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &*vm };
+    vm.op_get_cell(Value::from_word(cell))
+        .map_or(UNDEF, |v| v.bits())
+}
+
+/// Store `value` in the cell `cell` (1), or nothing (0).
+///
+/// # Safety
+///
+/// As for [`fox_jit_get_index`].
+pub unsafe extern "C" fn fox_jit_set_cell(vm: *mut Vm, cell: u64, value: u64) -> u32 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    vm.op_set_cell(Value::from_word(cell), Value::from_word(value))
+        .is_ok() as u32
+}
