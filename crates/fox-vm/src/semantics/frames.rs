@@ -153,11 +153,7 @@ impl Vm {
         slot: u16,
         v: Value,
     ) -> RtResult<Option<Value>> {
-        let f = self.modules[module]
-            .globals
-            .get(slot as usize)
-            .copied()
-            .unwrap_or(Value::Undef);
+        let f = self.global_value(module, slot as u32);
         if !f.same(self.panjang_value) {
             return Ok(None);
         }
@@ -178,11 +174,7 @@ impl Vm {
         scratch: usize,
         dst: usize,
     ) -> RtResult<Option<Value>> {
-        let f = self.modules[module]
-            .globals
-            .get(slot as usize)
-            .copied()
-            .unwrap_or(Value::Undef);
+        let f = self.global_value(module, slot as u32);
         if f.is_undef() {
             return Err(self.undefined_name("panjang"));
         }
