@@ -1,5 +1,5 @@
-//! Finished machine code as a callable entry: the one `unsafe` of this
-//! crate.
+//! Finished machine code as a callable entry, and freeing it: the only
+//! `unsafe` of this crate.
 
 use fox_vm::jitabi::{JitCode, JitEntry};
 
@@ -13,4 +13,17 @@ pub(crate) fn entry_from(ptr: *const u8) -> JitCode {
     // parameters (i64, i64, i32, i64) and result (i32).
     let entry = unsafe { std::mem::transmute::<*const u8, JitEntry>(ptr) };
     JitCode { entry }
+}
+
+impl Drop for crate::Jit {
+    fn drop(&mut self) {
+        // SAFETY: `module` is taken exactly once, here, and not used after.
+        let module = unsafe { std::mem::ManuallyDrop::take(&mut self.module) };
+        // SAFETY: no entry of this module is running or called again: a VM
+        // drops its backend only when it is dropped itself (nothing runs
+        // then) or after clearing every function's compiled code
+        // (`Vm::set_jit_backend`, `Vm::take_jit_backend`), and the code
+        // cache holding the other copies is dropped with this `Jit`.
+        unsafe { module.free_memory() };
+    }
 }

@@ -48,9 +48,11 @@ pub struct JitCounters {
     pub compile_micros: u64,
 }
 
-/// The compiler: a Cranelift JIT module and the code cache.
+/// The compiler: a Cranelift JIT module and the code cache. Dropping it
+/// frees its machine code (`code.rs`): the VM drops a backend only after
+/// forgetting every entry it handed out (`fox_vm::Vm::set_jit_backend`).
 pub struct Jit {
-    module: JITModule,
+    module: std::mem::ManuallyDrop<JITModule>,
     builder_ctx: FunctionBuilderContext,
     cache: cache::CodeCache,
     counters: JitCounters,
@@ -76,7 +78,7 @@ impl Jit {
             .map_err(|e| Unsupported(format!("code generator setup failed: {e}")))?;
         let builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
         Ok(Jit {
-            module: JITModule::new(builder),
+            module: std::mem::ManuallyDrop::new(JITModule::new(builder)),
             builder_ctx: FunctionBuilderContext::new(),
             cache: cache::CodeCache::default(),
             counters: JitCounters::default(),

@@ -67,7 +67,7 @@ impl Vm {
         fresh.store_spec = std::mem::take(&mut self.store_spec);
         // Compiled code holds nothing of one VM: the JIT and its code cache
         // go on with the run.
-        fresh.jit_backend = self.jit_backend.take();
+        fresh.jit_backend = self.take_jit_backend();
         fresh.jit_stats = std::mem::take(&mut self.jit_stats);
         Ok(fresh)
     }

@@ -23,15 +23,28 @@ pub struct JitStats {
 }
 
 impl Vm {
-    /// Install the JIT backend this VM compiles with.
+    /// Install the JIT backend this VM compiles with. Code from a backend
+    /// installed before is forgotten first (that backend may free it).
     pub fn set_jit_backend(&mut self, backend: Box<dyn JitBackend>) {
+        let old = self.take_jit_backend();
         self.jit_backend = Some(backend);
+        drop(old);
     }
 
     /// Take the JIT backend out (to hand it to another VM: compiled code
     /// holds nothing of one VM, so a round trip keeps its code cache).
+    /// This VM forgets every entry the backend gave it, so nothing here
+    /// can call code the backend's new owner may free.
     pub fn take_jit_backend(&mut self) -> Option<Box<dyn JitBackend>> {
-        self.jit_backend.take()
+        let backend = self.jit_backend.take();
+        if backend.is_some() {
+            let hotness = self.initial_hotness();
+            for f in self.funcs.iter() {
+                f.jit.set(None);
+                f.hotness.set(hotness);
+            }
+        }
+        backend
     }
 
     /// The backend's own report (`--jit-stats`), when one is installed.
