@@ -230,16 +230,10 @@ impl Vm {
     /// arguments: push the callee's frame as the interpreter does and run
     /// it natively when it is compiled.
     pub(crate) fn jit_call(&mut self, pc: u32, b: u16, argc: u16, stop: usize) -> u32 {
-        let Some(fi) = self.frames.len().checked_sub(1) else {
-            return self.jit_step(pc, stop);
+        let (fi, window) = match self.call_prologue(pc, b, stop) {
+            Ok(at) => at,
+            Err(st) => return st,
         };
-        self.frames[fi].pc = pc + 1;
-        if self.safe_point_due() {
-            if let Err(e) = self.safe_point() {
-                return self.call_safe_point_failed(fi, pc, e);
-            }
-        }
-        let window = self.frames[fi].base as usize + b as usize;
         match self.try_enter_closure(window, argc) {
             Ok(true) => self.run_callee(fi, pc, stop),
             Ok(false) => {
@@ -262,20 +256,16 @@ impl Vm {
         name: u16,
         stop: usize,
     ) -> u32 {
-        let Some(fi) = self.frames.len().checked_sub(1) else {
+        let Some(func) = self.frames.last().map(|f| f.func.get()) else {
             return self.jit_step(pc, stop);
         };
-        let func = self.frames[fi].func.get();
         let Some(sym) = func.proto.names.get(name as usize).copied() else {
             return self.jit_step(pc, stop);
         };
-        self.frames[fi].pc = pc + 1;
-        if self.safe_point_due() {
-            if let Err(e) = self.safe_point() {
-                return self.call_safe_point_failed(fi, pc, e);
-            }
-        }
-        let window = self.frames[fi].base as usize + b as usize;
+        let (fi, window) = match self.call_prologue(pc, b, stop) {
+            Ok(at) => at,
+            Err(st) => return st,
+        };
         match self.try_enter_method(func, pc as usize, window, argc, sym) {
             Ok(true) => self.run_callee(fi, pc, stop),
             Ok(false) => {
@@ -284,6 +274,23 @@ impl Vm {
             }
             Err(e) => self.jit_fail(fi, pc + 1, e),
         }
+    }
+
+    /// What the interpreter does before any call at `pc` of the top frame:
+    /// record where the frame resumes and pay the safe point. Gives the
+    /// frame's index and the absolute index of window register `b`, or
+    /// the status to return.
+    fn call_prologue(&mut self, pc: u32, b: u16, stop: usize) -> Result<(usize, usize), u32> {
+        let Some(fi) = self.frames.len().checked_sub(1) else {
+            return Err(self.jit_step(pc, stop));
+        };
+        self.frames[fi].pc = pc + 1;
+        if self.safe_point_due() {
+            if let Err(e) = self.safe_point() {
+                return Err(self.call_safe_point_failed(fi, pc, e));
+            }
+        }
+        Ok((fi, self.frames[fi].base as usize + b as usize))
     }
 
     /// After a general call from frame `fi` at `pc`: a result lands in
