@@ -97,8 +97,10 @@ enum Command {
         /// decoded from it. The output must equal a plain run's.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         roundtrip_every: Option<u64>,
-        /// Report extra facts about the run on standard error (with
-        /// `--roundtrip-every`: how many round trips were made and skipped).
+        /// Report extra facts about the run on standard error: whether the
+        /// JIT can run on this machine (else `auto` interprets everything),
+        /// and with `--roundtrip-every` how many round trips were made and
+        /// skipped.
         #[arg(long)]
         verbose: bool,
         /// The program (.fox); `-` reads it from standard input.
@@ -335,6 +337,9 @@ fn run(
     }
     let mut vm = Vm::new(config(limits, argv, permissions), Box::new(host));
     tiering::install(&mut vm);
+    if let Some(line) = mode.verbose.then(|| tiering::verbose_line(&vm)).flatten() {
+        eprintln!("{line}");
+    }
     vm.ticket_on_error = opts.tiket.is_some();
     vm.store_spec = store;
     let mut round_trips: Option<RoundTrips> = None;

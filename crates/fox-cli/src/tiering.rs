@@ -67,6 +67,21 @@ pub fn install(vm: &mut Vm) {
     }
 }
 
+/// What `--verbose` says about the tier: whether the JIT can run on this
+/// machine, or that `auto` stays in the interpreter (and why).
+pub fn verbose_line(vm: &Vm) -> Option<String> {
+    if vm.config.tier == VmTier::Interp {
+        return None;
+    }
+    Some(match fox_jit::host_support() {
+        Ok(arch) => format!(
+            "fox: tfox (Cranelift, {arch}) siap; ambang {}",
+            vm.config.jit_threshold
+        ),
+        Err(e) => format!("fox: tfox tidak tersedia di mesin ini ({e}); semua kode diinterpretasi"),
+    })
+}
+
 /// The `--jit-stats` report.
 pub fn report(vm: &Vm) -> String {
     let s = &vm.jit_stats;
@@ -88,6 +103,26 @@ pub fn report(vm: &Vm) -> String {
     }
     for (name, why) in &s.refused {
         out.push_str(&format!("  ditolak {name}: {why}\n"));
+    }
+    // The slow paths compiled code took, most frequent first: where its
+    // fast paths did not apply (types, overflow, cache misses) and the
+    // shared semantics ran the instruction.
+    let mut slow: Vec<(u64, &str)> = vm
+        .jit_slow
+        .iter()
+        .zip(fox_bytecode::OP_NAMES)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, name)| (*n, *name))
+        .collect();
+    slow.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    if !slow.is_empty() {
+        let total: u64 = slow.iter().map(|(n, _)| n).sum();
+        out.push_str(&format!(
+            "  {total} kali jalur lambat (jalur cepat kode mesin tidak berlaku):\n"
+        ));
+        for (n, name) in slow.iter().take(12) {
+            out.push_str(&format!("    {name} {n}\n"));
+        }
     }
     if let Some(backend) = vm.jit_report() {
         out.push_str(&format!("  {backend}\n"));

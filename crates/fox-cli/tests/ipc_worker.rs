@@ -60,6 +60,11 @@ fn a_task_longer_than_its_timeout_continues_from_its_tickets() {
             "300",
             "--backoff-ms",
             "10",
+            // Retries stay well inside the worker's idle time however many
+            // attempts a slow machine needs (a doubling backoff would pass
+            // 500 ms after six).
+            "--backoff-max-ms",
+            "100",
             "--max-attempts",
             "200",
             "lama.fox",

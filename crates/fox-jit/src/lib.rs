@@ -14,6 +14,7 @@
 mod cache;
 mod code;
 mod codegen;
+mod perfmap;
 
 use cranelift_codegen::ir::UserFuncName;
 use cranelift_codegen::settings::{self, Configurable};
@@ -33,6 +34,15 @@ impl std::fmt::Display for Unsupported {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Can Cranelift generate code for this machine? (`fox run --verbose`
+/// says which tier `auto` will really use.) Only looks at the host; makes
+/// no JIT module.
+pub fn host_support() -> Result<String, Unsupported> {
+    cranelift_native::builder()
+        .map(|b| b.triple().architecture.to_string())
+        .map_err(|e| Unsupported(format!("no code generator for this machine: {e}")))
 }
 
 /// Counters of what the JIT did (`fox run --jit-stats`).
@@ -56,6 +66,8 @@ pub struct Jit {
     builder_ctx: FunctionBuilderContext,
     cache: cache::CodeCache,
     counters: JitCounters,
+    /// Where compiled functions are announced to `perf` (`FOX_PERF_MAP=1`).
+    perf_map: Option<perfmap::PerfMap>,
 }
 
 impl Jit {
@@ -82,6 +94,7 @@ impl Jit {
             builder_ctx: FunctionBuilderContext::new(),
             cache: cache::CodeCache::default(),
             counters: JitCounters::default(),
+            perf_map: perfmap::PerfMap::from_env(),
         })
     }
 
@@ -112,6 +125,8 @@ impl Jit {
                 call: helpers::fox_jit_call as *const () as usize as i64,
                 call_method: helpers::fox_jit_call_method as *const () as usize as i64,
                 ret: helpers::fox_jit_return as *const () as usize as i64,
+                enter_call: helpers::fox_jit_enter_call as *const () as usize as i64,
+                enter_method: helpers::fox_jit_enter_method as *const () as usize as i64,
             };
             let target = self.module.target_config();
             codegen::Translator::new(b, func, call_conv, helpers).translate(target);
@@ -123,6 +138,10 @@ impl Jit {
         self.module
             .define_function(id, &mut ctx)
             .map_err(|e| format!("cranelift: {e:?}"))?;
+        let bytes = match (&self.perf_map, ctx.compiled_code()) {
+            (Some(map), Some(code)) if map.dump => Some(code.code_buffer().to_vec()),
+            _ => None,
+        };
         let size = ctx
             .compiled_code()
             .map_or(0, |c| c.code_buffer().len() as u64);
@@ -132,6 +151,12 @@ impl Jit {
             .map_err(|e| format!("finalize: {e}"))?;
         let ptr = self.module.get_finalized_function(id);
         self.counters.code_bytes += size;
+        if let Some(map) = &mut self.perf_map {
+            map.record(ptr, size, &func.proto.name);
+            if let Some(bytes) = bytes {
+                map.dump_code(ptr, &bytes);
+            }
+        }
         Ok(code::entry_from(ptr))
     }
 }

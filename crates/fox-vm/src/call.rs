@@ -10,7 +10,7 @@ use crate::funcref::FuncRef;
 use crate::object::{BoundTarget, GenState, Generator, Instance, Object, Variant};
 use crate::value::V;
 use crate::value::{Gc, Value};
-use crate::vm::{Frame, FrameKind, Vm};
+use crate::vm::{FrameKind, Vm};
 use fox_bytecode::Sym;
 
 impl Vm {
@@ -57,15 +57,7 @@ impl Vm {
             })));
             return Ok(Some(g));
         }
-        self.frames.push(Frame {
-            func,
-            closure: Some(closure),
-            pc: 0,
-            base: base as u32,
-            ret: ret as u32,
-            kind,
-            handler_base: self.handlers.len() as u32,
-        });
+        self.push_frame(func, closure, base, ret, kind);
         Ok(None)
     }
 

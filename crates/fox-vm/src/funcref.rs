@@ -17,7 +17,10 @@
 use crate::object::FuncInfo;
 use std::fmt;
 
+/// `repr(transparent)`: one pointer, which compiled code writes into the
+/// frames it pushes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(transparent)]
 pub struct FuncRef(*const FuncInfo);
 
 impl FuncRef {
@@ -28,6 +31,13 @@ impl FuncRef {
         // owned by the registry of the VM that holds this handle, which
         // outlives every use inside that VM and never moves or frees it.
         unsafe { &*self.0 }
+    }
+}
+
+impl FuncRef {
+    /// The function's address (what compiled code stores in frames).
+    pub(crate) fn addr(self) -> usize {
+        self.0 as usize
     }
 }
 

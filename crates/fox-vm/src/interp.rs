@@ -68,7 +68,7 @@ impl Vm {
             };
             let frame = &self.frames[fi];
             let func = frame.func.get();
-            let closure = frame.closure;
+            let closure = frame.closure.get();
             let base = frame.base as usize;
             let start_pc = frame.pc as usize;
             let frame_regs = func.proto.regs as usize;

@@ -41,6 +41,7 @@ pub mod resource;
 pub mod roundtrip;
 pub mod scalar;
 mod semantics;
+pub mod slotstack;
 pub mod snapshot;
 pub mod sort;
 pub mod stdlib;

@@ -147,7 +147,7 @@ impl Vm {
         }
         self.frames.push(Frame {
             func,
-            closure: None,
+            closure: None.into(),
             pc: 0,
             base: base as u32,
             ret: ret as u32,

@@ -41,6 +41,14 @@ pub struct FuncInfo {
     pub hotness: Cell<u32>,
     /// The compiled code, once the JIT compiled this function.
     pub jit: Cell<Option<crate::jitabi::JitCode>>,
+    /// For each pc, the index of its `Call` direct-call cache (u32::MAX
+    /// for other instructions).
+    pub call_index: Box<[u32]>,
+    /// The direct-call caches of the `Call` instructions.
+    pub call_cache: Box<[crate::jitabi::CallCache]>,
+    /// `call_cache`'s address, which compiled code reads (the boxed slice
+    /// never moves).
+    pub call_cache_addr: usize,
 }
 
 /// A polymorphic inline cache: for receivers of class `classes[k]`, the

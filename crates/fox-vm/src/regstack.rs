@@ -196,3 +196,11 @@ mod tests {
         assert_eq!(s.replace(&[], MIN_STACK_SLOTS + 1), Err(StackFull));
     }
 }
+
+/// Offsets of the fields compiled code reads.
+pub mod offsets {
+    /// The base pointer (`NonNull<Value>`, one pointer).
+    pub const BASE: usize = std::mem::offset_of!(super::RegisterStack, base);
+    /// Slots in use (usize).
+    pub const LEN: usize = std::mem::offset_of!(super::RegisterStack, len);
+}

@@ -15,8 +15,10 @@ use num_bigint::BigInt;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
-/// What happens when a frame returns.
+/// What happens when a frame returns. `repr(C, u32)`: the tag is the
+/// first u32 and `Normal` is 0, which compiled code writes and tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, u32)]
 pub enum FrameKind {
     /// Write the return value to `ret`.
     Normal,
@@ -31,15 +33,42 @@ pub enum FrameKind {
     Pipeline(Gc),
 }
 
-#[derive(Clone, Debug)]
+/// A frame of the frame stack. Compiled code pushes and pops ordinary
+/// frames itself (`jitabi::offsets`), writing every field.
+#[derive(Clone, Copy, Debug)]
 pub struct Frame {
     pub func: FuncRef,
-    pub closure: Option<Gc>,
+    pub closure: FrameClosure,
     pub pc: u32,
     pub base: u32,
     pub ret: u32,
     pub kind: FrameKind,
     pub handler_base: u32,
+}
+
+// Hot type: a call pushes one.
+const _: () = assert!(std::mem::size_of::<Frame>() <= 40);
+
+/// A frame's closure (none for module bodies and pipelines' own frames):
+/// a handle or `u32::MAX`, one word compiled code can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct FrameClosure(u32);
+
+impl FrameClosure {
+    pub const NONE: FrameClosure = FrameClosure(u32::MAX);
+
+    #[inline(always)]
+    pub fn get(self) -> Option<Gc> {
+        (self.0 != u32::MAX).then_some(Gc(self.0))
+    }
+}
+
+impl From<Option<Gc>> for FrameClosure {
+    #[inline(always)]
+    fn from(g: Option<Gc>) -> FrameClosure {
+        g.map_or(FrameClosure::NONE, |g| FrameClosure(g.0))
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -103,8 +132,8 @@ pub struct Vm {
     pub interner: Interner,
     /// Every frame's registers; never moves (see `regstack`).
     pub stack: crate::regstack::RegisterStack,
-    pub frames: Vec<Frame>,
-    pub handlers: Vec<Handler>,
+    pub frames: crate::slotstack::SlotStack<Frame>,
+    pub handlers: crate::slotstack::SlotStack<Handler>,
     pub modules: Vec<ModuleRt>,
     pub module_cache: FxHashMap<String, u32>,
     /// Every loaded function (never shrinks: `FuncRef`s rely on it); also
@@ -174,6 +203,11 @@ pub struct Vm {
     pub(crate) jit_backend: Option<Box<dyn crate::jitabi::JitBackend>>,
     /// What the JIT did (`--jit-stats`).
     pub jit_stats: crate::jitabi::JitStats,
+    /// How often compiled code took the slow path of each instruction
+    /// (indexed as `fox_bytecode::OP_NAMES`): its fast path did not apply
+    /// (a type, an overflow, a miss) and the shared semantics ran it.
+    /// Compiled code counts here itself (`jitabi::offsets::VM_JIT_SLOW`).
+    pub jit_slow: [u64; fox_bytecode::OP_NAMES.len()],
     /// The result compiled code hands back with `status::DONE`.
     pub(crate) jit_result: Value,
     /// The error compiled code hands back with `status::ERROR`.
@@ -181,6 +215,8 @@ pub struct Vm {
     /// Compiled frames called natively from compiled frames right now
     /// (see `jitabi::fast`).
     pub(crate) jit_nesting: u32,
+    /// A direct-call cache was filled since the last collection.
+    pub(crate) call_caches_used: bool,
 }
 
 impl Vm {
@@ -207,8 +243,8 @@ impl Vm {
             heap: Heap::new(config.max_heap_objects, config.max_heap_bytes),
             interner,
             stack: crate::regstack::RegisterStack::new(config.max_stack_slots, 1024),
-            frames: Vec::new(),
-            handlers: Vec::new(),
+            frames: Default::default(),
+            handlers: Default::default(),
             modules: Vec::new(),
             module_cache: FxHashMap::default(),
             funcs: FuncRegistry::default(),
@@ -241,9 +277,11 @@ impl Vm {
             store_spec: String::new(),
             jit_backend: None,
             jit_stats: Default::default(),
+            jit_slow: [0; fox_bytecode::OP_NAMES.len()],
             jit_result: Value::Nil,
             jit_error: None,
             jit_nesting: 0,
+            call_caches_used: false,
         };
         vm.panjang_value = match vm.native_by_name.get("panjang") {
             Some(id) => Value::Native(*id),
@@ -350,6 +388,7 @@ impl Vm {
         let method_cache = (0..sites)
             .map(|_| std::cell::Cell::new(crate::object::MethodCache::EMPTY))
             .collect();
+        let (call_index, call_cache) = crate::jitabi::call_caches(&proto.code);
         let ordinal = self
             .modules
             .get(module as usize)
@@ -365,6 +404,9 @@ impl Vm {
             method_cache,
             hotness: std::cell::Cell::new(self.initial_hotness()),
             jit: std::cell::Cell::new(None),
+            call_cache_addr: call_cache.as_ptr() as usize,
+            call_index,
+            call_cache,
         });
         if let Some(m) = self.modules.get_mut(module as usize) {
             m.funcs.push(f);
@@ -473,6 +515,9 @@ impl Vm {
     /// Run the collector now. Roots: the live register stack, globals,
     /// loaded constants, pending values.
     pub fn collect_garbage(&mut self) {
+        // Handles are reused after the sweep: forget every callee the
+        // direct-call caches remember.
+        self.clear_call_caches();
         self.heap.begin_mark();
         let top = self
             .frames
@@ -485,7 +530,7 @@ impl Vm {
             self.heap.mark_value(*v);
         }
         for f in &self.frames {
-            if let Some(c) = f.closure {
+            if let Some(c) = f.closure.get() {
                 self.heap.mark(c);
             }
             if let FrameKind::Generator(g) | FrameKind::Pipeline(g) = f.kind {
@@ -671,7 +716,7 @@ impl Vm {
         }
         self.frames.push(Frame {
             func,
-            closure: None,
+            closure: None.into(),
             pc: 0,
             base: base as u32,
             ret: base as u32,
@@ -728,10 +773,54 @@ impl Vm {
     /// only deep recursion gets there.
     #[inline(always)]
     pub fn ensure_stack(&mut self, need: usize) -> crate::error::RtResult<()> {
+        if need <= self.stack.len() {
+            return Ok(());
+        }
+        self.grow_stack(need)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, need: usize) -> crate::error::RtResult<()> {
         match self.stack.ensure(need) {
             Ok(()) => Ok(()),
             Err(_) => Err(self.stack_full_error()),
         }
+    }
+
+    /// Push a frame for closure `closure` of `func` with registers from
+    /// stack slot `base`, delivering its result to slot `ret`.
+    #[inline(always)]
+    pub(crate) fn push_frame(
+        &mut self,
+        func: FuncRef,
+        closure: Gc,
+        base: usize,
+        ret: usize,
+        kind: FrameKind,
+    ) {
+        let handler_base = self.handlers.len() as u32;
+        let (base, ret) = (base as u32, ret as u32);
+        self.frames.push_in_place(
+            |f| {
+                f.func = func;
+                f.closure = Some(closure).into();
+                f.pc = 0;
+                f.base = base;
+                f.ret = ret;
+                f.kind = kind;
+                f.handler_base = handler_base;
+            },
+            || Frame {
+                func,
+                closure: Some(closure).into(),
+                pc: 0,
+                base,
+                ret,
+                kind,
+                handler_base,
+            },
+        );
     }
 
     /// Convert an error raised outside the interpreter loop.

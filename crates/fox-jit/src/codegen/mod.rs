@@ -23,6 +23,7 @@ use fox_bytecode::{Flags, Op};
 use fox_vm::jitabi::{encoding as enc, offsets, status};
 use fox_vm::object::FuncInfo;
 
+mod calls;
 mod ops;
 
 /// The signature of compiled code (`fox_vm::jitabi::JitEntry`).
@@ -207,6 +208,9 @@ pub struct Helpers {
     pub call: i64,
     pub call_method: i64,
     pub ret: i64,
+    /// The direct calls: push the callee's frame, give its entry or 0.
+    pub enter_call: i64,
+    pub enter_method: i64,
 }
 
 /// A signature of `n` parameters (the VM pointer first) of the given
@@ -247,6 +251,12 @@ struct ValueSigs {
     get_named: SigRef,
     /// (vm, word, u32, word) -> u32: `set_attr`.
     set_named: SigRef,
+    /// (vm, pc, window, argc, site) -> entry: `enter_call`.
+    enter_call: SigRef,
+    /// (vm, pc, window, argc, name) -> entry: `enter_method`.
+    enter_method: SigRef,
+    /// Compiled code itself (`entry_signature`), for direct calls.
+    entry: SigRef,
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
@@ -281,6 +291,9 @@ impl<'a, 'f> Translator<'a, 'f> {
             ret: b.import_signature(helper_signature(call_conv, &[u, w, w], u)),
             get_named: b.import_signature(helper_signature(call_conv, &[w, u], w)),
             set_named: b.import_signature(helper_signature(call_conv, &[w, u, w], u)),
+            enter_call: b.import_signature(helper_signature(call_conv, &[u, u, u, u], w)),
+            enter_method: b.import_signature(helper_signature(call_conv, &[u, u, u, u], w)),
+            entry: b.import_signature(entry_signature(call_conv)),
         };
         // Enter at any instruction; a pc past the code (never given by the
         // interpreter, which checks it) is an internal error.
@@ -434,6 +447,18 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
+    /// Count one slow path of instruction `pc` (`Vm::jit_slow`).
+    fn count_slow(&mut self, pc: usize) {
+        let name = self.func.proto.code[pc].name();
+        let Some(i) = fox_bytecode::OP_NAMES.iter().position(|n| *n == name) else {
+            return;
+        };
+        let at = offsets::VM_JIT_SLOW + 8 * i as i32;
+        let n = self.b.ins().load(types::I64, self.flags, self.vm, at);
+        let n = self.b.ins().iadd_imm_s(n, 1);
+        self.b.ins().store(self.flags, n, self.vm, at);
+    }
+
     /// Run instruction `pc` in the interpreter and continue where it says.
     fn step(&mut self, pc: usize, target: Option<u32>) {
         self.helper(self.helpers.step, pc, target)
@@ -523,6 +548,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
         }
         self.b.switch_to_block(full);
+        self.count_slow(pc);
         self.helper(self.helpers.fast, pc, None);
         self.b.switch_to_block(done);
         self.fall_through(pc);
@@ -536,6 +562,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let current = self.b.current_block();
         let slow = self.b.create_block();
         self.b.switch_to_block(slow);
+        self.count_slow(pc);
         let safe_point = self.func.proto.code[pc].flags().contains(Flags::SAFE_POINT);
         if safe_point {
             self.step(pc, target);
@@ -766,36 +793,15 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let (sig, addr) = (self.sigs.set2, self.helpers.set_cell);
                 self.value_helper(pc, sig, addr, &[c, v], None);
             }
-            Op::Call { base, argc } => {
-                let args = [
-                    self.u32c(pc as u32),
-                    self.u32c(base as u32),
-                    self.u32c(argc as u32),
-                ];
-                let (sig, addr) = (self.sigs.call, self.helpers.call);
-                self.status_helper(pc, sig, addr, &args);
-            }
-            Op::CallMethod { base, argc, name } => {
-                let args = [
-                    self.u32c(pc as u32),
-                    self.u32c(base as u32),
-                    self.u32c(argc as u32),
-                    self.u32c(name as u32),
-                ];
-                let (sig, addr) = (self.sigs.call_method, self.helpers.call_method);
-                self.status_helper(pc, sig, addr, &args);
-            }
+            Op::Call { base, argc } => self.call(pc, base, argc, None),
+            Op::CallMethod { base, argc, name } => self.call(pc, base, argc, Some(name)),
             Op::Return { src } => {
                 let v = self.load(src);
-                let args = [self.u32c(pc as u32), v];
-                let (sig, addr) = (self.sigs.ret, self.helpers.ret);
-                self.status_helper(pc, sig, addr, &args);
+                self.ret(pc, v);
             }
             Op::ReturnNil => {
                 let v = self.konst(enc::NIL);
-                let args = [self.u32c(pc as u32), v];
-                let (sig, addr) = (self.sigs.ret, self.helpers.ret);
-                self.status_helper(pc, sig, addr, &args);
+                self.ret(pc, v);
             }
             Op::GetIndex { dst, obj, key } => {
                 let (o, k) = (self.load(obj), self.load(key));

@@ -32,7 +32,7 @@ impl Vm {
         let frame = &self.frames[fi];
         let func = frame.func.get();
         let base = frame.base as usize;
-        let closure = frame.closure;
+        let closure = frame.closure.get();
         let module = func.module as usize;
         let Some(&op) = func.proto.code.get(pc as usize) else {
             return self.jit_step(pc, stop);
@@ -274,6 +274,107 @@ impl Vm {
             }
             Err(e) => self.jit_fail(fi, pc + 1, e),
         }
+    }
+
+    /// The direct call of compiled code (`Call` at `pc` of the top frame,
+    /// window register `b`, `argc` arguments): when the callee is a
+    /// compiled closure taking exactly `argc` parameters, the safe point
+    /// has nothing to do, native nesting and the depth limit allow it and
+    /// the stack has room, push its frame (as `try_enter_closure` does),
+    /// count one more native nesting level and return its entry; the
+    /// caller calls it with the callee's registers and takes the nesting
+    /// level back. 0: none of that was done (only the resume pc was
+    /// recorded): run the call with `jit_call`.
+    /// With `site` (a `Call` cache index of the function), a successful
+    /// call also remembers the callee there for compiled code.
+    #[inline(always)]
+    pub(crate) fn jit_enter_call(&mut self, pc: u32, b: u16, argc: u16, site: u32) -> usize {
+        let Some(fi) = self.frames.len().checked_sub(1) else {
+            return 0;
+        };
+        let frame = &mut self.frames[fi];
+        frame.pc = pc + 1;
+        let window = frame.base as usize + b as usize;
+        if self.safe_point_due() || self.jit_nesting >= MAX_NATIVE_NESTING {
+            return 0;
+        }
+        let Some(g) = self.stack[window].as_obj() else {
+            return 0;
+        };
+        let crate::object::Object::Closure(c) = self.heap.get(g) else {
+            return 0;
+        };
+        let f = c.func;
+        let entry = self.push_compiled_frame(f, g, window, argc);
+        if entry != 0 {
+            let caller = self.frames[fi].func.get();
+            if let Some(cache) = caller.call_cache.get(site as usize) {
+                cache.callee.set(Value::Obj(g).bits());
+                cache.func.set(f.addr());
+                self.call_caches_used = true;
+            }
+        }
+        entry
+    }
+
+    /// `CallMethod` as [`Vm::jit_enter_call`] does `Call`: the method the
+    /// inline cache finds for the receiver, a plain method taking the
+    /// receiver and exactly `argc` arguments.
+    #[inline(always)]
+    pub(crate) fn jit_enter_method(&mut self, pc: u32, b: u16, argc: u16, name: u16) -> usize {
+        let Some(fi) = self.frames.len().checked_sub(1) else {
+            return 0;
+        };
+        let frame = &mut self.frames[fi];
+        frame.pc = pc + 1;
+        let window = frame.base as usize + b as usize;
+        let func = frame.func.get();
+        if self.safe_point_due() || self.jit_nesting >= MAX_NATIVE_NESTING {
+            return 0;
+        }
+        let Some(sym) = func.proto.names.get(name as usize).copied() else {
+            return 0;
+        };
+        let Some(m) = self.cached_instance_method(func, pc as usize, self.stack[window + 1], sym)
+        else {
+            return 0;
+        };
+        let crate::object::Object::Closure(c) = self.heap.get(m) else {
+            return 0;
+        };
+        let f = c.func;
+        if !f.get().proto.is_method {
+            return 0;
+        }
+        self.push_compiled_frame(f, m, window, argc + 1)
+    }
+
+    /// The common part of the direct calls: `f` (closure `g`, in register
+    /// `window`) called with `params` values after the window.
+    #[inline(always)]
+    fn push_compiled_frame(
+        &mut self,
+        f: crate::funcref::FuncRef,
+        g: crate::value::Gc,
+        window: usize,
+        params: u16,
+    ) -> usize {
+        let info = f.get();
+        let p = &info.proto;
+        let Some(code) = info.jit_code() else {
+            return 0;
+        };
+        if p.is_generator || params != p.params || self.frames.len() >= self.config.max_depth {
+            return 0;
+        }
+        let nb = window + 1;
+        let need = nb + p.regs as usize + 2;
+        if need > self.stack.len() && self.ensure_stack(need).is_err() {
+            return 0;
+        }
+        self.push_frame(f, g, nb, window, FrameKind::Normal);
+        self.jit_nesting += 1;
+        code.entry as usize
     }
 
     /// What the interpreter does before any call at `pc` of the top frame:

@@ -144,6 +144,45 @@ pub unsafe extern "C" fn fox_jit_call(
     vm.jit_call(pc, window as u16, argc as u16, stop)
 }
 
+/// The direct call: `Call` at `pc` of the top frame pushes the callee's
+/// frame and gives its compiled entry, or 0 (see `Vm::jit_enter_call`);
+/// `site` is the instruction's direct-call cache (`FuncInfo::call_index`).
+///
+/// # Safety
+///
+/// As for [`fox_jit_call`]. A non-zero result is the entry of the code the
+/// VM's backend compiled for the callee, whose frame is now on top: the
+/// caller calls it with that frame's registers (its own registers from
+/// `window + 1`) and then takes one from `Vm::jit_nesting`.
+pub unsafe extern "C" fn fox_jit_enter_call(
+    vm: *mut Vm,
+    pc: u32,
+    window: u32,
+    argc: u32,
+    site: u32,
+) -> usize {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    vm.jit_enter_call(pc, window as u16, argc as u16, site)
+}
+
+/// `CallMethod`'s direct call (see [`fox_jit_enter_call`]).
+///
+/// # Safety
+///
+/// As for [`fox_jit_enter_call`].
+pub unsafe extern "C" fn fox_jit_enter_method(
+    vm: *mut Vm,
+    pc: u32,
+    window: u32,
+    argc: u32,
+    name: u32,
+) -> usize {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    vm.jit_enter_method(pc, window as u16, argc as u16, name as u16)
+}
+
 /// `CallMethod` at `pc` of the top frame.
 ///
 /// # Safety
@@ -182,7 +221,7 @@ pub unsafe extern "C" fn fox_jit_return(vm: *mut Vm, pc: u32, value: u64, stop: 
 pub unsafe extern "C" fn fox_jit_get_upval(vm: *mut Vm, idx: u32) -> u64 {
     // SAFETY: as in `fox_jit_step`.
     let vm = unsafe { &*vm };
-    let closure = vm.frames.last().and_then(|f| f.closure);
+    let closure = vm.frames.last().and_then(|f| f.closure.get());
     vm.op_get_upval(closure, idx as u16)
         .map_or(UNDEF, |v| v.bits())
 }
@@ -196,7 +235,7 @@ pub unsafe extern "C" fn fox_jit_get_upval(vm: *mut Vm, idx: u32) -> u64 {
 pub unsafe extern "C" fn fox_jit_set_upval(vm: *mut Vm, idx: u32, value: u64) -> u32 {
     // SAFETY: as in `fox_jit_step`.
     let vm = unsafe { &mut *vm };
-    let closure = vm.frames.last().and_then(|f| f.closure);
+    let closure = vm.frames.last().and_then(|f| f.closure.get());
     vm.op_set_upval(closure, idx as u16, Value::from_word(value))
         .is_ok() as u32
 }

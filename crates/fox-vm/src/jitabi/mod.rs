@@ -43,13 +43,17 @@ use crate::vm::Vm;
 pub const DEFAULT_JIT_THRESHOLD: u32 = 1000;
 
 pub use enter::JitStats;
+pub use fast::MAX_NATIVE_NESTING;
 
 /// Compiled code for one function: enter at any pc of its bytecode.
 pub type JitEntry =
     unsafe extern "C" fn(vm: *mut Vm, regs: *mut Value, pc: u32, stop: usize) -> u32;
 
-/// A function's compiled code.
+/// A function's compiled code. `repr(transparent)` over a function
+/// pointer, so `FuncInfo::jit` (an `Option<JitCode>` in a `Cell`) is one
+/// word, 0 when the function has no code, which compiled code reads.
 #[derive(Clone, Copy, Debug)]
+#[repr(transparent)]
 pub struct JitCode {
     pub entry: JitEntry,
 }
@@ -94,6 +98,60 @@ pub mod offsets {
     /// it reaches `HEAP_GC_AT`.
     pub const VM_HEAP_BYTES: i32 = (offset_of!(Vm, heap) + offset_of!(Heap, bytes)) as i32;
     pub const VM_HEAP_GC_AT: i32 = (offset_of!(Vm, heap) + offset_of!(Heap, gc_at)) as i32;
+
+    /// The frame stack (`SlotStack<Frame>`): buffer address, live frames,
+    /// initialised slots (all usize).
+    pub const VM_FRAMES_ADDR: i32 =
+        (offset_of!(Vm, frames) + slotstack::offsets::addr::<Frame>()) as i32;
+    pub const VM_FRAMES_LEN: i32 =
+        (offset_of!(Vm, frames) + slotstack::offsets::len::<Frame>()) as i32;
+    /// The frame stack's initialised slots (usize): compiled code pushes
+    /// a frame itself only below this.
+    pub const VM_FRAMES_CAP: i32 =
+        (offset_of!(Vm, frames) + slotstack::offsets::cap::<Frame>()) as i32;
+    /// `Config::max_depth` (usize).
+    pub const VM_MAX_DEPTH: i32 =
+        (offset_of!(Vm, config) + offset_of!(crate::config::Config, max_depth)) as i32;
+    /// The register stack's usable slots (usize).
+    pub const VM_STACK_LEN: i32 = (offset_of!(Vm, stack) + crate::regstack::offsets::LEN) as i32;
+    /// The handler stack's live entries (usize).
+    pub const VM_HANDLERS_LEN: i32 =
+        (offset_of!(Vm, handlers) + slotstack::offsets::len::<Handler>()) as i32;
+    /// The register stack's base (a pointer; it never moves).
+    pub const VM_STACK_BASE: i32 = (offset_of!(Vm, stack) + crate::regstack::offsets::BASE) as i32;
+    /// `Vm::jit_slow` (u64 per instruction, in `OP_NAMES` order).
+    pub const VM_JIT_SLOW: i32 = offset_of!(Vm, jit_slow) as i32;
+    /// `Vm::jit_nesting` (u32): compiled frames called natively right now.
+    pub const VM_JIT_NESTING: i32 = offset_of!(Vm, jit_nesting) as i32;
+
+    /// A frame: its size and its fields. `func` is a `FuncInfo` pointer,
+    /// `kind` starts with its u32 tag (`FRAME_KIND_NORMAL` for an
+    /// ordinary frame), the others are u32.
+    pub const FRAME_SIZE: i32 = std::mem::size_of::<Frame>() as i32;
+    pub const FRAME_FUNC: i32 = offset_of!(Frame, func) as i32;
+    pub const FRAME_CLOSURE: i32 = offset_of!(Frame, closure) as i32;
+    pub const FRAME_BASE: i32 = offset_of!(Frame, base) as i32;
+    pub const FRAME_PC: i32 = offset_of!(Frame, pc) as i32;
+    pub const FRAME_RET: i32 = offset_of!(Frame, ret) as i32;
+    pub const FRAME_KIND: i32 = offset_of!(Frame, kind) as i32;
+    pub const FRAME_HANDLER_BASE: i32 = offset_of!(Frame, handler_base) as i32;
+    pub const FRAME_KIND_NORMAL: u32 = 0;
+
+    /// A function (`FuncInfo`): its direct-call caches' address (usize),
+    /// its compiled entry (a pointer, 0 = none) and its register count
+    /// (u16).
+    pub const FUNC_CALL_CACHE: i32 = offset_of!(FuncInfo, call_cache_addr) as i32;
+    pub const FUNC_JIT: i32 = offset_of!(FuncInfo, jit) as i32;
+    pub const FUNC_REGS: i32 =
+        (offset_of!(FuncInfo, proto) + offset_of!(fox_bytecode::Proto, regs)) as i32;
+    /// A `CallCache`: its size and fields (two words).
+    pub const CALL_CACHE_SIZE: i32 = std::mem::size_of::<super::CallCache>() as i32;
+    pub const CALL_CACHE_CALLEE: i32 = offset_of!(super::CallCache, callee) as i32;
+    pub const CALL_CACHE_FUNC: i32 = offset_of!(super::CallCache, func) as i32;
+    use crate::object::FuncInfo;
+
+    use crate::slotstack;
+    use crate::vm::{Frame, Handler};
 }
 
 /// A just-in-time compiler the VM can ask to compile a function.
@@ -129,6 +187,62 @@ pub enum Tier {
     /// compiler is missing or refuses.
     #[default]
     Auto,
+}
+
+/// A `Call` instruction's direct-call cache: the callee value last
+/// called there (a closure's word; `UNDEF` when empty) and its function
+/// (a `FuncInfo` address). Filled by `fox_jit_enter_call` when it pushed
+/// a compiled callee's frame; compiled code that finds the same callee
+/// value pushes the frame itself. A closure's function and parameters
+/// never change, so the entry stays right for as long as the handle means
+/// that closure: every collection empties the caches (`Vm::collect_garbage`).
+#[repr(C)]
+#[derive(Debug)]
+pub struct CallCache {
+    pub callee: std::cell::Cell<u64>,
+    pub func: std::cell::Cell<usize>,
+}
+
+impl CallCache {
+    fn empty() -> CallCache {
+        CallCache {
+            callee: std::cell::Cell::new(helpers::UNDEF),
+            func: std::cell::Cell::new(0),
+        }
+    }
+}
+
+/// The `Call` sites of `code`: for each pc its cache index (`u32::MAX`
+/// for other instructions), and the empty caches.
+pub(crate) fn call_caches(code: &[fox_bytecode::Op]) -> (Box<[u32]>, Box<[CallCache]>) {
+    let mut sites = 0u32;
+    let index = code
+        .iter()
+        .map(|op| {
+            if matches!(op, fox_bytecode::Op::Call { .. }) {
+                sites += 1;
+                sites - 1
+            } else {
+                u32::MAX
+            }
+        })
+        .collect();
+    let caches = (0..sites).map(|_| CallCache::empty()).collect();
+    (index, caches)
+}
+
+impl Vm {
+    /// Empty every direct-call cache (before a collection).
+    pub(crate) fn clear_call_caches(&mut self) {
+        if !std::mem::take(&mut self.call_caches_used) {
+            return;
+        }
+        for f in self.funcs.iter() {
+            for c in f.call_cache.iter() {
+                c.callee.set(helpers::UNDEF);
+            }
+        }
+    }
 }
 
 impl FuncInfo {

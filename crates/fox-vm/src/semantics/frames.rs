@@ -56,15 +56,7 @@ impl Vm {
         let nb = window + 1;
         self.ensure_stack(nb + p.regs as usize + 2)?;
         self.stack[nb + argc as usize..nb + p.params as usize].fill(Value::Nil);
-        self.frames.push(Frame {
-            func: f,
-            closure: Some(g),
-            pc: 0,
-            base: nb as u32,
-            ret: window as u32,
-            kind: FrameKind::Normal,
-            handler_base: self.handlers.len() as u32,
-        });
+        self.push_frame(f, g, nb, window, FrameKind::Normal);
         Ok(true)
     }
 
@@ -99,22 +91,14 @@ impl Vm {
         let nb = window + 1;
         self.ensure_stack(nb + p.regs as usize + 2)?;
         self.stack[nb + argc as usize + 1..nb + p.params as usize].fill(Value::Nil);
-        self.frames.push(Frame {
-            func: f,
-            closure: Some(m),
-            pc: 0,
-            base: nb as u32,
-            ret: window as u32,
-            kind: FrameKind::Normal,
-            handler_base: self.handlers.len() as u32,
-        });
+        self.push_frame(f, m, nb, window, FrameKind::Normal);
         Ok(true)
     }
 
     /// The method a `CallMethod` at `pc` would call on an instance
     /// receiver (not shadowed by a property), through the inline cache.
     #[inline]
-    fn cached_instance_method(
+    pub(crate) fn cached_instance_method(
         &self,
         func: &FuncInfo,
         pc: usize,
@@ -342,7 +326,7 @@ impl Vm {
         let frame_index = self.frames.len() as u32;
         self.frames.push(Frame {
             func,
-            closure: Some(closure),
+            closure: Some(closure).into(),
             pc,
             base: base as u32,
             ret: ret as u32,

@@ -162,7 +162,7 @@ pub(crate) fn capture(vm: &Vm) -> VmImage {
         .iter()
         .map(|f| FrameImage {
             func: enc.func(f.func),
-            closure: f.closure.map(|c| enc.obj(c)),
+            closure: f.closure.get().map(|c| enc.obj(c)),
             pc: f.pc,
             base: f.base,
             ret: f.ret,
@@ -359,7 +359,7 @@ pub(crate) fn restore(
         }
         frames.push(Frame {
             func,
-            closure,
+            closure: closure.into(),
             pc: f.pc,
             base: f.base,
             ret: f.ret,
@@ -391,8 +391,8 @@ pub(crate) fn restore(
         }
         handlers.push(Handler { frame, target, reg });
     }
-    vm.frames = frames;
-    vm.handlers = handlers;
+    vm.frames = frames.into();
+    vm.handlers = handlers.into();
     vm.argv_list = d.value(&img.argv)?;
     vm.rng = img.rng;
     vm.last_trace = match &img.last_trace {
