@@ -122,8 +122,6 @@ impl Jit {
                 set_upval: helpers::fox_jit_set_upval as *const () as usize as i64,
                 get_cell: helpers::fox_jit_get_cell as *const () as usize as i64,
                 set_cell: helpers::fox_jit_set_cell as *const () as usize as i64,
-                call: helpers::fox_jit_call as *const () as usize as i64,
-                call_method: helpers::fox_jit_call_method as *const () as usize as i64,
                 ret: helpers::fox_jit_return as *const () as usize as i64,
                 enter_call: helpers::fox_jit_enter_call as *const () as usize as i64,
                 enter_method: helpers::fox_jit_enter_method as *const () as usize as i64,

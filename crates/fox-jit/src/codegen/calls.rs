@@ -2,11 +2,11 @@
 //! the one its direct-call cache remembers (`fox_vm::jitabi::CallCache`)
 //! pushes the callee's frame itself, once the same checks as the runtime
 //! pass (safe point, native nesting, depth limit, stack room); otherwise
-//! it asks the runtime to push it (`fox_jit_enter_call`/`_method`, which
-//! also fill the cache). Then it calls the callee's machine code itself.
-//! A return pops an ordinary frame inline. Anything else goes to the full
-//! helpers (`fox_jit_call`, `fox_jit_return`) — the interpreter's
-//! semantics.
+//! it asks the runtime (`fox_jit_enter_call`/`_method`), which pushes a
+//! compiled callee's frame (and fills the cache) or runs any other call
+//! itself with the interpreter's semantics. Then compiled code calls the
+//! callee's machine code itself. A return pops an ordinary frame inline,
+//! or goes to the return helper.
 
 use super::Translator;
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -40,30 +40,25 @@ impl Translator<'_, '_> {
                 (self.sigs.enter_call, self.helpers.enter_call)
             }
         };
+        args.push(self.stop);
         let callee = self.b.ins().iconst(types::I64, addr);
         let call = self.b.ins().call_indirect(sig, callee, &args);
         let found = self.b.inst_results(call)[0];
+        let is_entry = self.b.ins().icmp_imm_u(
+            IntCC::UnsignedGreaterThanOrEqual,
+            found,
+            fox_vm::jitabi::ENTRY_MIN as i64,
+        );
         let general = self.b.create_block();
         self.b
             .ins()
-            .brif(found, direct, &[found.into()], general, &[]);
+            .brif(is_entry, direct, &[found.into()], general, &[]);
 
-        // The general call: the full helper.
+        // Any other call already ran in the helper: `found` is its status.
         self.b.switch_to_block(general);
         self.count_slow(pc);
-        let mut full = vec![
-            self.u32c(pc as u32),
-            self.u32c(base as u32),
-            self.u32c(argc as u32),
-        ];
-        let (sig, addr) = match method {
-            Some(name) => {
-                full.push(self.u32c(name as u32));
-                (self.sigs.call_method, self.helpers.call_method)
-            }
-            None => (self.sigs.call, self.helpers.call),
-        };
-        self.status_helper(pc, sig, addr, &full);
+        let st = self.b.ins().ireduce(types::I32, found);
+        self.continue_after(pc, st, None);
 
         // The direct call: the callee's frame is on top, this frame is the
         // one below it.

@@ -204,11 +204,10 @@ pub struct Helpers {
     pub set_upval: i64,
     pub get_cell: i64,
     pub set_cell: i64,
-    /// Calls and returns (statuses, as `step`).
-    pub call: i64,
-    pub call_method: i64,
+    /// Returns (statuses, as `step`).
     pub ret: i64,
-    /// The direct calls: push the callee's frame, give its entry or 0.
+    /// Calls: push a compiled callee's frame and give its entry, or run
+    /// any other call and give its status (below `ENTRY_MIN`).
     pub enter_call: i64,
     pub enter_method: i64,
 }
@@ -241,19 +240,15 @@ struct ValueSigs {
     get1: SigRef,
     /// (vm, word, word) -> u32: `set_cell`.
     set2: SigRef,
-    /// (vm, pc, window, argc, stop) -> status: `call`.
-    call: SigRef,
-    /// (vm, pc, window, argc, name, stop) -> status: `call_method`.
-    call_method: SigRef,
     /// (vm, pc, word, stop) -> status: `ret`.
     ret: SigRef,
     /// (vm, word, u32) -> word: `get_attr`.
     get_named: SigRef,
     /// (vm, word, u32, word) -> u32: `set_attr`.
     set_named: SigRef,
-    /// (vm, pc, window, argc, site) -> entry: `enter_call`.
+    /// (vm, pc, window, argc, site, stop) -> entry or status: `enter_call`.
     enter_call: SigRef,
-    /// (vm, pc, window, argc, name) -> entry: `enter_method`.
+    /// (vm, pc, window, argc, name, stop) -> entry or status: `enter_method`.
     enter_method: SigRef,
     /// Compiled code itself (`entry_signature`), for direct calls.
     entry: SigRef,
@@ -286,13 +281,11 @@ impl<'a, 'f> Translator<'a, 'f> {
             set_idx: b.import_signature(helper_signature(call_conv, &[u, w], u)),
             get1: b.import_signature(helper_signature(call_conv, &[w], w)),
             set2: b.import_signature(helper_signature(call_conv, &[w, w], u)),
-            call: b.import_signature(helper_signature(call_conv, &[u, u, u, w], u)),
-            call_method: b.import_signature(helper_signature(call_conv, &[u, u, u, u, w], u)),
             ret: b.import_signature(helper_signature(call_conv, &[u, w, w], u)),
             get_named: b.import_signature(helper_signature(call_conv, &[w, u], w)),
             set_named: b.import_signature(helper_signature(call_conv, &[w, u, w], u)),
-            enter_call: b.import_signature(helper_signature(call_conv, &[u, u, u, u], w)),
-            enter_method: b.import_signature(helper_signature(call_conv, &[u, u, u, u], w)),
+            enter_call: b.import_signature(helper_signature(call_conv, &[u, u, u, u, w], w)),
+            enter_method: b.import_signature(helper_signature(call_conv, &[u, u, u, u, w], w)),
             entry: b.import_signature(entry_signature(call_conv)),
         };
         // Enter at any instruction; a pc past the code (never given by the

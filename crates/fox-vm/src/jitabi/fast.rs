@@ -19,6 +19,10 @@ use crate::value::Value;
 use crate::vm::{FrameKind, Vm};
 use fox_bytecode::Op;
 
+/// The smallest word the enter helpers return that is an entry address;
+/// anything below is a status (the call already ran).
+pub const ENTRY_MIN: usize = 8;
+
 /// Compiled frames called natively from compiled frames, at most.
 pub const MAX_NATIVE_NESTING: u32 = 200;
 
@@ -283,12 +287,29 @@ impl Vm {
     /// the stack has room, push its frame (as `try_enter_closure` does),
     /// count one more native nesting level and return its entry; the
     /// caller calls it with the callee's registers and takes the nesting
-    /// level back. 0: none of that was done (only the resume pc was
-    /// recorded): run the call with `jit_call`.
+    /// level back. Otherwise the call runs here as `jit_call` runs it
+    /// (builtins, classes, interpreted closures, …) and the result is that
+    /// status — a number below `ENTRY_MIN`, which no entry address is.
     /// With `site` (a `Call` cache index of the function), a successful
     /// call also remembers the callee there for compiled code.
     #[inline(always)]
-    pub(crate) fn jit_enter_call(&mut self, pc: u32, b: u16, argc: u16, site: u32) -> usize {
+    pub(crate) fn jit_enter_call(
+        &mut self,
+        pc: u32,
+        b: u16,
+        argc: u16,
+        site: u32,
+        stop: usize,
+    ) -> usize {
+        match self.direct_call(pc, b, argc, site) {
+            0 => self.jit_call(pc, b, argc, stop) as usize,
+            entry => entry,
+        }
+    }
+
+    /// The direct case of [`Vm::jit_enter_call`]: the entry, or 0.
+    #[inline(always)]
+    fn direct_call(&mut self, pc: u32, b: u16, argc: u16, site: u32) -> usize {
         let Some(fi) = self.frames.len().checked_sub(1) else {
             return 0;
         };
@@ -320,8 +341,23 @@ impl Vm {
     /// `CallMethod` as [`Vm::jit_enter_call`] does `Call`: the method the
     /// inline cache finds for the receiver, a plain method taking the
     /// receiver and exactly `argc` arguments.
+    pub(crate) fn jit_enter_method(
+        &mut self,
+        pc: u32,
+        b: u16,
+        argc: u16,
+        name: u16,
+        stop: usize,
+    ) -> usize {
+        match self.direct_method(pc, b, argc, name) {
+            0 => self.jit_call_method(pc, b, argc, name, stop) as usize,
+            entry => entry,
+        }
+    }
+
+    /// The direct case of [`Vm::jit_enter_method`]: the entry, or 0.
     #[inline(always)]
-    pub(crate) fn jit_enter_method(&mut self, pc: u32, b: u16, argc: u16, name: u16) -> usize {
+    fn direct_method(&mut self, pc: u32, b: u16, argc: u16, name: u16) -> usize {
         let Some(fi) = self.frames.len().checked_sub(1) else {
             return 0;
         };

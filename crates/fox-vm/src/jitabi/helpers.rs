@@ -126,44 +126,29 @@ pub unsafe extern "C" fn fox_jit_set_attr(vm: *mut Vm, obj: u64, name: u32, valu
     vm.set_attr_fast(Value::from_word(obj), sym, Value::from_word(value)) as u32
 }
 
-/// `Call` at `pc` of the top frame: window register `window`, `argc`
-/// arguments. The same statuses as [`fox_jit_step`].
-///
-/// # Safety
-///
-/// As for [`fox_jit_step`]; the operands are the instruction's.
-pub unsafe extern "C" fn fox_jit_call(
-    vm: *mut Vm,
-    pc: u32,
-    window: u32,
-    argc: u32,
-    stop: usize,
-) -> u32 {
-    // SAFETY: as in `fox_jit_step`.
-    let vm = unsafe { &mut *vm };
-    vm.jit_call(pc, window as u16, argc as u16, stop)
-}
-
 /// The direct call: `Call` at `pc` of the top frame pushes the callee's
-/// frame and gives its compiled entry, or 0 (see `Vm::jit_enter_call`);
+/// frame and gives its compiled entry; any other call runs here and gives
+/// its status, a number below `ENTRY_MIN` (see `Vm::jit_enter_call`).
 /// `site` is the instruction's direct-call cache (`FuncInfo::call_index`).
 ///
 /// # Safety
 ///
-/// As for [`fox_jit_call`]. A non-zero result is the entry of the code the
-/// VM's backend compiled for the callee, whose frame is now on top: the
-/// caller calls it with that frame's registers (its own registers from
-/// `window + 1`) and then takes one from `Vm::jit_nesting`.
+/// As for [`fox_jit_step`]; the operands are the instruction's. A result
+/// of at least `ENTRY_MIN` is the entry of the code the VM's backend
+/// compiled for the callee, whose frame is now on top: the caller calls it
+/// with that frame's registers (its own registers from `window + 1`) and
+/// then takes one from `Vm::jit_nesting`.
 pub unsafe extern "C" fn fox_jit_enter_call(
     vm: *mut Vm,
     pc: u32,
     window: u32,
     argc: u32,
     site: u32,
+    stop: usize,
 ) -> usize {
     // SAFETY: as in `fox_jit_step`.
     let vm = unsafe { &mut *vm };
-    vm.jit_enter_call(pc, window as u16, argc as u16, site)
+    vm.jit_enter_call(pc, window as u16, argc as u16, site, stop)
 }
 
 /// `CallMethod`'s direct call (see [`fox_jit_enter_call`]).
@@ -177,35 +162,18 @@ pub unsafe extern "C" fn fox_jit_enter_method(
     window: u32,
     argc: u32,
     name: u32,
+    stop: usize,
 ) -> usize {
     // SAFETY: as in `fox_jit_step`.
     let vm = unsafe { &mut *vm };
-    vm.jit_enter_method(pc, window as u16, argc as u16, name as u16)
-}
-
-/// `CallMethod` at `pc` of the top frame.
-///
-/// # Safety
-///
-/// As for [`fox_jit_call`].
-pub unsafe extern "C" fn fox_jit_call_method(
-    vm: *mut Vm,
-    pc: u32,
-    window: u32,
-    argc: u32,
-    name: u32,
-    stop: usize,
-) -> u32 {
-    // SAFETY: as in `fox_jit_step`.
-    let vm = unsafe { &mut *vm };
-    vm.jit_call_method(pc, window as u16, argc as u16, name as u16, stop)
+    vm.jit_enter_method(pc, window as u16, argc as u16, name as u16, stop)
 }
 
 /// `Return` (or `ReturnNil`, with nil) at `pc` of the top frame.
 ///
 /// # Safety
 ///
-/// As for [`fox_jit_call`]; `value` is a word read from a register.
+/// As for [`fox_jit_step`]; `value` is a word read from a register.
 pub unsafe extern "C" fn fox_jit_return(vm: *mut Vm, pc: u32, value: u64, stop: usize) -> u32 {
     // SAFETY: as in `fox_jit_step`.
     let vm = unsafe { &mut *vm };

@@ -43,7 +43,7 @@ use crate::vm::Vm;
 pub const DEFAULT_JIT_THRESHOLD: u32 = 1000;
 
 pub use enter::JitStats;
-pub use fast::MAX_NATIVE_NESTING;
+pub use fast::{ENTRY_MIN, MAX_NATIVE_NESTING};
 
 /// Compiled code for one function: enter at any pc of its bytecode.
 pub type JitEntry =
