@@ -372,19 +372,9 @@ impl Vm {
             .iter()
             .map(|p| self.load_proto(p, module))
             .collect();
-        let mut sites = 0u32;
-        let cache_index: Box<[u32]> = proto
-            .code
-            .iter()
-            .map(|op| {
-                if matches!(op, fox_bytecode::Op::CallMethod { .. }) {
-                    sites += 1;
-                    sites - 1
-                } else {
-                    u32::MAX
-                }
-            })
-            .collect();
+        let (cache_index, sites) = crate::jitabi::site_index(&proto.code, |op| {
+            matches!(op, fox_bytecode::Op::CallMethod { .. })
+        });
         let method_cache = (0..sites)
             .map(|_| std::cell::Cell::new(crate::object::MethodCache::EMPTY))
             .collect();

@@ -310,15 +310,9 @@ impl Vm {
     /// The direct case of [`Vm::jit_enter_call`]: the entry, or 0.
     #[inline(always)]
     fn direct_call(&mut self, pc: u32, b: u16, argc: u16, site: u32) -> usize {
-        let Some(fi) = self.frames.len().checked_sub(1) else {
+        let Some((fi, window)) = self.direct_prologue(pc, b) else {
             return 0;
         };
-        let frame = &mut self.frames[fi];
-        frame.pc = pc + 1;
-        let window = frame.base as usize + b as usize;
-        if self.safe_point_due() || self.jit_nesting >= MAX_NATIVE_NESTING {
-            return 0;
-        }
         let Some(g) = self.stack[window].as_obj() else {
             return 0;
         };
@@ -358,16 +352,10 @@ impl Vm {
     /// The direct case of [`Vm::jit_enter_method`]: the entry, or 0.
     #[inline(always)]
     fn direct_method(&mut self, pc: u32, b: u16, argc: u16, name: u16) -> usize {
-        let Some(fi) = self.frames.len().checked_sub(1) else {
+        let Some((fi, window)) = self.direct_prologue(pc, b) else {
             return 0;
         };
-        let frame = &mut self.frames[fi];
-        frame.pc = pc + 1;
-        let window = frame.base as usize + b as usize;
-        let func = frame.func.get();
-        if self.safe_point_due() || self.jit_nesting >= MAX_NATIVE_NESTING {
-            return 0;
-        }
+        let func = self.frames[fi].func.get();
         let Some(sym) = func.proto.names.get(name as usize).copied() else {
             return 0;
         };
@@ -383,6 +371,22 @@ impl Vm {
             return 0;
         }
         self.push_compiled_frame(f, m, window, argc + 1)
+    }
+
+    /// The start of a direct call at `pc` of the top frame with window
+    /// register `b`: record where the frame resumes; `None` when the safe
+    /// point has work or native nesting is at its limit. Gives the frame's
+    /// index and the window's stack slot.
+    #[inline(always)]
+    fn direct_prologue(&mut self, pc: u32, b: u16) -> Option<(usize, usize)> {
+        let fi = self.frames.len().checked_sub(1)?;
+        let frame = &mut self.frames[fi];
+        frame.pc = pc + 1;
+        let window = frame.base as usize + b as usize;
+        if self.safe_point_due() || self.jit_nesting >= MAX_NATIVE_NESTING {
+            return None;
+        }
+        Some((fi, window))
     }
 
     /// The common part of the direct calls: `f` (closure `g`, in register

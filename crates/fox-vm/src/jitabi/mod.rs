@@ -215,11 +215,22 @@ impl CallCache {
 /// The `Call` sites of `code`: for each pc its cache index (`u32::MAX`
 /// for other instructions), and the empty caches.
 pub(crate) fn call_caches(code: &[fox_bytecode::Op]) -> (Box<[u32]>, Box<[CallCache]>) {
+    let (index, sites) = site_index(code, |op| matches!(op, fox_bytecode::Op::Call { .. }));
+    let caches = (0..sites).map(|_| CallCache::empty()).collect();
+    (index, caches)
+}
+
+/// Number the instructions of `code` that `is_site` picks, in order: for
+/// each pc its number (`u32::MAX` for the others), and how many there are.
+pub(crate) fn site_index(
+    code: &[fox_bytecode::Op],
+    is_site: impl Fn(&fox_bytecode::Op) -> bool,
+) -> (Box<[u32]>, u32) {
     let mut sites = 0u32;
     let index = code
         .iter()
         .map(|op| {
-            if matches!(op, fox_bytecode::Op::Call { .. }) {
+            if is_site(op) {
                 sites += 1;
                 sites - 1
             } else {
@@ -227,8 +238,7 @@ pub(crate) fn call_caches(code: &[fox_bytecode::Op]) -> (Box<[u32]>, Box<[CallCa
             }
         })
         .collect();
-    let caches = (0..sites).map(|_| CallCache::empty()).collect();
-    (index, caches)
+    (index, sites)
 }
 
 impl Vm {
