@@ -9,8 +9,9 @@
 //! differing line. Files and folders starting with `_` or ending in `_lib`
 //! are helpers, not tests.
 //!
-//! `FOX_FILTER=substring` runs a subset of the programs, `FOX_MODES=name`
-//! a subset of the modes (the interpreter always runs). `FOX_BLESS=1`
+//! `FOX_FILTER=substring` runs a subset of the programs, `FOX_MODES=jit,auto`
+//! the modes whose names contain one of the parts (the interpreter always
+//! runs; a part that names no mode is an error). `FOX_BLESS=1`
 //! rewrites the expected files of failing tests with what the interpreter
 //! did — review the diff before committing it.
 
@@ -107,6 +108,8 @@ fn conformance_corpus_under_every_mode() {
         root.display()
     );
     let modes = modes::selected(&std::env::var("FOX_MODES").unwrap_or_default());
+    assert!(modes.is_ok(), "FOX_MODES: {:?}", modes.err());
+    let modes = modes.unwrap_or_default();
     let failures = std::sync::Mutex::new(Vec::new());
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {

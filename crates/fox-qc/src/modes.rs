@@ -90,14 +90,33 @@ pub const MODES: &[Mode] = &[
 
 const INTERP: &[&str] = &["--tier", "interp"];
 
-/// The modes whose names contain `filter` (all when it is empty), the
-/// reference always first and always kept.
-pub fn selected(filter: &str) -> Vec<Mode> {
-    MODES
+/// The modes whose names contain one of the comma-separated parts of
+/// `filter` (`jit,auto`; all when it is empty), the reference always first
+/// and always kept. A filter that names no mode is an error: a run that
+/// silently checked only the reference would look like a pass.
+pub fn selected(filter: &str) -> Result<Vec<Mode>, String> {
+    let parts: Vec<&str> = filter
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if let Some(unknown) = parts
         .iter()
-        .filter(|m| m.name == REFERENCE || filter.is_empty() || m.name.contains(filter))
+        .find(|p| !MODES.iter().any(|m| m.name.contains(**p)))
+    {
+        let names: Vec<&str> = MODES.iter().map(|m| m.name).collect();
+        return Err(format!(
+            "no execution mode matches '{unknown}' (modes: {})",
+            names.join(", ")
+        ));
+    }
+    Ok(MODES
+        .iter()
+        .filter(|m| {
+            m.name == REFERENCE || parts.is_empty() || parts.iter().any(|p| m.name.contains(p))
+        })
         .copied()
-        .collect()
+        .collect())
 }
 
 impl Mode {
@@ -136,8 +155,32 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), MODES.len());
-        assert_eq!(selected("roundtrip-7").len(), 4);
-        assert_eq!(selected("").len(), MODES.len());
+        assert_eq!(selected("roundtrip-7").map(|m| m.len()), Ok(4));
+        assert_eq!(selected("").map(|m| m.len()), Ok(MODES.len()));
+    }
+
+    #[test]
+    fn a_comma_separated_filter_selects_each_part() {
+        let names = |f: &str| -> Vec<&str> {
+            selected(f)
+                .map(|m| m.iter().map(|m| m.name).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            names("jit,auto"),
+            [
+                "interp",
+                "jit",
+                "auto",
+                "jit-roundtrip-7",
+                "auto-roundtrip-7"
+            ]
+        );
+        assert_eq!(
+            names(" auto , roundtrip-101"),
+            ["interp", "auto", "roundtrip-101", "auto-roundtrip-7"]
+        );
+        assert!(selected("jit,nonsense").is_err());
     }
 
     #[test]

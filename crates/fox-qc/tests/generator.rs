@@ -100,7 +100,7 @@ fn a_fixed_seed_batch_has_no_divergence() {
     let work = std::env::temp_dir().join(format!("fox-qc-batch-{}", std::process::id()));
     let setup = Setup {
         fox: fox_binary(),
-        modes: modes::selected(&filter),
+        modes: modes::selected(&filter).unwrap_or_else(|e| panic!("FOX_QC_MODES: {e}")),
         python: Some(PathBuf::from("python3")),
         work: work.clone(),
         limit: Duration::from_secs(30),

@@ -27,6 +27,13 @@ pub struct ErrorCode {
 }
 
 impl ErrorCode {
+    /// Is this the catalogue entry `other`? Compared by the stable code,
+    /// never by address: a `const` reference may be a different copy in
+    /// each codegen unit (a build without link-time optimisation showed it).
+    pub fn is(&self, other: &ErrorCode) -> bool {
+        self.code == other.code
+    }
+
     /// An error with this code and the message `pesan`.
     pub fn err(&'static self, pesan: impl Into<String>) -> RtError {
         RtError::Coded {

@@ -24,7 +24,8 @@ struct Cli {
 
 #[derive(clap::Args, Clone)]
 struct RunArgs {
-    /// Only the modes whose names contain this (interp is always kept).
+    /// Only the modes whose names contain one of these comma-separated
+    /// parts (`jit,auto`; interp is always kept).
     #[arg(long, default_value = "")]
     modes: String,
     /// The `fox` binary (default: the one beside `fox-qc`).
@@ -90,7 +91,13 @@ fn setup(run: &RunArgs, work: PathBuf) -> Setup {
     let fox = std::fs::canonicalize(&fox).unwrap_or(fox);
     Setup {
         fox,
-        modes: modes::selected(&run.modes),
+        modes: match modes::selected(&run.modes) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("fox-qc: {e}");
+                std::process::exit(2);
+            }
+        },
         python: (!run.no_python).then(|| run.python.clone()),
         work,
         limit: Duration::from_secs(run.limit),

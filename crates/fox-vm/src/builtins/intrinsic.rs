@@ -40,9 +40,7 @@ pub fn io_hapus(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn io_buat_dir(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     match crate::builtins::io::buat_direktori(vm, args) {
         Ok(_) => Ok(Value::Bool(true)),
-        Err(crate::error::RtError::Coded { code, .. })
-            if std::ptr::eq(code, crate::codes::FILE_IO) =>
-        {
+        Err(crate::error::RtError::Coded { code, .. }) if code.is(crate::codes::FILE_IO) => {
             Ok(Value::Bool(false))
         }
         Err(e) => Err(e),

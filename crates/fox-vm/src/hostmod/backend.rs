@@ -78,7 +78,7 @@ pub fn sys_platform(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn net_konek(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     match net::konek(vm, args) {
         Ok(v) => Ok(v),
-        Err(RtError::Coded { code, .. }) if std::ptr::eq(code, codes::NET_IO) => Ok(Value::Nil),
+        Err(RtError::Coded { code, .. }) if code.is(codes::NET_IO) => Ok(Value::Nil),
         Err(e) => Err(e),
     }
 }
@@ -87,9 +87,7 @@ pub fn net_konek(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn net_kirim(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     match net::kirim_data(vm, arg(args, 0), arg(args, 1), "net_kirim") {
         Ok(()) => Ok(Value::Bool(true)),
-        Err(RtError::Coded { code, .. }) if !std::ptr::eq(code, codes::PERMISSION) => {
-            Ok(Value::Bool(false))
-        }
+        Err(RtError::Coded { code, .. }) if !code.is(codes::PERMISSION) => Ok(Value::Bool(false)),
         Err(e) => Err(e),
     }
 }
@@ -99,9 +97,7 @@ pub fn net_kirim(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 pub fn net_terima(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     match net::terima_bytes(vm, arg(args, 0), arg(args, 1), "net_terima") {
         Ok(data) => vm.new_bytes(data),
-        Err(RtError::Coded { code, .. }) if !std::ptr::eq(code, codes::PERMISSION) => {
-            Ok(Value::Nil)
-        }
+        Err(RtError::Coded { code, .. }) if !code.is(codes::PERMISSION) => Ok(Value::Nil),
         Err(e) => Err(e),
     }
 }
