@@ -237,6 +237,7 @@ fn config(limits: &Limits, argv: Vec<String>, permissions: fox_vm::Permissions) 
         interrupt: None,
         tier,
         jit_threshold,
+        jit_code_limit: limits.tiers.jit_code_limit,
     }
 }
 

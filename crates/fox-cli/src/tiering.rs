@@ -1,5 +1,5 @@
-//! ManajerFox at the edge: the `--tier`, `--jit-threshold` and
-//! `--jit-stats` options, installing the JIT in a VM, and the statistics
+//! ManajerFox at the edge: the `--tier`, `--jit-threshold`,
+//! `--jit-code-limit` and `--jit-stats` options, installing the JIT in a VM, and the statistics
 //! report. The policy itself (count, compile, enter) lives in the VM
 //! (`fox_vm::jitabi`); the compiler in `fox-jit`.
 
@@ -31,6 +31,11 @@ pub struct TierOpts {
     /// $FOX_JIT_THRESHOLD).
     #[arg(long, value_name = "N")]
     pub jit_threshold: Option<u32>,
+    /// Machine code the JIT keeps at most, in bytes (default 32 MiB): when
+    /// it is full, compiled code is dropped and what gets hot again is
+    /// compiled anew.
+    #[arg(long, value_name = "BYTES", default_value_t = fox_vm::jitabi::DEFAULT_JIT_CODE_LIMIT)]
+    pub jit_code_limit: u64,
     /// Print what the JIT compiled, how long it took and how often
     /// compiled code ran, on standard error at the end.
     #[arg(long)]
@@ -98,6 +103,12 @@ pub fn report(vm: &Vm) -> String {
         s.refused.len(),
         s.entries
     ));
+    if s.evictions > 0 {
+        out.push_str(&format!(
+            "  cache kode penuh {} kali (batas {} byte): semua kode mesin dibuang dan dikompilasi ulang saat panas\n",
+            s.evictions, vm.config.jit_code_limit
+        ));
+    }
     for (name, us) in &s.compiled {
         out.push_str(&format!("  dikompilasi {name} ({us} µs)\n"));
     }

@@ -56,6 +56,8 @@ pub struct JitCounters {
     pub code_bytes: u64,
     /// Time spent compiling, microseconds.
     pub compile_micros: u64,
+    /// Code areas retired because the code cache was full.
+    pub retired: u64,
 }
 
 /// The compiler: a Cranelift JIT module and the code cache. Dropping it
@@ -63,6 +65,14 @@ pub struct JitCounters {
 /// forgetting every entry it handed out (`fox_vm::Vm::set_jit_backend`).
 pub struct Jit {
     module: std::mem::ManuallyDrop<JITModule>,
+    /// Code areas retired by [`JitBackend::retire`], freed by
+    /// [`JitBackend::release_retired`] (compiled frames may still run
+    /// their code until then).
+    retired: Vec<JITModule>,
+    /// Machine code bytes in `module`.
+    live_bytes: u64,
+    /// The code generator, for the fresh module of each new generation.
+    isa: cranelift_codegen::isa::OwnedTargetIsa,
     builder_ctx: FunctionBuilderContext,
     cache: cache::CodeCache,
     counters: JitCounters,
@@ -83,14 +93,25 @@ impl Jit {
         set(&mut flags, "use_colocated_libcalls", "false")?;
         set(&mut flags, "is_pic", "false")?;
         set(&mut flags, "opt_level", "speed")?;
+        // The IR verifier checks Cranelift's own invariants on every
+        // function; it is a debugging aid that made up about a tenth of
+        // compile time. Debug builds keep it.
+        let verify = if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        };
+        set(&mut flags, "enable_verifier", verify)?;
         let isa_builder = cranelift_native::builder()
             .map_err(|e| Unsupported(format!("no code generator for this machine: {e}")))?;
         let isa = isa_builder
             .finish(settings::Flags::new(flags))
             .map_err(|e| Unsupported(format!("code generator setup failed: {e}")))?;
-        let builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
         Ok(Jit {
-            module: std::mem::ManuallyDrop::new(JITModule::new(builder)),
+            module: std::mem::ManuallyDrop::new(new_module(&isa)),
+            retired: Vec::new(),
+            live_bytes: 0,
+            isa,
             builder_ctx: FunctionBuilderContext::new(),
             cache: cache::CodeCache::default(),
             counters: JitCounters::default(),
@@ -149,6 +170,7 @@ impl Jit {
             .map_err(|e| format!("finalize: {e}"))?;
         let ptr = self.module.get_finalized_function(id);
         self.counters.code_bytes += size;
+        self.live_bytes += size;
         if let Some(map) = &mut self.perf_map {
             map.record(ptr, size, &func.proto.name);
             if let Some(bytes) = bytes {
@@ -182,10 +204,39 @@ unsafe impl JitBackend for Jit {
     fn report(&self) -> String {
         let c = &self.counters;
         format!(
-            "jit: {} fungsi dikompilasi ({} µs, {} byte kode mesin), {} dari cache",
-            c.compiled, c.compile_micros, c.code_bytes, c.cache_hits
+            "jit: {} fungsi dikompilasi ({} µs, {} byte kode mesin), {} dari cache, {} area kode dibuang",
+            c.compiled, c.compile_micros, c.code_bytes, c.cache_hits, c.retired
         )
     }
+
+    fn code_bytes(&self) -> u64 {
+        self.live_bytes
+    }
+
+    fn retire(&mut self) {
+        let fresh = new_module(&self.isa);
+        let old = std::mem::replace(&mut *self.module, fresh);
+        self.retired.push(old);
+        self.cache = cache::CodeCache::default();
+        self.live_bytes = 0;
+        self.counters.retired += 1;
+    }
+
+    unsafe fn release_retired(&mut self) {
+        for module in self.retired.drain(..) {
+            // SAFETY: the caller's contract (no entry of a retired module
+            // runs or is called again).
+            unsafe { code::free(module) };
+        }
+    }
+}
+
+/// A JIT module (one code area) for `isa`.
+fn new_module(isa: &cranelift_codegen::isa::OwnedTargetIsa) -> JITModule {
+    JITModule::new(JITBuilder::with_isa(
+        isa.clone(),
+        cranelift_module::default_libcall_names(),
+    ))
 }
 
 /// A JIT made on first use: a run that never gets hot (hello world) does
@@ -218,6 +269,26 @@ unsafe impl JitBackend for LazyJit {
             None => "jit: tidak ada fungsi yang cukup panas untuk dikompilasi".to_string(),
             Some(Ok(jit)) => jit.report(),
             Some(Err(e)) => format!("jit: tidak tersedia di mesin ini ({e})"),
+        }
+    }
+
+    fn code_bytes(&self) -> u64 {
+        match &self.jit {
+            Some(Ok(jit)) => jit.code_bytes(),
+            _ => 0,
+        }
+    }
+
+    fn retire(&mut self) {
+        if let Some(Ok(jit)) = &mut self.jit {
+            jit.retire();
+        }
+    }
+
+    unsafe fn release_retired(&mut self) {
+        if let Some(Ok(jit)) = &mut self.jit {
+            // SAFETY: the caller's contract, passed on.
+            unsafe { jit.release_retired() };
         }
     }
 }

@@ -63,6 +63,11 @@ pub struct Config {
     /// Calls plus taken loop back-edges after which a function is compiled
     /// (0: before its first run).
     pub jit_threshold: u32,
+    /// Machine code bytes the JIT keeps at most: when a compilation finds
+    /// the code cache at this size, all compiled code is dropped (the
+    /// functions run interpreted until they get hot again) and compiling
+    /// starts over in a fresh code area (see `jitabi::enter`).
+    pub jit_code_limit: u64,
 }
 
 impl Default for Config {
@@ -81,6 +86,7 @@ impl Default for Config {
             interrupt: None,
             tier: crate::jitabi::Tier::Interp,
             jit_threshold: crate::jitabi::DEFAULT_JIT_THRESHOLD,
+            jit_code_limit: crate::jitabi::DEFAULT_JIT_CODE_LIMIT,
         }
     }
 }

@@ -96,22 +96,33 @@ impl Vm {
             }
             if TIERING {
                 // ManajerFox: run compiled code when there is some, and
-                // count calls towards compiling.
-                if let Some(jit) = func.jit_code() {
-                    match self.enter_jit(jit, regs, start_pc, stop)? {
-                        Some(v) => return Ok(v),
-                        None => continue 'frame,
-                    }
-                }
-                if start_pc == 0 {
+                // count calls towards compiling. `hotness` is 0 when the
+                // function has compiled code or is due for it, so a call
+                // tests one counter for both.
+                let due = if start_pc == 0 {
+                    // A call: count down (one read-modify-write and a
+                    // branch on the borrow).
                     let h = func.hotness.get();
-                    if h == 0 {
-                        self.tier_up(func);
-                        if func.jit_code().is_some() {
-                            continue 'frame;
+                    func.hotness.set(h.wrapping_sub(1));
+                    h == 0
+                } else {
+                    // A frame resumed (after a call the interpreter ran, a
+                    // handler, a generator step): its code may exist, and
+                    // be enterable here; elsewhere the frame is interpreted
+                    // up to a loop head or the return of a call.
+                    func.jit_code().is_some() && func.is_jit_entry(start_pc)
+                };
+                if due {
+                    if let Some(jit) = func.jit_code() {
+                        func.hotness.set(0);
+                        match self.enter_jit(jit, regs, start_pc, stop)? {
+                            Some(v) => return Ok(v),
+                            None => continue 'frame,
                         }
-                    } else {
-                        func.hotness.set(h - 1);
+                    }
+                    self.tier_up(func);
+                    if func.jit_code().is_some() {
+                        continue 'frame;
                     }
                 }
             }
@@ -172,15 +183,17 @@ impl Vm {
                         }
                     }
                     if TIERING {
-                        let h = func.hotness.get();
-                        if h == 0 {
+                        // One VM-wide countdown (a read-modify-write on the
+                        // VM and a branch, no load of the function); every
+                        // `BACK_EDGE_BATCH` back-edges the running function
+                        // is charged for the batch.
+                        let t = self.back_edge_tick;
+                        self.back_edge_tick = t.wrapping_sub(1);
+                        if t == 0 {
                             save_pc!();
-                            self.tier_up(func);
-                            if func.jit_code().is_some() {
+                            if self.charge_back_edges(func) {
                                 continue 'frame;
                             }
-                        } else {
-                            func.hotness.set(h - 1);
                         }
                     }
                 }};

@@ -37,7 +37,8 @@ pub struct FuncInfo {
     /// Inline caches of the `CallMethod` instructions.
     pub method_cache: Box<[Cell<MethodCache>]>,
     /// Calls and taken loop back-edges left before the VM asks the JIT to
-    /// compile this function (see `jitabi::enter`).
+    /// compile this function; 0 once it has compiled code (see
+    /// `jitabi::enter`).
     pub hotness: Cell<u32>,
     /// The compiled code, once the JIT compiled this function.
     pub jit: Cell<Option<crate::jitabi::JitCode>>,
@@ -49,6 +50,9 @@ pub struct FuncInfo {
     /// `call_cache`'s address, which compiled code reads (the boxed slice
     /// never moves).
     pub call_cache_addr: usize,
+    /// For each pc, whether compiled code may be entered there
+    /// (`fox_bytecode::entries`).
+    pub jit_entries: Box<[bool]>,
 }
 
 /// A polymorphic inline cache: for receivers of class `classes[k]`, the

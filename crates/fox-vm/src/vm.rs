@@ -217,6 +217,13 @@ pub struct Vm {
     pub(crate) jit_nesting: u32,
     /// A direct-call cache was filled since the last collection.
     pub(crate) call_caches_used: bool,
+    /// Calls into compiled code from the VM (`Vm::call_compiled`) not yet
+    /// returned: while it is above 0, machine code is on the native stack
+    /// and no retired code generation may be freed.
+    pub(crate) jit_running: u32,
+    /// Taken back-edges left in the interpreter's current batch (see
+    /// `jitabi::enter::BACK_EDGE_BATCH`).
+    pub(crate) back_edge_tick: u32,
 }
 
 impl Vm {
@@ -282,6 +289,8 @@ impl Vm {
             jit_error: None,
             jit_nesting: 0,
             call_caches_used: false,
+            jit_running: 0,
+            back_edge_tick: 0,
         };
         vm.panjang_value = match vm.native_by_name.get("panjang") {
             Some(id) => Value::Native(*id),
@@ -397,6 +406,7 @@ impl Vm {
             call_cache_addr: call_cache.as_ptr() as usize,
             call_index,
             call_cache,
+            jit_entries: fox_bytecode::entries::entry_points(&proto.code).into_boxed_slice(),
         });
         if let Some(m) = self.modules.get_mut(module as usize) {
             m.funcs.push(f);

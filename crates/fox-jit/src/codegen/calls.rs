@@ -58,6 +58,7 @@ impl Translator<'_, '_> {
         self.b.switch_to_block(general);
         self.count_slow(pc);
         let st = self.b.ins().ireduce(types::I32, found);
+        self.reload_after(pc);
         self.continue_after(pc, st, None);
 
         // The direct call: the callee's frame is on top, this frame is the
@@ -108,6 +109,9 @@ impl Translator<'_, '_> {
         let next = self.b.create_block();
         self.b.ins().brif(here, next, &[], self.exit, &[st.into()]);
         self.b.switch_to_block(next);
+        // The callee wrote its result into the window (and its own
+        // registers above it).
+        self.reload_after(pc);
         self.fall_through(pc);
     }
 

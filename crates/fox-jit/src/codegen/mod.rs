@@ -1,25 +1,34 @@
 //! Bytecode to Cranelift IR, one function at a time, over the
 //! interpreter's frame (see `fox_vm::jitabi`). Every instruction gets a
-//! block; the entry block jumps to the block of the pc the function is
-//! entered at, so compiled code can start at any instruction (a call, a
-//! loop header while it runs: on-stack replacement, a handler, the
-//! instruction after a call the interpreter finished).
+//! block; the entry block switches on the pc the function is entered at
+//! to that entry point's landing block (a call, a loop header while it
+//! runs: on-stack replacement, a handler, the instruction after a call the
+//! interpreter finished).
 //!
-//! Registers stay in the frame: each instruction loads its operands from
-//! `regs` and stores its result there. Fast paths (inline integers and
-//! floats, booleans, nil, moves and jumps) are machine code; every other
-//! case calls the step helper, which runs that instruction in the
-//! interpreter. A fast path therefore only has to be right where it
-//! applies, and must apply exactly where the interpreter's own fast path
-//! would give the same answer.
+//! Registers live in the frame and, between helper calls, in Cranelift
+//! variables (machine registers): every result is stored to the frame
+//! (write-through, so a helper, the collector or the interpreter always
+//! sees current registers) and defines the register's variable, and
+//! operands are read from the variables. Compiled code is entered only at
+//! the entry points of `fox_bytecode::entries` (a call, a loop head, the
+//! instruction after a call, a handler); each has a landing block that
+//! loads the registers live there. After a helper ran an instruction, the
+//! registers that instruction may write (its operand roles; for a call,
+//! the whole window and everything above it) are loaded again.
+//!
+//! Fast paths (inline integers and floats, booleans, nil, moves and jumps)
+//! are machine code; every other case calls the step helper, which runs
+//! that instruction in the interpreter. A fast path therefore only has to
+//! be right where it applies, and must apply exactly where the
+//! interpreter's own fast path would give the same answer.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, Value as Ir,
 };
 use cranelift_codegen::isa::CallConv;
-use cranelift_frontend::{FunctionBuilder, Switch};
-use fox_bytecode::{Flags, Op};
+use cranelift_frontend::{FunctionBuilder, Switch, Variable};
+use fox_bytecode::{Flags, Op, Operand as Role};
 use fox_vm::jitabi::{encoding as enc, offsets, status};
 use fox_vm::object::FuncInfo;
 
@@ -185,6 +194,8 @@ pub struct Translator<'a, 'f> {
     sigs: ValueSigs,
     helpers: Helpers,
     flags: MemFlagsData,
+    /// One variable per register of the frame.
+    vars: Vec<Variable>,
 }
 
 /// Addresses of the runtime helpers (`fox_vm::jitabi::helpers`).
@@ -288,14 +299,36 @@ impl<'a, 'f> Translator<'a, 'f> {
             enter_method: b.import_signature(helper_signature(call_conv, &[u, u, u, u, w], w)),
             entry: b.import_signature(entry_signature(call_conv)),
         };
-        // Enter at any instruction; a pc past the code (never given by the
-        // interpreter, which checks it) is an internal error.
+        let vars: Vec<Variable> = (0..func.proto.regs)
+            .map(|_| b.declare_var(types::I64))
+            .collect();
+        // Enter at an entry point, through its landing block; any other pc
+        // (never given by the interpreter, which checks it) is an internal
+        // error.
+        let entries = fox_bytecode::entries::entry_points(&func.proto.code);
+        let live = fox_bytecode::liveness::analyze(&func.proto);
         let bad = b.create_block();
         let mut switch = Switch::new();
+        let mut landings = Vec::new();
         for (i, block) in blocks.iter().enumerate() {
-            switch.set_entry(i as u128, *block);
+            if entries.get(i).copied().unwrap_or(false) {
+                let landing = b.create_block();
+                switch.set_entry(i as u128, landing);
+                landings.push((i, landing, *block));
+            }
         }
         switch.emit(&mut b, pc, bad);
+        let flags = MemFlagsData::trusted();
+        for (i, landing, block) in landings {
+            b.switch_to_block(landing);
+            for r in live.live_in(i) {
+                if let Some(var) = vars.get(r as usize) {
+                    let v = b.ins().load(types::I64, flags, regs, 8 * r as i32);
+                    b.def_var(*var, v);
+                }
+            }
+            b.ins().jump(block, &[]);
+        }
         b.switch_to_block(bad);
         let err = b.ins().iconst(types::I32, status::ERROR as i64);
         b.ins().jump(exit, &[err.into()]);
@@ -313,7 +346,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             step_sig,
             sigs,
             helpers,
-            flags: MemFlagsData::trusted(),
+            flags,
+            vars,
         }
     }
 
@@ -330,14 +364,58 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     // --- registers and values -------------------------------------------
 
+    /// Register `r`'s value (its variable).
     fn load(&mut self, r: u16) -> Ir {
+        match self.vars.get(r as usize) {
+            Some(var) => self.b.use_var(*var),
+            None => self.load_frame(r),
+        }
+    }
+
+    /// Register `r` as the frame holds it.
+    fn load_frame(&mut self, r: u16) -> Ir {
         self.b
             .ins()
             .load(types::I64, self.flags, self.regs, 8 * r as i32)
     }
 
+    /// Set register `r`: in the frame and in its variable.
     fn store(&mut self, r: u16, v: Ir) {
         self.b.ins().store(self.flags, v, self.regs, 8 * r as i32);
+        if let Some(var) = self.vars.get(r as usize) {
+            self.b.def_var(*var, v);
+        }
+    }
+
+    /// A helper ran instruction `pc`: load again every register it may
+    /// have written — its results, and for a call the window and all
+    /// registers above it (the callee's frame starts inside the window).
+    fn reload_after(&mut self, pc: usize) {
+        let Some(op) = self.func.proto.code.get(pc).copied() else {
+            return;
+        };
+        let regs = self.vars.len() as u32;
+        let mut written: Vec<u16> = Vec::new();
+        for operand in op.operands().iter() {
+            match *operand {
+                Role::Def(r) | Role::UseDef(r) => written.push(r),
+                Role::DefRange { start, len } => {
+                    written.extend((start as u32..(start as u32 + len).min(regs)).map(|r| r as u16))
+                }
+                Role::CallRange { start, .. } => {
+                    written.extend((start as u32..regs).map(|r| r as u16))
+                }
+                _ => {}
+            }
+        }
+        written.sort_unstable();
+        written.dedup();
+        for r in written {
+            if let Some(var) = self.vars.get(r as usize).copied() {
+                let v = self.load_frame(r);
+                self.b.def_var(var, v);
+            }
+        }
     }
 
     fn konst(&mut self, bits: u64) -> Ir {
@@ -470,6 +548,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         all.push(self.stop);
         let call = self.b.ins().call_indirect(sig, callee, &all);
         let st = self.b.inst_results(call)[0];
+        self.reload_after(pc);
         self.continue_after(pc, st, None);
     }
 
@@ -483,6 +562,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             .ins()
             .call_indirect(self.step_sig, callee, &[self.vm, pc_v, self.stop]);
         let st = self.b.inst_results(call)[0];
+        self.reload_after(pc);
         self.continue_after(pc, st, target);
     }
 

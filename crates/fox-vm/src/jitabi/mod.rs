@@ -42,6 +42,11 @@ use crate::vm::Vm;
 /// Calls plus loop back-edges before `auto` compiles a function.
 pub const DEFAULT_JIT_THRESHOLD: u32 = 1000;
 
+/// Machine code the JIT keeps at most, in bytes (`Config::jit_code_limit`).
+/// About 3,000 typical functions; LuaJIT flushes its (smaller) machine-code
+/// area the same way when it is full.
+pub const DEFAULT_JIT_CODE_LIMIT: u64 = 32 << 20;
+
 pub use enter::JitStats;
 pub use fast::{ENTRY_MIN, MAX_NATIVE_NESTING};
 
@@ -173,6 +178,26 @@ pub unsafe trait JitBackend {
     fn report(&self) -> String {
         String::new()
     }
+
+    /// Machine code bytes of the current generation (what the code-cache
+    /// limit counts).
+    fn code_bytes(&self) -> u64 {
+        0
+    }
+
+    /// Forget the code cache and compile into a fresh code area from now
+    /// on. The code handed out so far must stay valid — compiled frames
+    /// may still be running it — until [`JitBackend::release_retired`].
+    fn retire(&mut self) {}
+
+    /// Free the generations retired so far.
+    ///
+    /// # Safety
+    ///
+    /// No code of a retired generation is running (`Vm::jit_running` is
+    /// 0) and none will be called again: every entry of it was forgotten
+    /// (`Vm::evict_compiled`).
+    unsafe fn release_retired(&mut self) {}
 }
 
 /// The tier a VM runs code in (ManajerFox's choice).
@@ -260,5 +285,11 @@ impl FuncInfo {
     #[inline(always)]
     pub fn jit_code(&self) -> Option<JitCode> {
         self.jit.get()
+    }
+
+    /// May compiled code of this function be entered at `pc`?
+    #[inline(always)]
+    pub fn is_jit_entry(&self, pc: usize) -> bool {
+        self.jit_entries.get(pc).copied().unwrap_or(false)
     }
 }
