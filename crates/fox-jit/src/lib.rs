@@ -146,6 +146,7 @@ impl Jit {
                 ret: helpers::fox_jit_return as *const () as usize as i64,
                 enter_call: helpers::fox_jit_enter_call as *const () as usize as i64,
                 enter_method: helpers::fox_jit_enter_method as *const () as usize as i64,
+                arith: helpers::fox_jit_arith as *const () as usize as i64,
             };
             let target = self.module.target_config();
             codegen::Translator::new(b, func, call_conv, helpers).translate(target);

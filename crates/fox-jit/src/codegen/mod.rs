@@ -221,6 +221,8 @@ pub struct Helpers {
     /// any other call and give its status (below `ENTRY_MIN`).
     pub enter_call: i64,
     pub enter_method: i64,
+    /// The rest of an arithmetic instruction (a word or `FAILED`).
+    pub arith: i64,
 }
 
 /// A signature of `n` parameters (the VM pointer first) of the given
@@ -263,6 +265,8 @@ struct ValueSigs {
     enter_method: SigRef,
     /// Compiled code itself (`entry_signature`), for direct calls.
     entry: SigRef,
+    /// (vm, pc, op, word, word) -> word or `FAILED`: `arith`.
+    arith: SigRef,
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
@@ -298,6 +302,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             enter_call: b.import_signature(helper_signature(call_conv, &[u, u, u, u, w], w)),
             enter_method: b.import_signature(helper_signature(call_conv, &[u, u, u, u, w], w)),
             entry: b.import_signature(entry_signature(call_conv)),
+            arith: b.import_signature(helper_signature(call_conv, &[u, u, w, w], w)),
         };
         let vars: Vec<Variable> = (0..func.proto.regs)
             .map(|_| b.declare_var(types::I64))

@@ -5,7 +5,7 @@
 
 use super::{IntOp, Operand, Order, Test, Then, Translator};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{types, InstBuilder, Value as Ir};
+use cranelift_codegen::ir::{types, Block, InstBuilder, Value as Ir};
 use fox_vm::jitabi::encoding as enc;
 
 impl Translator<'_, '_> {
@@ -15,7 +15,7 @@ impl Translator<'_, '_> {
     pub(super) fn arith(&mut self, pc: usize, op: IntOp, dst: u16, a: Operand, b: Operand) {
         let (x, _) = self.int_operand(a);
         let (y, y_reg) = self.int_operand(b);
-        let slow = self.slow_block(pc, None);
+        let slow = self.arith_slow_block(pc, op, dst, a, b);
         let int_block = self.b.create_block();
         let float_check = self.b.create_block();
         let xi = self.is_int(x);
@@ -107,6 +107,65 @@ impl Translator<'_, '_> {
         let v = self.tag_int(r);
         self.store(dst, v);
         self.fall_through(pc);
+    }
+
+    /// A block that runs arithmetic instruction `pc` (`op` on operands
+    /// `a` and `b`, result to `dst`) where its inline paths do not apply:
+    /// the arithmetic helper gives the result (texts, big integers,
+    /// overflow, mixed types) or `FAILED` with the error pending, when
+    /// compiled code returns `ERROR` as after any helper that raised. The
+    /// operands are read again from the frame (current, by write-through),
+    /// so the fast path's values need not live until here.
+    fn arith_slow_block(
+        &mut self,
+        pc: usize,
+        op: IntOp,
+        dst: u16,
+        a: Operand,
+        b: Operand,
+    ) -> Block {
+        use fox_vm::jitabi::helpers::{arith_op, FAILED};
+        let current = self.b.current_block();
+        let slow = self.b.create_block();
+        self.b.switch_to_block(slow);
+        self.count_slow(pc);
+        let word = |t: &mut Self, o: Operand| match o {
+            Operand::Reg(r) => t.load_frame(r),
+            Operand::Imm(i) => t.konst(enc::TAG_INT | (i as i64 as u64 & enc::PAYLOAD_MASK)),
+        };
+        let x = word(self, a);
+        let y = word(self, b);
+        let kind = match op {
+            IntOp::Add => arith_op::ADD,
+            IntOp::Sub => arith_op::SUB,
+            IntOp::Mul => arith_op::MUL,
+            IntOp::Mod => arith_op::MOD,
+            IntOp::And => arith_op::AND,
+            IntOp::Or => arith_op::OR,
+            IntOp::Xor => arith_op::XOR,
+        };
+        let callee = self.b.ins().iconst(types::I64, self.helpers.arith);
+        let pc_v = self.u32c(pc as u32);
+        let kind = self.u32c(kind);
+        let call =
+            self.b
+                .ins()
+                .call_indirect(self.sigs.arith, callee, &[self.vm, pc_v, kind, x, y]);
+        let r = self.b.inst_results(call)[0];
+        let failed = self.b.ins().icmp_imm_s(IntCC::Equal, r, FAILED as i64);
+        let raised = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(failed, raised, &[], done, &[]);
+        self.b.switch_to_block(raised);
+        let st = self.u32c(fox_vm::jitabi::status::ERROR);
+        self.b.ins().jump(self.exit, &[st.into()]);
+        self.b.switch_to_block(done);
+        self.store(dst, r);
+        self.fall_through(pc);
+        if let Some(c) = current {
+            self.b.switch_to_block(c);
+        }
+        slow
     }
 
     /// `/`: two floats or two integers (exact in f64: 48 bits) with a

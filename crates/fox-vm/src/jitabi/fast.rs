@@ -230,6 +230,35 @@ impl Vm {
         status::RESUME
     }
 
+    /// `fox_jit_arith`: arithmetic instruction `pc` of the top frame on
+    /// `a` and `b`; its result's word, or `FAILED` with the error pending
+    /// (recorded as `jit_fast` records it).
+    pub(crate) fn jit_arith(&mut self, pc: u32, op: u32, a: Value, b: Value) -> u64 {
+        use super::helpers::{arith_op, FAILED};
+        let r = match op {
+            arith_op::ADD => self.op_add(a, b),
+            arith_op::SUB => self.op_sub(a, b),
+            arith_op::MUL => self.op_mul(a, b),
+            arith_op::MOD => self.op_mod(a, b),
+            arith_op::AND => self.op_bit_and(a, b),
+            arith_op::OR => self.op_bit_or(a, b),
+            arith_op::XOR => self.op_bit_xor(a, b),
+            _ => Err(RtError::Internal(format!("unknown arithmetic {op}"))),
+        };
+        match r {
+            Ok(v) => v.bits(),
+            Err(e) => {
+                match self.frames.len().checked_sub(1) {
+                    Some(fi) => {
+                        self.jit_fail(fi, pc + 1, e);
+                    }
+                    None => self.jit_error = Some(e),
+                }
+                FAILED
+            }
+        }
+    }
+
     /// `Call` at `pc` of the top frame, window register `b`, `argc`
     /// arguments: push the callee's frame as the interpreter does and run
     /// it natively when it is compiled.

@@ -42,6 +42,41 @@ pub unsafe extern "C" fn fox_jit_fast(vm: *mut Vm, pc: u32, stop: usize) -> u32 
 /// handled here: run the instruction with a full helper".
 pub const UNDEF: u64 = crate::value::Value::Undef.bits_const();
 
+/// What a helper that runs an instruction to the end returns when it
+/// raised: the error is pending (`Vm::jit_error`) and the frame resumes
+/// after the instruction, as `fox_jit_fast` leaves it; compiled code
+/// returns `status::ERROR`. No value has these bits (the tag above
+/// `UNDEF`'s; float results are canonical NaNs, never negative ones).
+pub const FAILED: u64 = 0xFFFF_0000_0000_0000;
+
+/// The arithmetic instructions `fox_jit_arith` runs, by number.
+pub mod arith_op {
+    pub const ADD: u32 = 0;
+    pub const SUB: u32 = 1;
+    pub const MUL: u32 = 2;
+    pub const MOD: u32 = 3;
+    pub const AND: u32 = 4;
+    pub const OR: u32 = 5;
+    pub const XOR: u32 = 6;
+}
+
+/// The whole of arithmetic instruction `pc` of the top frame (`op`, one of
+/// [`arith_op`]) on the words `a` and `b` (an immediate operand comes as
+/// its integer word): its result, or [`FAILED`]. What compiled code calls
+/// when its inline integer and float paths do not apply (texts, big
+/// integers, overflow, mixed types): the shared semantics without the
+/// decoding of `fox_jit_fast`.
+///
+/// # Safety
+///
+/// As for [`fox_jit_step`]; `a` and `b` are words read from the frame's
+/// registers (or an immediate's integer word).
+pub unsafe extern "C" fn fox_jit_arith(vm: *mut Vm, pc: u32, op: u32, a: u64, b: u64) -> u64 {
+    // SAFETY: as in `fox_jit_step`.
+    let vm = unsafe { &mut *vm };
+    vm.jit_arith(pc, op, Value::from_word(a), Value::from_word(b))
+}
+
 /// `obj[key]` when `obj` is a list and `key` an index inside it; else
 /// `UNDEF`.
 ///
