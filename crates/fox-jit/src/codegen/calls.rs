@@ -302,11 +302,6 @@ impl Translator<'_, '_> {
         self.status_helper(pc, sig, addr, &args);
     }
 
-    /// A word-sized VM field.
-    fn vm_word(&mut self, offset: i32) -> Ir {
-        self.b.ins().load(types::I64, self.flags, self.vm, offset)
-    }
-
     /// The address of frame `index + delta` of the frame stack.
     fn frame_at(&mut self, index: Ir, delta: i64) -> Ir {
         let frames = self.vm_word(offsets::VM_FRAMES_ADDR);

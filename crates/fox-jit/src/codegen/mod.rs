@@ -423,6 +423,11 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
+    /// A word-sized VM field.
+    fn vm_word(&mut self, offset: i32) -> Ir {
+        self.b.ins().load(types::I64, self.flags, self.vm, offset)
+    }
+
     fn konst(&mut self, bits: u64) -> Ir {
         self.b.ins().iconst(types::I64, bits as i64)
     }
@@ -663,14 +668,8 @@ impl<'a, 'f> Translator<'a, 'f> {
     fn loop_back(&mut self, pc: usize, target: u32) {
         let slow = self.slow_block(pc, Some(target));
         let tb = self.blocks[target as usize];
-        let bytes = self
-            .b
-            .ins()
-            .load(types::I64, self.flags, self.vm, offsets::VM_HEAP_BYTES);
-        let gc_at = self
-            .b
-            .ins()
-            .load(types::I64, self.flags, self.vm, offsets::VM_HEAP_GC_AT);
+        let bytes = self.vm_word(offsets::VM_HEAP_BYTES);
+        let gc_at = self.vm_word(offsets::VM_HEAP_GC_AT);
         let gc = self
             .b
             .ins()
@@ -678,18 +677,12 @@ impl<'a, 'f> Translator<'a, 'f> {
         let no_gc = self.b.create_block();
         self.b.ins().brif(gc, slow, &[], no_gc, &[]);
         self.b.switch_to_block(no_gc);
-        let budget = self
-            .b
-            .ins()
-            .load(types::I64, self.flags, self.vm, offsets::VM_BUDGET);
+        let budget = self.vm_word(offsets::VM_BUDGET);
         let unlimited = self.b.ins().icmp_imm_s(IntCC::Equal, budget, -1);
         let counted = self.b.create_block();
         self.b.ins().brif(unlimited, tb, &[], counted, &[]);
         self.b.switch_to_block(counted);
-        let spent = self
-            .b
-            .ins()
-            .load(types::I64, self.flags, self.vm, offsets::VM_OP_SPENT);
+        let spent = self.vm_word(offsets::VM_OP_SPENT);
         let nothing_spent = self.b.ins().icmp_imm_s(IntCC::Equal, spent, 0);
         let left = self.b.ins().iadd_imm_s(budget, -1);
         // budget in 1..MAX-1, i.e. budget - 1 below MAX - 1 (unsigned).

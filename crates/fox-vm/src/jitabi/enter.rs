@@ -109,8 +109,8 @@ impl Vm {
         match result {
             Ok(code) => {
                 func.jit.set(Some(code));
-                // 0 from now on: the interpreter's one test on frame entry
-                // and at back-edges finds the code.
+                // 0 from now on: the interpreter's test of the counter on
+                // a call finds the code.
                 func.hotness.set(0);
                 tracing::debug!(target: "jit", function = %name, micros, "compiled");
                 self.jit_stats.compiled.push((name, micros));
@@ -155,7 +155,6 @@ impl Vm {
             f.jit.set(None);
             f.hotness.set(hotness);
         }
-        self.call_caches_used = true;
         self.clear_call_caches();
         backend.retire();
         self.jit_stats.evictions += 1;

@@ -1,6 +1,6 @@
 //! The fast helper: the instructions compiled code leaves to the runtime
-//! most often (globals, indexing, attributes, cells, `panjang`, calls and
-//! returns), run directly on the top frame's registers with the shared
+//! most often (globals, indexing, attributes, cells, `panjang`, division,
+//! comparisons), run directly on the top frame's registers with the shared
 //! semantics (`semantics/`), without setting up the interpreter loop. Each
 //! does what the interpreter's arm does — the same fast path, the same
 //! slow path, the same saved pc on an error — and anything unusual goes to
@@ -78,18 +78,7 @@ impl Vm {
             }};
         }
         match op {
-            Op::Add { dst, a, b } => r!(dst) = tr!(self.op_add(r!(a), r!(b))),
-            Op::Sub { dst, a, b } => r!(dst) = tr!(self.op_sub(r!(a), r!(b))),
-            Op::Mul { dst, a, b } => r!(dst) = tr!(self.op_mul(r!(a), r!(b))),
             Op::Div { dst, a, b } => r!(dst) = tr!(self.op_div(r!(a), r!(b))),
-            Op::Mod { dst, a, b } => r!(dst) = tr!(self.op_mod(r!(a), r!(b))),
-            Op::AddI { dst, a, imm } => r!(dst) = tr!(self.op_add_imm(r!(a), imm)),
-            Op::SubI { dst, a, imm } => r!(dst) = tr!(self.op_sub_imm(r!(a), imm)),
-            Op::MulI { dst, a, imm } => r!(dst) = tr!(self.op_mul_imm(r!(a), imm)),
-            Op::ModI { dst, a, imm } => r!(dst) = tr!(self.op_mod_imm(r!(a), imm)),
-            Op::BitAnd { dst, a, b } => r!(dst) = tr!(self.op_bit_and(r!(a), r!(b))),
-            Op::BitOr { dst, a, b } => r!(dst) = tr!(self.op_bit_or(r!(a), r!(b))),
-            Op::BitXor { dst, a, b } => r!(dst) = tr!(self.op_bit_xor(r!(a), r!(b))),
             Op::Shl { dst, a, b } => r!(dst) = tr!(self.op_shl(r!(a), r!(b))),
             Op::Shr { dst, a, b } => r!(dst) = tr!(self.op_shr(r!(a), r!(b))),
             Op::Neg { dst, src } => r!(dst) = tr!(self.op_neg(r!(src))),
@@ -214,17 +203,9 @@ impl Vm {
                     None => return self.jit_step(pc, stop),
                 }
             }
-            Op::Call { base: b, argc } => return self.jit_call(pc, b, argc, stop),
-            Op::CallMethod {
-                base: b,
-                argc,
-                name,
-            } => return self.jit_call_method(pc, b, argc, name, stop),
-            Op::Return { src } => {
-                let v = r!(src);
-                return self.jit_return(fi, pc, v, stop);
-            }
-            Op::ReturnNil => return self.jit_return(fi, pc, Value::Nil, stop),
+            // Arithmetic has `fox_jit_arith`, calls and returns their own
+            // helpers (`jit_enter_call`, `jit_enter_method`,
+            // `jit_return_top`); anything else runs in the interpreter.
             _ => return self.jit_step(pc, stop),
         }
         status::RESUME

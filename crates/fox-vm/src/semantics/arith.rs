@@ -271,27 +271,6 @@ binary_ops! {
     op_shr shift Shr;
 }
 
-macro_rules! immediate_ops {
-    ($($name:ident $fast:ident $arith:ident;)*) => {
-        impl Vm {$(
-            #[inline]
-            pub fn $name(&mut self, x: Value, imm: i16) -> RtResult<Value> {
-                match fast::$fast(x, imm) {
-                    Some(v) => Ok(v),
-                    None => self.arith(Arith::$arith, x, Value::Int(imm as i64)),
-                }
-            }
-        )*}
-    };
-}
-
-immediate_ops! {
-    op_add_imm add_imm Add;
-    op_sub_imm sub_imm Sub;
-    op_mul_imm mul_imm Mul;
-    op_mod_imm mod_imm Mod;
-}
-
 macro_rules! comparisons {
     ($($name:ident $name_imm:ident $fast:ident $fast_imm:ident $cmp:ident;)*) => {
         impl Vm {$(
